@@ -1,0 +1,181 @@
+using System.Globalization;
+using Folio.Interop;
+using Folio.Vfs;
+using SQLitePCL;
+
+namespace Folio;
+
+/// <summary>
+/// A SQLite connection on a Folio database: the raw SQLitePCLRaw handle for code that wants it,
+/// and a few helpers that turn SQLite errors into <see cref="FolioException"/>s carrying the SQL
+/// and the store's own failure.
+/// </summary>
+public sealed class FolioConnection : IDisposable
+{
+    private FolioConnection(FolioDatabase database, sqlite3 handle)
+    {
+        Database = database;
+        Handle = handle;
+    }
+
+    /// <summary>The database this connection is on.</summary>
+    public FolioDatabase Database { get; }
+
+    /// <summary>The SQLitePCLRaw handle.</summary>
+    public sqlite3 Handle { get; }
+
+    internal static FolioConnection Open(FolioDatabase database)
+    {
+        FolioRuntime.EnsureProvider();
+        VfsErrors.Clear();
+        var flags = SqliteConstants.SQLITE_OPEN_READWRITE | SqliteConstants.SQLITE_OPEN_CREATE | SqliteConstants.SQLITE_OPEN_FULLMUTEX;
+        var rc = raw.sqlite3_open_v2(database.Name, out var handle, flags, database.VfsName);
+        if (rc != SqliteConstants.SQLITE_OK)
+        {
+            var message = handle is null ? raw.sqlite3_errstr(rc).utf8_to_string() : raw.sqlite3_errmsg(handle).utf8_to_string();
+            handle?.Dispose();
+            throw new FolioException(database.Name, rc & 0xff, rc, message, null, null, VfsErrors.TakeLastError());
+        }
+        var connection = new FolioConnection(database, handle);
+        try
+        {
+            raw.sqlite3_extended_result_codes(handle, 1);
+            raw.sqlite3_busy_timeout(handle, (int)database.Options.BusyTimeout.TotalMilliseconds);
+            if (database.Store.GetHead().PageCount == 0)
+            {
+                // A new database: make SQLite's page size the store's before the first page exists.
+                connection.Execute($"PRAGMA page_size = {database.PageSize.ToString(CultureInfo.InvariantCulture)}");
+            }
+            connection.Execute($"PRAGMA journal_mode = {database.Options.JournalMode}");
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+        return connection;
+    }
+
+    /// <summary>Runs every statement in <paramref name="sql"/>, binding <paramref name="args"/> to <c>?1</c>, <c>?2</c>… of each; returns the rows changed by the last.</summary>
+    public int Execute(string sql, params object?[] args)
+    {
+        var changes = 0;
+        ForEachStatement(sql, args, statement =>
+        {
+            int rc;
+            while ((rc = raw.sqlite3_step(statement)) == SqliteConstants.SQLITE_ROW)
+            {
+            }
+            Check(rc, sql);
+            changes = raw.sqlite3_changes(Handle);
+        });
+        return changes;
+    }
+
+    /// <summary>Runs <paramref name="sql"/> and returns the first column of the first row of the last statement, or null.</summary>
+    public object? ExecuteScalar(string sql, params object?[] args)
+    {
+        object? result = null;
+        ForEachStatement(sql, args, statement =>
+        {
+            result = null;
+            var rc = raw.sqlite3_step(statement);
+            if (rc == SqliteConstants.SQLITE_ROW)
+            {
+                result = ReadValue(statement, 0);
+                while ((rc = raw.sqlite3_step(statement)) == SqliteConstants.SQLITE_ROW)
+                {
+                }
+            }
+            Check(rc, sql);
+        });
+        return result;
+    }
+
+    /// <summary>Runs <paramref name="sql"/> and returns every row of the last statement (long, double, string, byte[] or null per value).</summary>
+    public List<object?[]> Query(string sql, params object?[] args)
+    {
+        var rows = new List<object?[]>();
+        ForEachStatement(sql, args, statement =>
+        {
+            rows.Clear();
+            int rc;
+            var columns = raw.sqlite3_column_count(statement);
+            while ((rc = raw.sqlite3_step(statement)) == SqliteConstants.SQLITE_ROW)
+            {
+                var row = new object?[columns];
+                for (var i = 0; i < columns; i++)
+                {
+                    row[i] = ReadValue(statement, i);
+                }
+                rows.Add(row);
+            }
+            Check(rc, sql);
+        });
+        return rows;
+    }
+
+    /// <summary>Throws a <see cref="FolioException"/> for a SQLite result code other than OK, ROW or DONE.</summary>
+    public void Check(int rc, string? sql = null, string? method = null)
+    {
+        if (rc is SqliteConstants.SQLITE_OK or SqliteConstants.SQLITE_ROW or SqliteConstants.SQLITE_DONE)
+        {
+            return;
+        }
+        var message = raw.sqlite3_errmsg(Handle).utf8_to_string();
+        throw new FolioException(Database.Name, rc & 0xff, raw.sqlite3_extended_errcode(Handle), message, sql, method, VfsErrors.TakeLastError());
+    }
+
+    /// <summary>Closes the connection.</summary>
+    public void Dispose() => Handle.Dispose();
+
+    private void ForEachStatement(string sql, object?[] args, Action<sqlite3_stmt> run)
+    {
+        VfsErrors.Clear();
+        var remaining = sql;
+        while (!string.IsNullOrWhiteSpace(remaining))
+        {
+            var rc = raw.sqlite3_prepare_v2(Handle, remaining, out var statement, out var tail);
+            Check(rc, remaining);
+            using (statement)
+            {
+                if (statement.IsInvalid)
+                {
+                    break; // only comments or whitespace were left
+                }
+                var parameters = raw.sqlite3_bind_parameter_count(statement);
+                for (var i = 0; i < Math.Min(parameters, args.Length); i++)
+                {
+                    Bind(statement, i + 1, args[i], remaining);
+                }
+                run(statement);
+            }
+            remaining = tail;
+        }
+    }
+
+    private void Bind(sqlite3_stmt statement, int index, object? value, string sql)
+    {
+        var rc = value switch
+        {
+            null => raw.sqlite3_bind_null(statement, index),
+            long l => raw.sqlite3_bind_int64(statement, index, l),
+            int i => raw.sqlite3_bind_int64(statement, index, i),
+            bool b => raw.sqlite3_bind_int64(statement, index, b ? 1 : 0),
+            double d => raw.sqlite3_bind_double(statement, index, d),
+            string s => raw.sqlite3_bind_text(statement, index, s),
+            byte[] bytes => raw.sqlite3_bind_blob(statement, index, bytes),
+            _ => throw new ArgumentException($"Folio database '{Database.Name}': cannot bind a {value.GetType().Name} to parameter {index} of: {sql}"),
+        };
+        Check(rc, sql);
+    }
+
+    private static object? ReadValue(sqlite3_stmt statement, int column) => raw.sqlite3_column_type(statement, column) switch
+    {
+        raw.SQLITE_INTEGER => raw.sqlite3_column_int64(statement, column),
+        raw.SQLITE_FLOAT => raw.sqlite3_column_double(statement, column),
+        raw.SQLITE_TEXT => raw.sqlite3_column_text(statement, column).utf8_to_string(),
+        raw.SQLITE_BLOB => raw.sqlite3_column_blob(statement, column).ToArray(),
+        _ => null,
+    };
+}

@@ -1,0 +1,75 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+
+namespace Folio.Storage;
+
+/// <summary>
+/// The default codec: a 16-byte header, then the page unchanged.
+/// </summary>
+/// <remarks>
+/// Header layout (little-endian):
+/// <code>
+/// 0..1   magic "FP"
+/// 2      format (1)
+/// 3      flags (0: plain page)
+/// 4..7   payload length
+/// 8..15  XxHash3 of the payload, seeded with the page number
+/// </code>
+/// Hashing the page number with the payload catches a page stored under the wrong key as well as
+/// flipped bits. For a 4096-byte page the header adds 0.4%.
+/// </remarks>
+public sealed class ChecksumPageCodec : IPageCodec
+{
+    /// <summary>The header's size in bytes.</summary>
+    public const int HeaderSize = 16;
+
+    private const byte Format = 1;
+
+    /// <summary>The shared instance.</summary>
+    public static ChecksumPageCodec Instance { get; } = new();
+
+    /// <inheritdoc />
+    public int MaxEncodedSize(int pageSize) => HeaderSize + pageSize;
+
+    /// <inheritdoc />
+    public int Encode(long pageNumber, ReadOnlySpan<byte> page, Span<byte> destination)
+    {
+        destination[0] = (byte)'F';
+        destination[1] = (byte)'P';
+        destination[2] = Format;
+        destination[3] = 0;
+        BinaryPrimitives.WriteInt32LittleEndian(destination[4..], page.Length);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[8..], Hash(pageNumber, page));
+        page.CopyTo(destination[HeaderSize..]);
+        return HeaderSize + page.Length;
+    }
+
+    /// <inheritdoc />
+    public void Decode(string database, long pageNumber, ReadOnlySpan<byte> stored, Span<byte> page)
+    {
+        if (stored.Length < HeaderSize || stored[0] != 'F' || stored[1] != 'P')
+        {
+            throw new PageCorruptException(database, pageNumber, $"the stored value ({stored.Length} bytes) has no Folio page header");
+        }
+        if (stored[2] != Format || stored[3] != 0)
+        {
+            throw new PageCorruptException(database, pageNumber, $"unknown page format {stored[2]} with flags {stored[3]}");
+        }
+        var length = BinaryPrimitives.ReadInt32LittleEndian(stored[4..]);
+        var payload = stored[HeaderSize..];
+        if (length != payload.Length || length != page.Length)
+        {
+            throw new PageCorruptException(database, pageNumber, $"the header says {length} bytes, the value holds {payload.Length}, the page size is {page.Length}");
+        }
+        var expected = BinaryPrimitives.ReadUInt64LittleEndian(stored[8..]);
+        var actual = Hash(pageNumber, payload);
+        if (expected != actual)
+        {
+            throw new PageCorruptException(database, pageNumber, $"checksum mismatch: stored {expected:x16}, computed {actual:x16}");
+        }
+        payload.CopyTo(page);
+    }
+
+    // The page number is the hash's seed, so the same bytes under another page number do not verify.
+    private static ulong Hash(long pageNumber, ReadOnlySpan<byte> payload) => XxHash3.HashToUInt64(payload, pageNumber);
+}

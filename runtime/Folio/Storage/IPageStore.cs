@@ -1,0 +1,120 @@
+namespace Folio.Storage;
+
+/// <summary>
+/// A key-value store that holds one SQLite database as numbered pages.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The contract is deliberately small. A store keeps, for one database: the page size (fixed when
+/// the database is created), the page count, a version that grows by one with every commit, and
+/// the bytes of each page. Page numbers are zero-based (page <c>n</c> holds bytes
+/// <c>n * PageSize</c> to <c>(n + 1) * PageSize - 1</c> of the SQLite file).
+/// </para>
+/// <para>
+/// The values a store holds are opaque to it: Folio encodes every page (a header with a checksum,
+/// then the page) before it reaches the store, and decodes and verifies it after a read.
+/// </para>
+/// <para>
+/// Implementations must be safe to call from several threads at once. Folio calls them
+/// synchronously, from inside SQLite's VFS callbacks.
+/// </para>
+/// </remarks>
+public interface IPageStore : IDisposable
+{
+    /// <summary>The database's name, used in error messages and as the file name SQLite sees.</summary>
+    string Name { get; }
+
+    /// <summary>The page size in bytes: a power of two from 512 to 65536, fixed at creation.</summary>
+    int PageSize { get; }
+
+    /// <summary>Reads the current version and page count.</summary>
+    StoreHead GetHead();
+
+    /// <summary>
+    /// Starts a read pinned at the store's current version. Every page the returned reader gives
+    /// back belongs to that version, or the reader throws <see cref="StoreConflictException"/>.
+    /// </summary>
+    /// <param name="knownVersion">
+    /// The version the caller's page cache reflects (0 when it holds nothing). A store that can
+    /// tell which pages changed since then reports them in <see cref="IPageStoreReader.ChangedPagesSinceKnown"/>.
+    /// </param>
+    IPageStoreReader BeginRead(long knownVersion);
+
+    /// <summary>
+    /// Applies a batch atomically: either every page, the new page count and the new version become
+    /// visible together, or nothing changes.
+    /// </summary>
+    /// <returns>The new version, <c>commit.ExpectedVersion + 1</c>.</returns>
+    /// <exception cref="StoreConflictException">The store is no longer at <see cref="StoreCommit.ExpectedVersion"/>.</exception>
+    long Commit(StoreCommit commit);
+}
+
+/// <summary>A store's current version and page count.</summary>
+/// <param name="Version">The number of commits applied so far; 0 for a database never written.</param>
+/// <param name="PageCount">The number of pages in the database at that version.</param>
+public readonly record struct StoreHead(long Version, long PageCount);
+
+/// <summary>A read pinned at one version of a store. Dispose it to end the read.</summary>
+public interface IPageStoreReader : IDisposable
+{
+    /// <summary>The pinned version.</summary>
+    long Version { get; }
+
+    /// <summary>The page count at the pinned version.</summary>
+    long PageCount { get; }
+
+    /// <summary>
+    /// The pages changed between the <c>knownVersion</c> given to <see cref="IPageStore.BeginRead"/>
+    /// and <see cref="Version"/>, or <see langword="null"/> when the store cannot tell (the caller
+    /// then drops everything it cached).
+    /// </summary>
+    IReadOnlyCollection<long>? ChangedPagesSinceKnown { get; }
+
+    /// <summary>
+    /// Copies the stored value of page <paramref name="pageNumber"/> into <paramref name="destination"/>.
+    /// </summary>
+    /// <returns>The number of bytes written, or 0 when the page has no value (it reads as zeros).</returns>
+    /// <exception cref="StoreConflictException">The page no longer belongs to the pinned version.</exception>
+    int ReadPage(long pageNumber, Span<byte> destination);
+
+    /// <summary>
+    /// Reads several pages in one call. <paramref name="destination"/> holds one slot of
+    /// <paramref name="slotSize"/> bytes per page; <paramref name="lengths"/> receives each value's length (0 when absent).
+    /// Stores with a network round trip per call should override this to fetch all pages at once.
+    /// </summary>
+    void ReadPages(ReadOnlySpan<long> pageNumbers, Span<byte> destination, int slotSize, Span<int> lengths)
+    {
+        for (var i = 0; i < pageNumbers.Length; i++)
+        {
+            lengths[i] = ReadPage(pageNumbers[i], destination.Slice(i * slotSize, slotSize));
+        }
+    }
+}
+
+/// <summary>One atomic batch handed to <see cref="IPageStore.Commit"/>.</summary>
+public sealed class StoreCommit
+{
+    /// <summary>Creates a batch.</summary>
+    public StoreCommit(long expectedVersion, long newPageCount, IReadOnlyList<StorePage> pages)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
+        ArgumentOutOfRangeException.ThrowIfNegative(newPageCount);
+        ExpectedVersion = expectedVersion;
+        NewPageCount = newPageCount;
+        Pages = pages ?? throw new ArgumentNullException(nameof(pages));
+    }
+
+    /// <summary>The version the writer read; the commit applies only if the store is still there.</summary>
+    public long ExpectedVersion { get; }
+
+    /// <summary>The page count after the commit; pages at or past it are deleted.</summary>
+    public long NewPageCount { get; }
+
+    /// <summary>The pages to write, in ascending page order, each below <see cref="NewPageCount"/>.</summary>
+    public IReadOnlyList<StorePage> Pages { get; }
+}
+
+/// <summary>One page's new stored value.</summary>
+/// <param name="Number">The zero-based page number.</param>
+/// <param name="Data">The encoded value to store.</param>
+public readonly record struct StorePage(long Number, ReadOnlyMemory<byte> Data);

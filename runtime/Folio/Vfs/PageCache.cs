@@ -1,0 +1,162 @@
+namespace Folio.Vfs;
+
+/// <summary>
+/// Decoded pages of one database, shared by all its connections in this process, valid for one
+/// store version at a time. It survives transactions: when a read starts at a newer version,
+/// only the pages the store reports as changed are dropped (everything, when it cannot tell).
+/// A reader pinned at another version than the cache's simply bypasses it.
+/// </summary>
+internal sealed class PageCache
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<long, Entry> _pages = new();
+    private readonly int _capacity;
+    private long _version = -1;
+    private long _clock;
+
+    public PageCache(int capacityPages)
+    {
+        _capacity = Math.Max(0, capacityPages);
+    }
+
+    /// <summary>The version the cached pages belong to; -1 when nothing is known.</summary>
+    public long Version
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _version;
+            }
+        }
+    }
+
+    /// <summary>Moves the cache to <paramref name="version"/>, dropping the <paramref name="changed"/> pages (all when null).</summary>
+    public void Advance(long fromVersion, long version, IReadOnlyCollection<long>? changed)
+    {
+        lock (_lock)
+        {
+            if (version <= _version)
+            {
+                return; // an older or equal reader: nothing to learn
+            }
+            if (changed is null || fromVersion != _version)
+            {
+                _pages.Clear();
+            }
+            else
+            {
+                foreach (var page in changed)
+                {
+                    _pages.Remove(page);
+                }
+            }
+            _version = version;
+        }
+    }
+
+    /// <summary>Copies page <paramref name="page"/> into <paramref name="destination"/> if it is cached at <paramref name="version"/>.</summary>
+    public bool TryRead(long version, long page, Span<byte> destination)
+    {
+        if (_capacity == 0)
+        {
+            return false;
+        }
+        lock (_lock)
+        {
+            if (version != _version || !_pages.TryGetValue(page, out var entry))
+            {
+                return false;
+            }
+            entry.LastUse = ++_clock;
+            entry.Data.AsSpan().CopyTo(destination);
+            return true;
+        }
+    }
+
+    /// <summary>Caches a page read at <paramref name="version"/> (ignored when the cache is at another version).</summary>
+    public void Add(long version, long page, ReadOnlySpan<byte> data)
+    {
+        if (_capacity == 0)
+        {
+            return;
+        }
+        lock (_lock)
+        {
+            if (version != _version)
+            {
+                return;
+            }
+            if (_pages.TryGetValue(page, out var entry))
+            {
+                data.CopyTo(entry.Data);
+                entry.LastUse = ++_clock;
+                return;
+            }
+            if (_pages.Count >= _capacity)
+            {
+                EvictOldest();
+            }
+            _pages[page] = new Entry(data.ToArray(), ++_clock);
+        }
+    }
+
+    /// <summary>
+    /// Applies a commit this process made: when the cache was at <paramref name="expectedVersion"/>,
+    /// it moves to <paramref name="newVersion"/> with the committed pages; otherwise it is emptied.
+    /// </summary>
+    public void ApplyCommit(long expectedVersion, long newVersion, long newPageCount, IEnumerable<KeyValuePair<long, byte[]>> pages)
+    {
+        lock (_lock)
+        {
+            if (_version != expectedVersion)
+            {
+                _pages.Clear();
+                _version = newVersion;
+                return;
+            }
+            _version = newVersion;
+            foreach (var (number, data) in pages)
+            {
+                if (_pages.TryGetValue(number, out var entry))
+                {
+                    data.CopyTo(entry.Data, 0);
+                }
+            }
+            if (_pages.Count > 0)
+            {
+                foreach (var number in _pages.Keys.Where(n => n >= newPageCount).ToList())
+                {
+                    _pages.Remove(number);
+                }
+            }
+        }
+    }
+
+    /// <summary>Drops everything (used after a failure whose outcome is unknown).</summary>
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _pages.Clear();
+            _version = -1;
+        }
+    }
+
+    // Drops the least recently used eighth: amortised O(1) per insertion, no per-access allocation.
+    private void EvictOldest()
+    {
+        var victims = Math.Max(1, _pages.Count / 8);
+        foreach (var (number, _) in _pages.OrderBy(p => p.Value.LastUse).Take(victims).ToList())
+        {
+            _pages.Remove(number);
+        }
+    }
+
+    private sealed class Entry(byte[] data, long lastUse)
+    {
+        public byte[] Data { get; } = data;
+
+        public long LastUse { get; set; } = lastUse;
+    }
+}

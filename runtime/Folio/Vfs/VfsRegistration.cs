@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using System.Text;
+using Folio.Interop;
+using Folio.Storage;
+
+namespace Folio.Vfs;
+
+/// <summary>
+/// One VFS registered with SQLite: its native tables, the databases attached to it by name, and
+/// the in-memory journals of those databases. A registration lives as long as the process
+/// (SQLite keeps pointers to its tables).
+/// </summary>
+public sealed unsafe class VfsRegistration
+{
+    private static readonly ConcurrentDictionary<string, VfsRegistration> ByName = new(StringComparer.Ordinal);
+    private static readonly Lock RegisterLock = new();
+
+    private readonly ConcurrentDictionary<string, SharedDatabase> _databases = new(StringComparer.Ordinal);
+
+    private VfsRegistration(string name, int pageSize)
+    {
+        Name = name;
+        PageSize = pageSize;
+    }
+
+    /// <summary>The name SQLite knows the VFS by (<c>Vfs=</c> in a connection string).</summary>
+    public string Name { get; }
+
+    /// <summary>The page size the VFS was compiled for, or 0 when it takes the store's.</summary>
+    public int PageSize { get; }
+
+    internal sqlite3_vfs* Native { get; private set; }
+
+    internal sqlite3_io_methods* MainFileMethods { get; private set; }
+
+    /// <summary>Journals and temporary files with names, so xAccess and xDelete find them.</summary>
+    internal ConcurrentDictionary<string, MemoryFile.MemoryFileData> Files { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Registers a VFS with SQLite, once per name: later calls with the same name return the first
+    /// registration. Generated code calls this from a static initializer; it is thread-safe.
+    /// </summary>
+    /// <param name="name">The VFS name.</param>
+    /// <param name="pageSize">The compiled-in page size, or 0 when it comes from the store.</param>
+    /// <param name="vfsMethods">The VFS entry points (xOpen, xDelete, xAccess, xFullPathname).</param>
+    /// <param name="mainFileMethods">The entry points for main database files.</param>
+    public static VfsRegistration Register(string name, int pageSize, in VfsMethods vfsMethods, in sqlite3_io_methods mainFileMethods)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (ByName.TryGetValue(name, out var existing))
+        {
+            return existing;
+        }
+        lock (RegisterLock)
+        {
+            if (ByName.TryGetValue(name, out existing))
+            {
+                return existing;
+            }
+            FolioRuntime.EnsureProvider();
+            var registration = new VfsRegistration(name, pageSize);
+            registration.RegisterNative(vfsMethods, mainFileMethods);
+            ByName[name] = registration;
+            return registration;
+        }
+    }
+
+    /// <summary>Finds a registration by name.</summary>
+    public static VfsRegistration? Find(string name) => ByName.TryGetValue(name, out var r) ? r : null;
+
+    internal static VfsRegistration From(sqlite3_vfs* vfs) => (VfsRegistration)GCHandle.FromIntPtr((nint)vfs->pAppData).Target!;
+
+    private void RegisterNative(in VfsMethods vfsMethods, in sqlite3_io_methods mainFileMethods)
+    {
+        var methods = (sqlite3_io_methods*)NativeMemory.AllocZeroed((nuint)sizeof(sqlite3_io_methods));
+        *methods = mainFileMethods;
+        methods->iVersion = 1;
+        MainFileMethods = methods;
+
+        // Dynamic loading, randomness, sleeping and time are the platform's business: borrow the
+        // default VFS's implementations, which ignore their VFS argument.
+        var platform = SqliteNative.sqlite3_vfs_find(null);
+        if (platform is null)
+        {
+            throw new InvalidOperationException("SQLite has no default VFS to take platform services from.");
+        }
+
+        var nameBytes = Encoding.UTF8.GetBytes(Name + "\0");
+        var zName = (byte*)NativeMemory.Alloc((nuint)nameBytes.Length);
+        nameBytes.CopyTo(new Span<byte>(zName, nameBytes.Length));
+
+        var vfs = (sqlite3_vfs*)NativeMemory.AllocZeroed((nuint)sizeof(sqlite3_vfs));
+        vfs->iVersion = 2;
+        vfs->szOsFile = sizeof(sqlite3_file);
+        vfs->mxPathname = 1024;
+        vfs->zName = zName;
+        vfs->pAppData = (void*)GCHandle.ToIntPtr(GCHandle.Alloc(this));
+        vfs->xOpen = vfsMethods.xOpen;
+        vfs->xDelete = vfsMethods.xDelete;
+        vfs->xAccess = vfsMethods.xAccess;
+        vfs->xFullPathname = vfsMethods.xFullPathname;
+        vfs->xDlOpen = platform->xDlOpen;
+        vfs->xDlError = platform->xDlError;
+        vfs->xDlSym = platform->xDlSym;
+        vfs->xDlClose = platform->xDlClose;
+        vfs->xRandomness = platform->xRandomness;
+        vfs->xSleep = platform->xSleep;
+        vfs->xCurrentTime = platform->xCurrentTime;
+        vfs->xGetLastError = platform->xGetLastError;
+        vfs->xCurrentTimeInt64 = platform->iVersion >= 2 ? platform->xCurrentTimeInt64 : null;
+        Native = vfs;
+
+        var rc = SqliteNative.sqlite3_vfs_register(vfs, 0);
+        if (rc != SqliteConstants.SQLITE_OK)
+        {
+            throw new InvalidOperationException($"sqlite3_vfs_register('{Name}') failed with SQLite code {rc}.");
+        }
+    }
+
+    /// <summary>Makes <paramref name="store"/> openable through this VFS under <paramref name="name"/>.</summary>
+    internal SharedDatabase Attach(string name, IPageStore store, FolioOptions options)
+    {
+        if (PageSize != 0 && store.PageSize != PageSize)
+        {
+            throw new PageSizeMismatchException(name, store.PageSize, PageSize);
+        }
+        while (true)
+        {
+            var shared = _databases.GetOrAdd(name, static (n, args) => new SharedDatabase(n, args.store, args.options), (store, options));
+            if (!ReferenceEquals(shared.Store, store))
+            {
+                throw new InvalidOperationException(
+                    $"VFS '{Name}' already has a database named '{name}' on another store; give this one another name (FolioOptions.Name).");
+            }
+            lock (shared)
+            {
+                if (shared.AttachCount >= 0)
+                {
+                    shared.AttachCount++;
+                    return shared;
+                }
+            }
+            // It was being detached in the meantime: try again with a fresh entry.
+        }
+    }
+
+    internal void Detach(SharedDatabase shared)
+    {
+        lock (shared)
+        {
+            if (--shared.AttachCount > 0)
+            {
+                return;
+            }
+            shared.AttachCount = -1;
+        }
+        _databases.TryRemove(new KeyValuePair<string, SharedDatabase>(shared.Name, shared));
+        Files.TryRemove(shared.Name + "-journal", out _);
+    }
+
+    internal SharedDatabase? FindDatabase(string name) => _databases.TryGetValue(name, out var db) ? db : null;
+}
+
+/// <summary>The four VFS entry points a registration needs from its thunks.</summary>
+public unsafe struct VfsMethods
+{
+    /// <summary>xOpen.</summary>
+    public delegate* unmanaged<sqlite3_vfs*, byte*, sqlite3_file*, int, int*, int> xOpen;
+    /// <summary>xDelete.</summary>
+    public delegate* unmanaged<sqlite3_vfs*, byte*, int, int> xDelete;
+    /// <summary>xAccess.</summary>
+    public delegate* unmanaged<sqlite3_vfs*, byte*, int, int*, int> xAccess;
+    /// <summary>xFullPathname.</summary>
+    public delegate* unmanaged<sqlite3_vfs*, byte*, int, byte*, int> xFullPathname;
+}
