@@ -41,6 +41,14 @@ public sealed partial class FolioGenerator
                 w.Line();
                 EmitMethod(w, spec.Methods[i], i, fields[i]);
             }
+            for (var i = 0; i < spec.Methods.Count; i++)
+            {
+                if (spec.Methods[i].Row is { Kind: not RowKind.Scalar } row)
+                {
+                    w.Line();
+                    EmitReader(w, row, fields[i]);
+                }
+            }
             CloseClass(w, spec);
             return w.ToString();
         }
@@ -56,7 +64,13 @@ public sealed partial class FolioGenerator
             {
                 EmitBind(w, method.Bindings[slot], slot);
             }
-            var row = method.Row is null ? "" : RowExpression(method.Row);
+            // Scalars are read inline; tuples and objects by a reader function below, one argument a line.
+            var row = method.Row switch
+            {
+                null => "",
+                { Kind: RowKind.Scalar } scalar => ReadExpression(scalar.ConstructorArguments[0].Value, 0),
+                _ => $"__Read{field}(__s)",
+            };
             switch (method.Shape)
             {
                 case ResultShape.None:
@@ -139,21 +153,41 @@ public sealed partial class FolioGenerator
             _ => throw new System.ArgumentOutOfRangeException(nameof(kind), kind, type),
         };
 
-        private static string RowExpression(RowSpec row)
+        private static void EmitReader(SourceWriter w, RowSpec row, string field)
         {
+            var members = row.ConstructorArguments.Concat(row.Initializers).ToList();
+            w.Line($"// Reads one row of {field}: reading slot n is member n of its StatementShape.");
+            w.Line($"private static {row.Type} __Read{field}(global::Folio.Queries.FolioStatement __s) =>");
+            w.Indent();
             var slot = 0;
-            var arguments = row.ConstructorArguments.Select(m => ReadExpression(m.Value, slot++)).ToList();
-            switch (row.Kind)
+            if (row.ConstructorArguments.Count == 0)
             {
-                case RowKind.Scalar:
-                    return arguments[0];
-                case RowKind.Tuple:
-                    return $"({string.Join(", ", arguments)})";
-                default:
-                    var initializers = row.Initializers.Select(m => $"{m.Name} = {ReadExpression(m.Value, slot++)}").ToList();
-                    var text = $"new {row.Type}({string.Join(", ", arguments)})";
-                    return initializers.Count == 0 ? text : $"{text} {{ {string.Join(", ", initializers)} }}";
+                w.Line($"new {row.Type}");
             }
+            else
+            {
+                w.Line(row.Kind == RowKind.Tuple ? "(" : $"new {row.Type}(");
+                w.Indent();
+                for (var i = 0; i < row.ConstructorArguments.Count; i++, slot++)
+                {
+                    var last = i == row.ConstructorArguments.Count - 1;
+                    w.Line(ReadExpression(row.ConstructorArguments[i].Value, slot) + (last ? "" : ","));
+                }
+                w.Outdent();
+                w.Line(row.Initializers.Count == 0 ? ");" : ")");
+            }
+            if (row.Initializers.Count > 0)
+            {
+                w.Line("{");
+                w.Indent();
+                foreach (var member in row.Initializers)
+                {
+                    w.Line($"{member.Name} = {ReadExpression(member.Value, slot++)},");
+                }
+                w.Outdent();
+                w.Line("};");
+            }
+            w.Outdent();
         }
 
         private static string ReadExpression(ValueSpec value, int slot)

@@ -70,7 +70,10 @@ public sealed partial class FolioGenerator
             {
                 w.Line();
                 w.Line("[global::System.Runtime.InteropServices.UnmanagedCallersOnly]");
-                w.Line($"private static int {slot.Slot}({slot.Parameters}) => {impl}.{slot.Slot}({slot.Arguments});");
+                w.Line($"private static int {slot.Slot}({slot.Parameters}) =>");
+                w.Indent();
+                w.Line($"{impl}.{slot.Slot}({slot.Arguments});");
+                w.Outdent();
             }
             w.Close();
         }

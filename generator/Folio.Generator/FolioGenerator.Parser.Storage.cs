@@ -96,10 +96,12 @@ public sealed partial class FolioGenerator
                 return null;
             }
             var display = storeType.ToDisplayString(TypeFormat);
-            var opens = new List<OpenSpec>
+            var opens = new List<OpenSpec>();
+            if (!SymbolEqualityComparer.Default.Equals(storeType, _known.PageStore))
             {
-                new(OpenKind.StoreInstance, null, new[] { new OpenArgumentSpec("store", display, null) }.ToEquatableArray()),
-            };
+                // Open(IPageStore) exists for every class; a narrower store type gets its own overload.
+                opens.Add(new OpenSpec(OpenKind.StoreInstance, null, new[] { new OpenArgumentSpec("store", display, null) }.ToEquatableArray()));
+            }
             var hasDefaultConstructor = storeType.TypeKind == TypeKind.Class && !storeType.IsAbstract
                 && storeType.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility == Accessibility.Public);
             if (hasDefaultConstructor)
