@@ -80,6 +80,7 @@ public sealed partial class FolioGenerator
             // Parameters: a CancellationToken interrupts, every other one binds.
             var parameters = new List<ParameterSpec>();
             var bindable = new Dictionary<string, ValueSpec>();
+            var unbindable = new HashSet<string>(); // already reported: no second diagnostic for the SQL naming them
             string? cancellation = null;
             foreach (var parameter in method.Parameters)
             {
@@ -89,6 +90,7 @@ public sealed partial class FolioGenerator
                 if (parameter.RefKind is RefKind.Ref or RefKind.Out || parameter.IsParams)
                 {
                     Report(DiagnosticDescriptors.UnsupportedParameter, where, parameter.Name, display, "ref, out and params parameters cannot be bound");
+                    unbindable.Add(parameter.Name);
                     valid = false;
                     continue;
                 }
@@ -106,6 +108,7 @@ public sealed partial class FolioGenerator
                 if (value is null)
                 {
                     Report(DiagnosticDescriptors.UnsupportedParameter, where, parameter.Name, display, why);
+                    unbindable.Add(parameter.Name);
                     valid = false;
                     continue;
                 }
@@ -120,6 +123,10 @@ public sealed partial class FolioGenerator
                 var name = token.Substring(1);
                 var match = bindable.Keys.FirstOrDefault(k => k == name)
                     ?? bindable.Keys.SingleOrDefaultSafe(k => string.Equals(k, name, System.StringComparison.OrdinalIgnoreCase));
+                if (match is null && unbindable.Contains(name))
+                {
+                    continue;
+                }
                 if (match is null)
                 {
                     Report(DiagnosticDescriptors.UnknownSqlParameter, Where(attribute) ?? location, token, display);

@@ -98,9 +98,10 @@ public sealed partial class FolioGenerator
                 }
                 return new RowSpec(RowKind.Tuple, display, elements.ToEquatableArray(), EquatableArray<RowMemberSpec>.Empty);
             }
-            if (type is not INamedTypeSymbol named || named.TypeKind is not (TypeKind.Class or TypeKind.Struct) || named.IsAbstract || named.IsStatic)
+            if (type is not INamedTypeSymbol named || named.TypeKind is not (TypeKind.Class or TypeKind.Struct) || named.IsAbstract || named.IsStatic
+                || named.ContainingNamespace?.ToDisplayString().StartsWith("System", System.StringComparison.Ordinal) == true)
             {
-                why = $"'{display}' is neither a supported value type, a tuple, nor a concrete class, record or struct";
+                why = $"'{display}' is neither a supported value type, a tuple, nor a concrete class, record or struct of the application (collections are List<T>, IReadOnlyList<T> or IEnumerable<T>)";
                 return null;
             }
             // new T?(…) is not C#: an object row is built as its non-nullable type.

@@ -74,7 +74,7 @@ internal static class Snapshot
             .Select(d =>
             {
                 var span = d.Location.GetLineSpan();
-                var where = d.Location.IsInSource ? $"{span.Path}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1})" : "(no location)";
+                var where = d.Location.Kind != LocationKind.None ? $"{span.Path}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1})" : "(no location)";
                 return $"{d.Id} {d.Severity} {where}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}";
             })
             .ToList();
