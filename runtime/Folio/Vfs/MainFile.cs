@@ -23,8 +23,8 @@ namespace Folio.Vfs;
 /// <item>A conflict becomes SQLITE_BUSY; any other failure SQLITE_IOERR with the cause kept in
 /// <see cref="VfsErrors"/>. Either way the store is untouched, the buffer is discarded, and the
 /// originals SQLite writes back while rolling back are ignored until the lock drops.</item>
-/// <item>xUnlock below RESERVED with pages still buffered commits them (a safety net; SQLite
-/// normally syncs first). xUnlock(NONE) ends the read.</item>
+/// <item>xUnlock below RESERVED with pages or a size change still buffered commits them (SQLite
+/// normally syncs last, but VACUUM truncates after its sync). xUnlock(NONE) ends the read.</item>
 /// </list>
 /// </remarks>
 internal sealed class MainFile<TStore, TPageSize> : VfsFile
@@ -380,7 +380,9 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         var endingWrite = level < SQLITE_LOCK_RESERVED && _lockLevel >= SQLITE_LOCK_RESERVED;
         try
         {
-            if (endingWrite && _dirty.Count > 0)
+            // SQLite normally syncs last, but VACUUM (through the backup code) truncates the file
+            // after its sync: a size change still pending here is committed like dirty pages.
+            if (endingWrite && (_dirty.Count > 0 || _size != _viewPageCount * PageSize))
             {
                 Commit();
             }
