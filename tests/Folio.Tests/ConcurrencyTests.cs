@@ -1,3 +1,4 @@
+using Folio.Storage;
 using NUnit.Framework;
 
 namespace Folio.Tests;
@@ -66,6 +67,52 @@ public class ConcurrencyTests(StoreKind kind)
         reader.Execute("COMMIT");
         writer.Execute("COMMIT");
         Assert.That(reader.ExecuteScalar("SELECT sum(v) FROM t"), Is.EqualTo(3L));
+    }
+}
+
+[TestFixture(StoreKind.Memory)]
+[TestFixture(StoreKind.File)]
+public class VersionConflictTests(StoreKind kind)
+{
+    private StoreFactory _stores = null!;
+
+    [SetUp]
+    public void SetUp() => _stores = new StoreFactory();
+
+    [TearDown]
+    public void TearDown() => _stores.Dispose();
+
+    [Test]
+    public void ACommitAgainstAStoreThatMovedOnIsBusyAndAppliesNothing()
+    {
+        // Two attachments of one store under different names share no locks: like two processes,
+        // only the store's version check stands between their writers.
+        var store = _stores.Create(kind);
+        using var first = FolioDatabase.Open(store, new FolioOptions { Name = "first-" + Guid.NewGuid() });
+        using var second = FolioDatabase.Open(store, new FolioOptions { Name = "second-" + Guid.NewGuid() });
+        using var a = first.OpenConnection();
+        using var b = second.OpenConnection();
+        a.Execute("CREATE TABLE t(v TEXT); INSERT INTO t VALUES ('base');");
+
+        a.Execute("BEGIN");
+        Assert.That(a.ExecuteScalar("SELECT count(*) FROM t"), Is.EqualTo(1L));
+        b.Execute("INSERT INTO t VALUES ('from b')");
+        var afterB = CommitProtocolTests.Snapshot(store);
+
+        a.Execute("INSERT INTO t VALUES ('from a')");
+        var conflict = Assert.Throws<FolioException>(() => a.Execute("COMMIT"))!;
+        Assert.That(conflict.IsBusy, Is.True);
+        Assert.That(conflict.InnerException, Is.TypeOf<StoreConflictException>());
+        Assert.That(first.Statistics.Conflicts, Is.EqualTo(1));
+        Assert.That(CommitProtocolTests.Snapshot(store), Is.EqualTo(afterB), "the losing commit wrote nothing");
+        if (SQLitePCL.raw.sqlite3_get_autocommit(a.Handle) == 0)
+        {
+            a.Execute("ROLLBACK");
+        }
+
+        a.Execute("INSERT INTO t VALUES ('from a, retried')");
+        Assert.That(b.ExecuteScalar("SELECT group_concat(v, '|') FROM t"), Is.EqualTo("base|from b|from a, retried"));
+        Assert.That(a.ExecuteScalar("PRAGMA integrity_check"), Is.EqualTo("ok"));
     }
 }
 
