@@ -34,6 +34,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
     private readonly SharedDatabase _db;
     private readonly TStore _store;
     private readonly byte[] _encoded;
+    private readonly byte[] _scratch;
 
     // This connection's view: the pinned store version plus its own commits since.
     private IPageStoreReader? _reader;
@@ -56,6 +57,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         _db = db;
         _store = (TStore)db.Store;
         _encoded = new byte[db.Codec.MaxEncodedSize(PageSize)];
+        _scratch = new byte[PageSize];
     }
 
     /// <summary>The page size: a JIT-time constant for generated VFSs, the store's for the general one.</summary>
@@ -93,7 +95,6 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         var available = (int)Math.Clamp(_size - offset, 0, buffer.Length);
         var position = offset;
         var remaining = buffer[..available];
-        Span<byte> scratch = null;
         while (!remaining.IsEmpty)
         {
             var page = position / pageSize;
@@ -109,12 +110,9 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
             }
             else
             {
-                if (scratch.IsEmpty)
-                {
-                    scratch = new byte[pageSize];
-                }
-                ReadViewPage(page, scratch);
-                scratch.Slice(inPage, n).CopyTo(remaining);
+                // A read of part of a page (SQLite's header reads): through one reused buffer.
+                ReadViewPage(page, _scratch);
+                _scratch.AsSpan(inPage, n).CopyTo(remaining);
             }
             remaining = remaining[n..];
             position += n;
