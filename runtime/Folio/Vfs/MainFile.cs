@@ -286,7 +286,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         }
 
         _db.Statistics.OnCommitted(batch.Count, bytes);
-        _db.Cache.ApplyCommit(_viewVersion, newVersion, newPageCount,
+        _db.Cache.ApplyCommit(_viewVersion, newVersion, _viewPageCount, newPageCount,
             _dirty.Keys.Where(p => p < newPageCount).Select(p => new KeyValuePair<long, byte[]>(p, _pages[p])));
         _viewVersion = newVersion;
         _viewPageCount = newPageCount;
@@ -328,7 +328,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         {
             return before.AsSpan().SequenceEqual(now);
         }
-        return ReadViewPageCopy(page).AsSpan().SequenceEqual(now);
+        return _db.Cache.Matches(_viewVersion, page, now) ?? ReadViewPageCopy(page).AsSpan().SequenceEqual(now);
     }
 
     private void DiscardTransaction()
