@@ -161,11 +161,11 @@ public sealed class MemoryPageStore : IPageStore
         {
         }
 
-        private static HashSet<long>? ChangesSince(Snapshot snapshot, long knownVersion)
+        private static IReadOnlyCollection<long>? ChangesSince(Snapshot snapshot, long knownVersion)
         {
             if (knownVersion == snapshot.Version)
             {
-                return [];
+                return Array.Empty<long>();
             }
             if (knownVersion <= 0 || knownVersion > snapshot.Version)
             {

@@ -23,8 +23,8 @@ namespace Folio.Vfs;
 /// <item>A conflict becomes SQLITE_BUSY; any other failure SQLITE_IOERR with the cause kept in
 /// <see cref="VfsErrors"/>. Either way the store is untouched, the buffer is discarded, and the
 /// originals SQLite writes back while rolling back are ignored until the lock drops.</item>
-/// <item>xUnlock below RESERVED with pages still buffered commits them (a safety net; SQLite
-/// normally syncs first). xUnlock(NONE) ends the read.</item>
+/// <item>xUnlock below RESERVED with pages or a size change still buffered commits them (SQLite
+/// normally syncs last, but VACUUM truncates after its sync). xUnlock(NONE) ends the read.</item>
 /// </list>
 /// </remarks>
 internal sealed class MainFile<TStore, TPageSize> : VfsFile
@@ -34,6 +34,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
     private readonly SharedDatabase _db;
     private readonly TStore _store;
     private readonly byte[] _encoded;
+    private readonly byte[] _scratch;
 
     // This connection's view: the pinned store version plus its own commits since.
     private IPageStoreReader? _reader;
@@ -56,6 +57,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         _db = db;
         _store = (TStore)db.Store;
         _encoded = new byte[db.Codec.MaxEncodedSize(PageSize)];
+        _scratch = new byte[PageSize];
     }
 
     /// <summary>The page size: a JIT-time constant for generated VFSs, the store's for the general one.</summary>
@@ -93,7 +95,6 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         var available = (int)Math.Clamp(_size - offset, 0, buffer.Length);
         var position = offset;
         var remaining = buffer[..available];
-        Span<byte> scratch = null;
         while (!remaining.IsEmpty)
         {
             var page = position / pageSize;
@@ -109,12 +110,9 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
             }
             else
             {
-                if (scratch.IsEmpty)
-                {
-                    scratch = new byte[pageSize];
-                }
-                ReadViewPage(page, scratch);
-                scratch.Slice(inPage, n).CopyTo(remaining);
+                // A read of part of a page (SQLite's header reads): through one reused buffer.
+                ReadViewPage(page, _scratch);
+                _scratch.AsSpan(inPage, n).CopyTo(remaining);
             }
             remaining = remaining[n..];
             position += n;
@@ -261,7 +259,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
             batch.Add(new StorePage(page, encoded.AsMemory(0, length)));
             bytes += length;
         }
-        if (batch.Count == 0 && newPageCount == _viewPageCount)
+        if (newPageCount == _viewPageCount && (batch.Count == 0 || OnlyChangeCounterMoved(batch)))
         {
             _dirty.Clear();
             return;
@@ -288,11 +286,40 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         }
 
         _db.Statistics.OnCommitted(batch.Count, bytes);
-        _db.Cache.ApplyCommit(_viewVersion, newVersion, newPageCount,
+        _db.Cache.ApplyCommit(_viewVersion, newVersion, _viewPageCount, newPageCount,
             _dirty.Keys.Where(p => p < newPageCount).Select(p => new KeyValuePair<long, byte[]>(p, _pages[p])));
         _viewVersion = newVersion;
         _viewPageCount = newPageCount;
         _dirty.Clear();
+    }
+
+    /// <summary>
+    /// True when the batch is page 0 alone and differs from the view only in the header's change
+    /// counter (offset 24) and version-valid-for number (offset 92): what SQLite writes when a
+    /// transaction changed nothing in the end (ROLLBACK TO a savepoint, then RELEASE). Committing
+    /// it would bump the store's version for no data; other connections' caches stay valid, and
+    /// this connection re-reads the header at its next transaction anyway.
+    /// </summary>
+    private bool OnlyChangeCounterMoved(List<StorePage> batch)
+    {
+        if (batch.Count != 1 || batch[0].Number != 0 || _viewPageCount == 0)
+        {
+            return false;
+        }
+        var now = _pages[0];
+        var before = _dirty[0] ?? ReadViewPageCopy(0);
+        var n = now.AsSpan();
+        var b = before.AsSpan();
+        return n[..24].SequenceEqual(b[..24])
+            && n[28..92].SequenceEqual(b[28..92])
+            && n[96..].SequenceEqual(b[96..]);
+    }
+
+    private byte[] ReadViewPageCopy(long page)
+    {
+        var copy = new byte[PageSize];
+        ReadViewPage(page, copy);
+        return copy;
     }
 
     private bool EqualsView(long page, byte[]? before, byte[] now)
@@ -301,9 +328,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         {
             return before.AsSpan().SequenceEqual(now);
         }
-        var stored = new byte[now.Length];
-        ReadViewPage(page, stored);
-        return stored.AsSpan().SequenceEqual(now);
+        return _db.Cache.Matches(_viewVersion, page, now) ?? ReadViewPageCopy(page).AsSpan().SequenceEqual(now);
     }
 
     private void DiscardTransaction()
@@ -353,7 +378,9 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         var endingWrite = level < SQLITE_LOCK_RESERVED && _lockLevel >= SQLITE_LOCK_RESERVED;
         try
         {
-            if (endingWrite && _dirty.Count > 0)
+            // SQLite normally syncs last, but VACUUM (through the backup code) truncates the file
+            // after its sync: a size change still pending here is committed like dirty pages.
+            if (endingWrite && (_dirty.Count > 0 || _size != _viewPageCount * PageSize))
             {
                 Commit();
             }

@@ -105,7 +105,7 @@ internal sealed class PageCache
     /// Applies a commit this process made: when the cache was at <paramref name="expectedVersion"/>,
     /// it moves to <paramref name="newVersion"/> with the committed pages; otherwise it is emptied.
     /// </summary>
-    public void ApplyCommit(long expectedVersion, long newVersion, long newPageCount, IEnumerable<KeyValuePair<long, byte[]>> pages)
+    public void ApplyCommit(long expectedVersion, long newVersion, long oldPageCount, long newPageCount, IEnumerable<KeyValuePair<long, byte[]>> pages)
     {
         lock (_lock)
         {
@@ -123,13 +123,26 @@ internal sealed class PageCache
                     data.CopyTo(entry.Data, 0);
                 }
             }
-            if (_pages.Count > 0)
+            for (var number = newPageCount; number < oldPageCount; number++)
             {
-                foreach (var number in _pages.Keys.Where(n => n >= newPageCount).ToList())
-                {
-                    _pages.Remove(number);
-                }
+                _pages.Remove(number);
             }
+        }
+    }
+
+    /// <summary>
+    /// Compares <paramref name="data"/> with page <paramref name="page"/> as cached at
+    /// <paramref name="version"/>: true or false when cached, null when not.
+    /// </summary>
+    public bool? Matches(long version, long page, ReadOnlySpan<byte> data)
+    {
+        lock (_lock)
+        {
+            if (version != _version || !_pages.TryGetValue(page, out var entry))
+            {
+                return null;
+            }
+            return entry.Data.AsSpan().SequenceEqual(data);
         }
     }
 
