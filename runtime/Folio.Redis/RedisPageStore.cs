@@ -77,7 +77,7 @@ public sealed class RedisPageStore : IPageStore
         ArgumentNullException.ThrowIfNull(redis);
         RedisKeys.ValidateName(database);
         PageSizes.Validate(pageSize, database);
-        options ??= new RedisStoreOptions();
+        options = options?.Clone() ?? new RedisStoreOptions();
         options.Validate();
 
         var store = new RedisPageStore(redis, database, pageSize, options);
@@ -127,7 +127,7 @@ public sealed class RedisPageStore : IPageStore
     /// <summary>The Redis connection (not owned by the store).</summary>
     public IConnectionMultiplexer Connection { get; }
 
-    /// <summary>The options the store was opened with.</summary>
+    /// <summary>The options the store was opened with (a copy: changing the caller's object later has no effect).</summary>
     public RedisStoreOptions Options { get; }
 
     /// <summary>Commands sent to Redis by this store, each one network round trip.</summary>

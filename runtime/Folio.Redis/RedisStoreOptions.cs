@@ -30,6 +30,9 @@ public sealed class RedisStoreOptions
     /// </summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>A copy, so a store keeps the settings it was opened with.</summary>
+    internal RedisStoreOptions Clone() => (RedisStoreOptions)MemberwiseClone();
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
     public void Validate()
     {

@@ -15,9 +15,9 @@ try
 {
     using var redis = RedisPageStore.Connect(args[0]);
     using var db = FolioDatabase.Open(RedisPageStore.Open(redis, args[1]), ownsStore: true);
-    using var connection = db.OpenConnection();
     var random = new Random();
     var retries = 0;
+    using var connection = OpenRetrying(db, ref retries);
     for (var done = 0; done < updates;)
     {
         try
@@ -43,4 +43,21 @@ catch (Exception e)
 {
     Console.Error.WriteLine(e);
     return 1;
+}
+
+// Opening reads the database header, which another process's commit can replace in between.
+static FolioConnection OpenRetrying(FolioDatabase db, ref int retries)
+{
+    while (true)
+    {
+        try
+        {
+            return db.OpenConnection();
+        }
+        catch (FolioException e) when (e.IsBusy && retries < 1000)
+        {
+            retries++;
+            Thread.Sleep(1);
+        }
+    }
 }

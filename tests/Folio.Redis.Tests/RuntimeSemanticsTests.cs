@@ -115,7 +115,7 @@ public sealed class RuntimeSemanticsTests
         var retries = 0;
         var failures = Threads.Run(8, i =>
         {
-            using var connection = (i % 2 == 0 ? dbA : dbB).OpenConnection();
+            using var connection = Busy.Open(i % 2 == 0 ? dbA : dbB);
             for (var k = 0; k < 500; k++)
             {
                 var r = Busy.Retry(connection, () =>

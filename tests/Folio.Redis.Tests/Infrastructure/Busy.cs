@@ -29,4 +29,23 @@ internal static class Busy
             }
         }
     }
+
+    /// <summary>
+    /// Opens a connection, retrying while SQLite answers SQLITE_BUSY: opening reads the database
+    /// header, which another process's commit can replace in between.
+    /// </summary>
+    public static FolioConnection Open(FolioDatabase database, int maxRetries = 1000)
+    {
+        for (var retries = 0; ; retries++)
+        {
+            try
+            {
+                return database.OpenConnection();
+            }
+            catch (FolioException e) when (e.IsBusy && retries < maxRetries)
+            {
+                Thread.Sleep(Random.Shared.Next(0, 2));
+            }
+        }
+    }
 }
