@@ -108,9 +108,13 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
             {
                 ReadViewPage(page, remaining[..n]);
             }
+            else if (page < _viewPageCount && _db.Cache.TryRead(_viewVersion, page, inPage, remaining[..n]))
+            {
+                // Part of a cached page (SQLite's header read at every transaction start).
+                _db.Statistics.OnCacheHit();
+            }
             else
             {
-                // A read of part of a page (SQLite's header reads): through one reused buffer.
                 ReadViewPage(page, _scratch);
                 _scratch.AsSpan(inPage, n).CopyTo(remaining);
             }

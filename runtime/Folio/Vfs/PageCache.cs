@@ -56,7 +56,10 @@ internal sealed class PageCache
     }
 
     /// <summary>Copies page <paramref name="page"/> into <paramref name="destination"/> if it is cached at <paramref name="version"/>.</summary>
-    public bool TryRead(long version, long page, Span<byte> destination)
+    public bool TryRead(long version, long page, Span<byte> destination) => TryRead(version, page, 0, destination);
+
+    /// <summary>Copies part of page <paramref name="page"/>, from <paramref name="offset"/>, if it is cached at <paramref name="version"/>.</summary>
+    public bool TryRead(long version, long page, int offset, Span<byte> destination)
     {
         if (_capacity == 0)
         {
@@ -69,7 +72,7 @@ internal sealed class PageCache
                 return false;
             }
             entry.LastUse = ++_clock;
-            entry.Data.AsSpan().CopyTo(destination);
+            entry.Data.AsSpan(offset, destination.Length).CopyTo(destination);
             return true;
         }
     }
