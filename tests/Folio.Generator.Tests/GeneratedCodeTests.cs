@@ -244,4 +244,27 @@ public class GeneratedCodeTests
             private partial string? Echo(string @class);
         }
         """);
+
+    // docs/guide.md shows this class and its generated code.
+    [Test]
+    public void TheGuidesExample() => VerifyCompiles("""
+        using System.Collections.Generic;
+        using Folio;
+
+        namespace Notes;
+
+        public sealed record Note(long Id, string Text);
+
+        [PagedDatabase(PageSize = 4096)]
+        [MemoryStorage]
+        [Migration(1, "CREATE TABLE note(id INTEGER PRIMARY KEY, text TEXT NOT NULL)")]
+        public partial class NotesDb
+        {
+            [Execute("INSERT INTO note(text) VALUES ($text)")]
+            public partial int Add(string text);
+
+            [Query("SELECT id, text FROM note WHERE text LIKE $pattern ORDER BY id")]
+            public partial List<Note> Search(string pattern);
+        }
+        """);
 }

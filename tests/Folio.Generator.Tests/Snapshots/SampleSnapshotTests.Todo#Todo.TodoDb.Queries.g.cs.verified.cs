@@ -152,14 +152,12 @@ namespace Todo
                 __s.GetInt64(0),
                 __s.GetString(1),
                 __s.GetBoolean(2),
-                __s.GetDateTime(3)
-            );
+                __s.GetDateTime(3));
 
         // Reads one row of Counts: reading slot n is member n of its StatementShape.
         private static global::Todo.TodoCounts __ReadCounts(global::Folio.Queries.FolioStatement __s) =>
             new global::Todo.TodoCounts(
                 __s.GetInt64(0),
-                __s.GetInt64(1)
-            );
+                __s.GetInt64(1));
     }
 }
