@@ -261,7 +261,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
             batch.Add(new StorePage(page, encoded.AsMemory(0, length)));
             bytes += length;
         }
-        if (batch.Count == 0 && newPageCount == _viewPageCount)
+        if (newPageCount == _viewPageCount && (batch.Count == 0 || OnlyChangeCounterMoved(batch)))
         {
             _dirty.Clear();
             return;
@@ -295,15 +295,42 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         _dirty.Clear();
     }
 
+    /// <summary>
+    /// True when the batch is page 0 alone and differs from the view only in the header's change
+    /// counter (offset 24) and version-valid-for number (offset 92): what SQLite writes when a
+    /// transaction changed nothing in the end (ROLLBACK TO a savepoint, then RELEASE). Committing
+    /// it would bump the store's version for no data; other connections' caches stay valid, and
+    /// this connection re-reads the header at its next transaction anyway.
+    /// </summary>
+    private bool OnlyChangeCounterMoved(List<StorePage> batch)
+    {
+        if (batch.Count != 1 || batch[0].Number != 0 || _viewPageCount == 0)
+        {
+            return false;
+        }
+        var now = _pages[0];
+        var before = _dirty[0] ?? ReadViewPageCopy(0);
+        var n = now.AsSpan();
+        var b = before.AsSpan();
+        return n[..24].SequenceEqual(b[..24])
+            && n[28..92].SequenceEqual(b[28..92])
+            && n[96..].SequenceEqual(b[96..]);
+    }
+
+    private byte[] ReadViewPageCopy(long page)
+    {
+        var copy = new byte[PageSize];
+        ReadViewPage(page, copy);
+        return copy;
+    }
+
     private bool EqualsView(long page, byte[]? before, byte[] now)
     {
         if (before is not null)
         {
             return before.AsSpan().SequenceEqual(now);
         }
-        var stored = new byte[now.Length];
-        ReadViewPage(page, stored);
-        return stored.AsSpan().SequenceEqual(now);
+        return ReadViewPageCopy(page).AsSpan().SequenceEqual(now);
     }
 
     private void DiscardTransaction()

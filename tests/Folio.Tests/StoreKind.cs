@@ -1,0 +1,66 @@
+using Folio.Storage;
+
+namespace Folio.Tests;
+
+/// <summary>The stores every runtime test runs against.</summary>
+public enum StoreKind
+{
+    Memory,
+    File,
+}
+
+/// <summary>Creates fresh stores of each kind in a per-test temp directory.</summary>
+public sealed class StoreFactory : IDisposable
+{
+    private readonly List<IDisposable> _owned = [];
+
+    public StoreFactory()
+    {
+        Directory = Path.Combine(Path.GetTempPath(), "folio-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(Directory);
+    }
+
+    public string Directory { get; }
+
+    public IPageStore Create(StoreKind kind, string name = "db", int pageSize = 4096)
+    {
+        IPageStore store = kind switch
+        {
+            StoreKind.Memory => new MemoryPageStore($"{name}-{Guid.NewGuid():N}", pageSize),
+            StoreKind.File => FilePageStore.Open(Path.Combine(Directory, name + ".folio"), "main", pageSize),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+        _owned.Add(store);
+        return store;
+    }
+
+    /// <summary>Opens the same store again (a new instance on the same data), as a restarted process would.</summary>
+    public IPageStore Reopen(StoreKind kind, IPageStore store) => kind switch
+    {
+        StoreKind.Memory => store,
+        StoreKind.File => Track(FilePageStore.Open(((FilePageStore)store).Path, "main", store.PageSize)),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    private IPageStore Track(IPageStore store)
+    {
+        _owned.Add(store);
+        return store;
+    }
+
+    public void Dispose()
+    {
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A child process may still hold a file for a moment; the OS temp cleaner takes it.
+        }
+    }
+}
