@@ -10,7 +10,7 @@ namespace Folio.Conformance;
 /// <list type="bullet">
 /// <item>NULL in any column prints <c>NULL</c>;</item>
 /// <item><c>I</c> prints <c>sqlite3_column_int</c> (a 32-bit conversion: a real is truncated, a text is parsed as far as it is numeric) as <c>%d</c>;</item>
-/// <item><c>R</c> prints <c>sqlite3_column_double</c> as SQLite's own <c>%.3f</c>;</item>
+/// <item><c>R</c> prints <c>sqlite3_column_double</c> with SQLite's own <c>%.3f</c>;</item>
 /// <item><c>T</c> prints <c>sqlite3_column_text</c> up to its first NUL, <c>(empty)</c> when that is empty,
 /// with every byte outside <c>' '</c>..<c>'~'</c> replaced by <c>@</c>;</item>
 /// <item><c>rowsort</c> sorts rows comparing column by column with <c>strcmp</c>; <c>valuesort</c> sorts every value on its own;</item>
@@ -29,43 +29,11 @@ public static class ResultFormat
     public static string FormatInteger(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Renders an <c>R</c> value as SQLite's printf renders <c>%.3f</c>: at most 16 significant digits
-    /// (digits past them print as 0), rounding half away from zero, no sign on zero, "Inf" for infinities.
+    /// Renders an <c>R</c> value with SQLite's own <c>%.3f</c> (the reference calls
+    /// <c>sqlite3_snprintf</c>): its rounding is half up on its own decimal expansion, and no .NET
+    /// format reproduces that (<c>F3</c> rounds 1.0625 to 1.062, SQLite to 1.063).
     /// </summary>
-    public static string FormatReal(double value)
-    {
-        if (double.IsNaN(value))
-        {
-            return "NaN";
-        }
-        if (double.IsInfinity(value))
-        {
-            return value > 0 ? "Inf" : "-Inf";
-        }
-        if (value == 0)
-        {
-            return "0.000"; // SQLite prints no sign for -0.0
-        }
-        var magnitude = Math.Abs(value);
-        string body;
-        if (magnitude < 1e13)
-        {
-            // Up to 13 integer digits plus 3 decimals: all within SQLite's 16 significant digits.
-            body = magnitude.ToString("F3", CultureInfo.InvariantCulture);
-        }
-        else
-        {
-            // SQLite rounds to 16 significant digits and prints zeros for the rest.
-            var e = magnitude.ToString("E15", CultureInfo.InvariantCulture); // d.ddddddddddddddddE+xxx
-            var mantissa = e[..e.IndexOf('E')].Replace(".", "", StringComparison.Ordinal);
-            var exponent = int.Parse(e[(e.IndexOf('E') + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-            var integerDigits = exponent + 1; // >= 14 here
-            body = integerDigits >= mantissa.Length
-                ? mantissa + new string('0', integerDigits - mantissa.Length) + ".000"
-                : mantissa[..integerDigits] + "." + mantissa[integerDigits..].PadRight(3, '0')[..3];
-        }
-        return value < 0 ? "-" + body : body;
-    }
+    public static string FormatReal(double value) => SqlitePrintf.Fixed3(value);
 
     /// <summary>Renders a <c>T</c> value from the bytes of <c>sqlite3_column_text</c>.</summary>
     public static string FormatText(ReadOnlySpan<byte> utf8)

@@ -2,7 +2,10 @@ using Folio.Storage;
 
 namespace Folio.Conformance.Targets;
 
-/// <summary>Folio's VFS on a fresh file store per script, in a temporary directory deleted afterwards.</summary>
+/// <summary>
+/// Folio's VFS on a fresh <see cref="FilePageStore"/> per script (default options: shared and
+/// durable), in a temporary directory deleted afterwards.
+/// </summary>
 public sealed class FileTarget : FolioStoreTarget
 {
     /// <inheritdoc />
@@ -11,7 +14,27 @@ public sealed class FileTarget : FolioStoreTarget
     /// <inheritdoc />
     protected override IPageStore CreateStore(string name, out IDisposable? cleanup)
     {
-        cleanup = null;
-        throw new StoreNotAvailableException("file", "Folio has no FilePageStore in this build");
+        var directory = Directory.CreateTempSubdirectory("folio-slt-");
+        cleanup = new DeleteDirectory(directory.FullName);
+        try
+        {
+            return FilePageStore.Open(Path.Combine(directory.FullName, FilePageStore.DefaultFileName));
+        }
+        catch
+        {
+            cleanup.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class DeleteDirectory(string path) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
     }
 }
