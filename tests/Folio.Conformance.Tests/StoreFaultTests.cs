@@ -44,6 +44,20 @@ public class StoreFaultTests
     }
 
     [Test]
+    public void AStoreFaultDoesNotMeetStatementError()
+    {
+        var target = new FaultyMemoryTarget();
+        using var session = target.OpenFresh("faults");
+        var runner = new SltRunner();
+        Assert.That(runner.Run(Setup, "setup.test", session).Failed, Is.Zero);
+
+        target.Store!.FailCommits = true;
+        var report = runner.Run("statement error\nINSERT INTO t VALUES(4)\n", "error.test", session);
+        Assert.That(report.Failed, Is.EqualTo(1), "an I/O error passed for the SQL error the script expects");
+        Assert.That(report.Failures[0].Message, Does.Contain("not because of its SQL"));
+    }
+
+    [Test]
     public void AFailedReadFailsTheQuery()
     {
         var target = new FaultyMemoryTarget();

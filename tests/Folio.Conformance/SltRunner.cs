@@ -91,7 +91,8 @@ public sealed class FileReport
 /// store fault from passing unnoticed: a query's value count must match its expected lines exactly
 /// (the reference stops comparing at the shorter of the two), and an error while stepping a query
 /// fails it unless it is an error of the SQL itself (the reference keeps the rows read so far
-/// whatever the error; see <see cref="SqliteSession"/>).
+/// whatever the error; see <see cref="SqliteSession"/>). Likewise <c>statement error</c> is met
+/// only by an error of the SQL (<see cref="SqlError.IsSqlLevel"/>), not by an I/O or corruption error.
 /// </summary>
 public sealed class SltRunner
 {
@@ -164,7 +165,9 @@ public sealed class SltRunner
                     }
                     else if (tokens[1] == "error")
                     {
-                        Count(error is not null, () => Fail(sql, "statement succeeded but the script expects an error"));
+                        Count(error is { IsSqlLevel: true }, () => Fail(sql, error is null
+                            ? "statement succeeded but the script expects an error"
+                            : "statement failed, as the script expects, but not because of its SQL: " + error));
                     }
                     else
                     {
@@ -228,7 +231,7 @@ public sealed class SltRunner
                     {
                         if (expected.Count != 1 || expected[0] != hashLine)
                         {
-                            Fail(sql, "wrong result hash", expected, [hashLine!, .. values.Take(24)]);
+                            Fail(sql, "wrong result hash (actual: the hash line, then the values hashed)", expected, [hashLine!, .. values]);
                             failed = true;
                         }
                     }

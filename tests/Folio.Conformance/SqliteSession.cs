@@ -2,18 +2,35 @@ using SQLitePCL;
 
 namespace Folio.Conformance;
 
+/// <summary>An error from the engine.</summary>
+/// <param name="Code">The SQLite (extended) result code; 0 for errors found outside SQLite.</param>
+/// <param name="Message">What the engine said.</param>
+public sealed record SqlError(int Code, string Message)
+{
+    /// <summary>
+    /// Whether the error comes from what the SQL asks for (a syntax error, a constraint, an
+    /// overflow…) rather than from how the database is stored or run (I/O, corruption, locking,
+    /// memory…): only these are what a script's <c>statement error</c> can mean.
+    /// </summary>
+    public bool IsSqlLevel => (Code & 0xff) is raw.SQLITE_ERROR or raw.SQLITE_CONSTRAINT
+        or raw.SQLITE_MISMATCH or raw.SQLITE_TOOBIG or raw.SQLITE_RANGE;
+
+    /// <inheritdoc />
+    public override string ToString() => Message;
+}
+
 /// <summary>What the runner needs from a database engine: run a statement, run a query.</summary>
 public interface ISqlSession : IDisposable
 {
     /// <summary>Runs every SQL statement in <paramref name="sql"/>; returns null on success, else the error.</summary>
-    string? Execute(string sql);
+    SqlError? Execute(string sql);
 
     /// <summary>
     /// Runs the first statement of <paramref name="sql"/> and appends its values, row by row and
     /// rendered per <paramref name="types"/>, to <paramref name="values"/>; returns null on
     /// success, else the error.
     /// </summary>
-    string? Query(string sql, string types, List<string> values);
+    SqlError? Query(string sql, string types, List<string> values);
 }
 
 /// <summary>
@@ -33,7 +50,7 @@ public sealed class SqliteSession : ISqlSession
     }
 
     /// <inheritdoc />
-    public string? Execute(string sql)
+    public SqlError? Execute(string sql)
     {
         // sqlite3_exec, as the reference runner: every statement in the text, stopping at the first error.
         var rc = raw.sqlite3_exec(_db, sql, out var message);
@@ -41,7 +58,7 @@ public sealed class SqliteSession : ISqlSession
     }
 
     /// <inheritdoc />
-    public string? Query(string sql, string types, List<string> values)
+    public SqlError? Query(string sql, string types, List<string> values)
     {
         var rc = raw.sqlite3_prepare_v2(_db, sql, out var statement);
         using (statement)
@@ -53,7 +70,7 @@ public sealed class SqliteSession : ISqlSession
             var columns = statement.IsInvalid ? 0 : raw.sqlite3_column_count(statement);
             if (columns != types.Length)
             {
-                return $"wrong number of result columns: expected {types.Length} but got {columns}";
+                return new SqlError(0, $"wrong number of result columns: expected {types.Length} but got {columns}");
             }
             while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
             {
@@ -66,9 +83,13 @@ public sealed class SqliteSession : ISqlSession
             // rely on it: sum() overflowing expects no rows). That holds here for errors of the SQL
             // itself; any other error (I/O, corruption, locking, memory…) fails the query, so a
             // store fault cannot pass as a short result.
-            if (rc != raw.SQLITE_DONE && !IsSqlLevelError(rc))
+            if (rc != raw.SQLITE_DONE)
             {
-                return Describe(rc, null);
+                var error = Describe(rc, null);
+                if (!error.IsSqlLevel)
+                {
+                    return error;
+                }
             }
         }
         return null;
@@ -109,13 +130,11 @@ public sealed class SqliteSession : ISqlSession
         }
     }
 
-    /// <summary>Errors a statement raises by what it computes, not by how the database is stored.</summary>
-    internal static bool IsSqlLevelError(int rc) => (rc & 0xff) is raw.SQLITE_ERROR or raw.SQLITE_CONSTRAINT
-        or raw.SQLITE_MISMATCH or raw.SQLITE_TOOBIG or raw.SQLITE_RANGE;
-
-    private string Describe(int rc, string? message)
+    private SqlError Describe(int rc, string? message)
     {
+        var extended = raw.sqlite3_extended_errcode(_db);
+        var code = (extended & 0xff) == (rc & 0xff) ? extended : rc;
         message ??= raw.sqlite3_errmsg(_db).utf8_to_string();
-        return $"{message} (SQLite result {rc}: {raw.sqlite3_errstr(rc).utf8_to_string()})";
+        return new SqlError(code, $"{message} (SQLite result {code}: {raw.sqlite3_errstr(code).utf8_to_string()})");
     }
 }
