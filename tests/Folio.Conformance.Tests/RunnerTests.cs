@@ -460,6 +460,11 @@ public class RunnerTests
         var report = Run("query I bogosort\nSELECT 1\n----\n1\n");
         Assert.That(report.Failed, Is.EqualTo(1));
         Assert.That(report.Failures[0].Message, Does.Contain("unknown sort method"));
+
+        // Several things wrong with one record still count as one failed record.
+        var both = Run("query I bogosort\nSELECT 1\n----\n2\n");
+        Assert.That(both.Failed, Is.EqualTo(1));
+        Assert.That(both.Failures[0].Message, Does.Contain("unknown sort method").And.Contain("wrong result"));
     }
 
     [Test]

@@ -198,7 +198,8 @@ public sealed class SltRunner
                         Fail(sql, "query failed: " + error, expected);
                         continue;
                     }
-                    var failed = false;
+                    // Everything wrong with the record is reported, as one failure: the count is of records.
+                    var problems = new List<string>();
                     switch (tokens[2])
                     {
                         case "" or "nosort":
@@ -210,8 +211,7 @@ public sealed class SltRunner
                             ResultFormat.SortValues(values);
                             break;
                         default:
-                            Fail(sql, $"unknown sort method: '{tokens[2]}'");
-                            failed = true;
+                            problems.Add($"unknown sort method: '{tokens[2]}'");
                             break;
                     }
                     var hashed = hashThreshold > 0 && values.Count > hashThreshold;
@@ -223,26 +223,33 @@ public sealed class SltRunner
                         var label = Truncate(tokens[3]);
                         if (label.Length > 0 && !CheckLabel(labels, label, md5))
                         {
-                            Fail(sql, $"labeled result [{label}] does not agree with previous values", expected, [hashLine]);
-                            failed = true;
+                            problems.Add($"labeled result [{label}] does not agree with previous values");
                         }
                     }
+                    IReadOnlyList<string> actual;
                     if (hashed)
                     {
+                        actual = [hashLine!, .. values];
                         if (expected.Count != 1 || expected[0] != hashLine)
                         {
-                            Fail(sql, "wrong result hash (actual: the hash line, then the values hashed)", expected, [hashLine!, .. values]);
-                            failed = true;
+                            problems.Add("wrong result hash (actual: the hash line, then the values hashed)");
                         }
                     }
-                    else if (!expected.SequenceEqual(values, StringComparer.Ordinal))
+                    else
                     {
-                        Fail(sql, DescribeMismatch(expected, values), expected, values.ToArray());
-                        failed = true;
+                        actual = values.ToArray();
+                        if (!expected.SequenceEqual(values, StringComparer.Ordinal))
+                        {
+                            problems.Add(DescribeMismatch(expected, values));
+                        }
                     }
-                    if (!failed)
+                    if (problems.Count == 0)
                     {
                         report.Passed++;
+                    }
+                    else
+                    {
+                        Fail(sql, string.Join("; ", problems), expected, actual);
                     }
                     break;
                 }
