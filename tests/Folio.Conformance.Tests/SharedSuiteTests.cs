@@ -28,6 +28,37 @@ public class SharedSuiteTests
         Assert.That(SharedSuite.Scripts, Is.Not.Empty, $"no .test files in {SharedSuite.Directory}");
     }
 
+    [TestCase("memory")]
+    [TestCase("file")]
+    public void ACorruptedExpectationInASharedScriptIsCaught(string store)
+    {
+        // The suite is only worth its passes if it can fail: change one expected hash and one
+        // expected value of a real script and each must come back as exactly one failed record.
+        var path = SharedSuite.Scripts.FirstOrDefault(p => File.ReadAllText(p).Contains(" values hashing to ", StringComparison.Ordinal));
+        Assert.That(path, Is.Not.Null, "no shared script has a hashed result");
+        var text = File.ReadAllText(path!).Replace("\r\n", "\n", StringComparison.Ordinal);
+        var lines = text.Split('\n');
+
+        var hashIndex = Array.FindIndex(lines, l => l.Contains(" values hashing to ", StringComparison.Ordinal));
+        var hashed = (string[])lines.Clone();
+        hashed[hashIndex] = hashed[hashIndex][..^1] + (hashed[hashIndex][^1] == '0' ? '1' : '0');
+
+        var valueIndex = Enumerable.Range(1, lines.Length - 1)
+            .First(i => lines[i - 1] == "----" && lines[i].Length > 0 && !lines[i].Contains(" values hashing to ", StringComparison.Ordinal));
+        var valued = (string[])lines.Clone();
+        valued[valueIndex] = "not what the engine says";
+
+        foreach (var (mutated, line, message) in new[] { (hashed, hashIndex + 1, "wrong result hash"), (valued, valueIndex + 1, "wrong result") })
+        {
+            using var session = StoreTargets.Get(store).OpenFresh(path!);
+            var report = new SltRunner().Run(string.Join('\n', mutated), path!, session);
+            Assert.That(report.Failed, Is.EqualTo(1), string.Join("\n", report.Failures));
+            Assert.That(report.Failures[0].Message, Does.StartWith(message));
+            Assert.That(report.Failures[0].Line, Is.LessThan(line).And.GreaterThan(line - 40));
+            Assert.That(report.Passed, Is.GreaterThan(0));
+        }
+    }
+
     [TestCaseSource(nameof(Cases))]
     public void Script(string store, string path)
     {
