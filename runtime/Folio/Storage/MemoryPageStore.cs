@@ -67,7 +67,12 @@ public sealed class MemoryPageStore : IPageStore
     }
 
     /// <inheritdoc />
-    public IPageStoreReader BeginRead(long knownVersion) => new Reader(_current, knownVersion);
+    public IPageStoreReader BeginRead(long knownVersion)
+    {
+        var snapshot = _current;
+        // The common case, a reader whose cache is current, shares one reader per snapshot.
+        return knownVersion == snapshot.Version ? snapshot.CurrentReader : new Reader(snapshot, knownVersion);
+    }
 
     /// <inheritdoc />
     public long Commit(StoreCommit commit)
@@ -116,7 +121,7 @@ public sealed class MemoryPageStore : IPageStore
         lock (_commitLock)
         {
             var current = _current;
-            _current = current with { Pages = current.Pages.SetItem(pageNumber, value.ToArray()) };
+            _current = new Snapshot(current.Version, current.PageCount, current.Pages.SetItem(pageNumber, value.ToArray()), current.ChangeLog);
         }
     }
 
@@ -129,7 +134,13 @@ public sealed class MemoryPageStore : IPageStore
     {
     }
 
-    private sealed record Snapshot(long Version, long PageCount, ImmutableSortedDictionary<long, byte[]> Pages, ImmutableQueue<(long Version, long[] Pages)> ChangeLog);
+    private sealed record Snapshot(long Version, long PageCount, ImmutableSortedDictionary<long, byte[]> Pages, ImmutableQueue<(long Version, long[] Pages)> ChangeLog)
+    {
+        private Reader? _currentReader;
+
+        /// <summary>A reader for callers already at this version; readers hold no state of their own.</summary>
+        public Reader CurrentReader => _currentReader ??= new Reader(this, Version);
+    }
 
     private sealed class Reader : IPageStoreReader
     {
@@ -161,11 +172,11 @@ public sealed class MemoryPageStore : IPageStore
         {
         }
 
-        private static HashSet<long>? ChangesSince(Snapshot snapshot, long knownVersion)
+        private static IReadOnlyCollection<long>? ChangesSince(Snapshot snapshot, long knownVersion)
         {
             if (knownVersion == snapshot.Version)
             {
-                return [];
+                return Array.Empty<long>();
             }
             if (knownVersion <= 0 || knownVersion > snapshot.Version)
             {

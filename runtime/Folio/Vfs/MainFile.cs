@@ -23,8 +23,8 @@ namespace Folio.Vfs;
 /// <item>A conflict becomes SQLITE_BUSY; any other failure SQLITE_IOERR with the cause kept in
 /// <see cref="VfsErrors"/>. Either way the store is untouched, the buffer is discarded, and the
 /// originals SQLite writes back while rolling back are ignored until the lock drops.</item>
-/// <item>xUnlock below RESERVED with pages still buffered commits them (a safety net; SQLite
-/// normally syncs first). xUnlock(NONE) ends the read.</item>
+/// <item>xUnlock below RESERVED with pages or a size change still buffered commits them (SQLite
+/// normally syncs last, but VACUUM truncates after its sync). xUnlock(NONE) ends the read.</item>
 /// </list>
 /// </remarks>
 internal sealed class MainFile<TStore, TPageSize> : VfsFile
@@ -34,6 +34,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
     private readonly SharedDatabase _db;
     private readonly TStore _store;
     private readonly byte[] _encoded;
+    private readonly byte[] _scratch;
 
     // This connection's view: the pinned store version plus its own commits since.
     private IPageStoreReader? _reader;
@@ -56,6 +57,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         _db = db;
         _store = (TStore)db.Store;
         _encoded = new byte[db.Codec.MaxEncodedSize(PageSize)];
+        _scratch = new byte[PageSize];
     }
 
     /// <summary>The page size: a JIT-time constant for generated VFSs, the store's for the general one.</summary>
@@ -93,7 +95,6 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         var available = (int)Math.Clamp(_size - offset, 0, buffer.Length);
         var position = offset;
         var remaining = buffer[..available];
-        Span<byte> scratch = null;
         while (!remaining.IsEmpty)
         {
             var page = position / pageSize;
@@ -107,14 +108,15 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
             {
                 ReadViewPage(page, remaining[..n]);
             }
+            else if (page < _viewPageCount && _db.Cache.TryRead(_viewVersion, page, inPage, remaining[..n]))
+            {
+                // Part of a cached page (SQLite's header read at every transaction start).
+                _db.Statistics.OnCacheHit();
+            }
             else
             {
-                if (scratch.IsEmpty)
-                {
-                    scratch = new byte[pageSize];
-                }
-                ReadViewPage(page, scratch);
-                scratch.Slice(inPage, n).CopyTo(remaining);
+                ReadViewPage(page, _scratch);
+                _scratch.AsSpan(inPage, n).CopyTo(remaining);
             }
             remaining = remaining[n..];
             position += n;
@@ -288,7 +290,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         }
 
         _db.Statistics.OnCommitted(batch.Count, bytes);
-        _db.Cache.ApplyCommit(_viewVersion, newVersion, newPageCount,
+        _db.Cache.ApplyCommit(_viewVersion, newVersion, _viewPageCount, newPageCount,
             _dirty.Keys.Where(p => p < newPageCount).Select(p => new KeyValuePair<long, byte[]>(p, _pages[p])));
         _viewVersion = newVersion;
         _viewPageCount = newPageCount;
@@ -330,7 +332,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         {
             return before.AsSpan().SequenceEqual(now);
         }
-        return ReadViewPageCopy(page).AsSpan().SequenceEqual(now);
+        return _db.Cache.Matches(_viewVersion, page, now) ?? ReadViewPageCopy(page).AsSpan().SequenceEqual(now);
     }
 
     private void DiscardTransaction()
@@ -380,7 +382,9 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         var endingWrite = level < SQLITE_LOCK_RESERVED && _lockLevel >= SQLITE_LOCK_RESERVED;
         try
         {
-            if (endingWrite && _dirty.Count > 0)
+            // SQLite normally syncs last, but VACUUM (through the backup code) truncates the file
+            // after its sync: a size change still pending here is committed like dirty pages.
+            if (endingWrite && (_dirty.Count > 0 || _size != _viewPageCount * PageSize))
             {
                 Commit();
             }
