@@ -116,6 +116,70 @@ public class VersionConflictTests(StoreKind kind)
     }
 }
 
+[TestFixture(StoreKind.Memory)]
+[TestFixture(StoreKind.File)]
+public class CommitRetryTests(StoreKind kind)
+{
+    private StoreFactory _stores = null!;
+
+    [SetUp]
+    public void SetUp() => _stores = new StoreFactory();
+
+    [TearDown]
+    public void TearDown() => _stores.Dispose();
+
+    [Test]
+    public void ACommitRetriedAfterAConflictNeverReportsSuccessWithoutStoringTheUpdate()
+    {
+        var store = _stores.Create(kind);
+        using var first = FolioDatabase.Open(store, new FolioOptions { Name = "a-" + Guid.NewGuid() });
+        using var second = FolioDatabase.Open(store, new FolioOptions { Name = "b-" + Guid.NewGuid() });
+        using var a = first.OpenConnection();
+        using var b = second.OpenConnection();
+        a.Execute("CREATE TABLE c(n INTEGER NOT NULL); INSERT INTO c VALUES (0);");
+
+        a.Execute("BEGIN; UPDATE c SET n = n + 1;");
+        b.Execute("UPDATE c SET n = n + 10");
+        var conflict = Assert.Throws<FolioException>(() => a.Execute("COMMIT"))!;
+        Assert.That(conflict.IsBusy, Is.True);
+        Assert.That(SQLitePCL.raw.sqlite3_get_autocommit(a.Handle), Is.Zero, "SQLite keeps the transaction open after a busy COMMIT");
+
+        // SQLite allows COMMIT to be retried; it must fail again, not pretend the update was stored.
+        var retried = Assert.Throws<FolioException>(() => a.Execute("COMMIT"))!;
+        Assert.That(retried.IsBusy, Is.True);
+        Assert.That(retried.Message, Does.Contain("roll it back and retry"));
+        a.Execute("ROLLBACK");
+
+        Assert.That(b.ExecuteScalar("SELECT n FROM c"), Is.EqualTo(10L));
+        Assert.That(a.ExecuteScalar("SELECT n FROM c"), Is.EqualTo(10L), "the loser sees the stored value after its rollback");
+        a.Execute("UPDATE c SET n = n + 1");
+        Assert.That(b.ExecuteScalar("SELECT n FROM c"), Is.EqualTo(11L));
+    }
+
+    [Test]
+    public void AnAutocommitStatementThatLosesIsRolledBackAndTheConnectionCarriesOn()
+    {
+        var store = _stores.Create(kind);
+        using var first = FolioDatabase.Open(store, new FolioOptions { Name = "a-" + Guid.NewGuid() });
+        using var second = FolioDatabase.Open(store, new FolioOptions { Name = "b-" + Guid.NewGuid() });
+        using var a = first.OpenConnection();
+        using var b = second.OpenConnection();
+        a.Execute("CREATE TABLE t(v BLOB); INSERT INTO t SELECT randomblob(500) FROM (WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 200) SELECT n FROM s);");
+
+        // a reads (pinning a version) inside a write statement that b overtakes: a's commit conflicts.
+        a.Execute("PRAGMA cache_size = 2");
+        a.Execute("BEGIN");
+        a.Execute("UPDATE t SET v = zeroblob(500) WHERE rowid <= 100");
+        b.Execute("DELETE FROM t WHERE rowid > 150");
+        Assert.That(Assert.Throws<FolioException>(() => a.Execute("COMMIT"))!.IsBusy, Is.True);
+        a.Execute("ROLLBACK");
+
+        Assert.That(a.ExecuteScalar("SELECT count(*) FROM t"), Is.EqualTo(150L));
+        Assert.That(a.ExecuteScalar("SELECT count(*) FROM t WHERE v = zeroblob(500)"), Is.EqualTo(0L));
+        Assert.That(a.ExecuteScalar("PRAGMA integrity_check"), Is.EqualTo("ok"));
+    }
+}
+
 internal static class Retry
 {
     /// <summary>Runs <paramref name="action"/> until it does not fail with SQLITE_BUSY, rolling back between tries.</summary>

@@ -21,8 +21,9 @@ namespace Folio.Vfs;
 /// already holds are dropped, so a ROLLBACK that spilled (SQLite writes the originals back and
 /// still syncs) commits nothing.</item>
 /// <item>A conflict becomes SQLITE_BUSY; any other failure SQLITE_IOERR with the cause kept in
-/// <see cref="VfsErrors"/>. Either way the store is untouched, the buffer is discarded, and the
-/// originals SQLite writes back while rolling back are ignored until the lock drops.</item>
+/// <see cref="VfsErrors"/>. Either way the store is untouched and the buffer is discarded. Until
+/// the write lock drops, a later sync succeeds only as the end of a rollback (the originals
+/// written back); a retried COMMIT fails again.</item>
 /// <item>xUnlock below RESERVED with pages or a size change still buffered commits them (SQLite
 /// normally syncs last, but VACUUM truncates after its sync). xUnlock(NONE) ends the read.</item>
 /// </list>
@@ -50,7 +51,13 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
     // The current transaction's dirty pages, each with its content before the transaction when it
     // was already in _pages (null: the content is the view's stored page).
     private readonly Dictionary<long, byte[]?> _dirty = new();
-    private bool _discardWrites;
+
+    // Set when a commit failed while this connection holds its write lock. SQLite then either
+    // retries the COMMIT (nothing written since) or rolls back (writes the originals back and
+    // syncs). Only the second may succeed: a retried COMMIT must fail again, or it would report
+    // success for a transaction the store never saw.
+    private Exception? _commitFailure;
+    private bool _writtenSinceFailure;
 
     public MainFile(SharedDatabase db)
     {
@@ -159,12 +166,6 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
 
     public void Write(ReadOnlySpan<byte> data, long offset)
     {
-        if (_discardWrites)
-        {
-            // SQLite is rolling back after a failed commit by writing the original pages back:
-            // they equal the view, which the discarded buffer already restored.
-            return;
-        }
         if (_reader is null)
         {
             throw new InvalidOperationException($"Folio database '{_db.Name}': SQLite wrote to the database without holding a lock.");
@@ -182,6 +183,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
             position += n;
         }
         _size = Math.Max(_size, position);
+        _writtenSinceFailure = _commitFailure is not null;
     }
 
     private byte[] WritablePage(long page, bool wholePage)
@@ -217,7 +219,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
             _pages.Remove(page);
             _dirty.Remove(page);
         }
-        if (size % pageSize != 0 && !_discardWrites)
+        if (size % pageSize != 0)
         {
             WritablePage(pageCount - 1, wholePage: false).AsSpan((int)(size % pageSize)).Clear();
         }
@@ -239,8 +241,13 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
     /// <summary>Hands the transaction's pages to the store as one batch; no-op when nothing changed.</summary>
     public void Commit()
     {
-        if (_discardWrites || _reader is null)
+        if (_reader is null)
         {
+            return;
+        }
+        if (_commitFailure is not null)
+        {
+            CommitAfterFailure(_commitFailure);
             return;
         }
         var pageSize = PageSize;
@@ -274,18 +281,18 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         {
             newVersion = _store.Commit(new StoreCommit(_viewVersion, newPageCount, batch));
         }
-        catch (StoreConflictException)
+        catch (StoreConflictException e)
         {
             _db.Statistics.OnConflict();
             _db.Logger.LogDebug("Folio database '{Database}': commit at version {Version} lost to another writer", _db.Name, _viewVersion);
-            DiscardTransaction();
+            DiscardTransaction(e);
             throw;
         }
         catch (Exception e)
         {
             _db.Statistics.OnCommitFailed();
             _db.Logger.LogWarning(e, "Folio database '{Database}': commit at version {Version} failed; the store keeps its previous version", _db.Name, _viewVersion);
-            DiscardTransaction();
+            DiscardTransaction(e);
             throw;
         }
 
@@ -335,7 +342,52 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         return _db.Cache.Matches(_viewVersion, page, now) ?? ReadViewPageCopy(page).AsSpan().SequenceEqual(now);
     }
 
-    private void DiscardTransaction()
+    /// <summary>
+    /// A sync after a failed commit in the same write lock: a rollback that wrote the original
+    /// pages back (they match the view: nothing to commit) succeeds; anything else, a retried
+    /// COMMIT above all, fails again as the first attempt did.
+    /// </summary>
+    private void CommitAfterFailure(Exception failure)
+    {
+        if (_writtenSinceFailure && MatchesView())
+        {
+            RestoreView();
+            return;
+        }
+        throw failure switch
+        {
+            StoreConflictException => new StoreConflictException(_db.Name,
+                $"Folio database '{_db.Name}': this transaction already lost its commit to another writer; roll it back and retry it."),
+            _ => new IOException($"Folio database '{_db.Name}': an earlier commit of this transaction failed ({failure.Message}); roll it back and retry it.", failure),
+        };
+    }
+
+    /// <summary>True when the buffer holds nothing the view does not already have.</summary>
+    private bool MatchesView()
+    {
+        if (_size != _viewPageCount * PageSize)
+        {
+            return false;
+        }
+        foreach (var (page, before) in _dirty)
+        {
+            if (page >= _viewPageCount || !EqualsView(page, before, _pages[page]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void DiscardTransaction(Exception failure)
+    {
+        RestoreView();
+        _commitFailure = failure;
+        _writtenSinceFailure = false;
+    }
+
+    /// <summary>Drops the transaction's buffer: the connection sees its view again.</summary>
+    private void RestoreView()
     {
         foreach (var (page, before) in _dirty)
         {
@@ -350,7 +402,6 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         }
         _dirty.Clear();
         _size = _viewPageCount * PageSize;
-        _discardWrites = true;
     }
 
     // ---- xLock, xUnlock ---------------------------------------------------------------------
@@ -384,7 +435,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         {
             // SQLite normally syncs last, but VACUUM (through the backup code) truncates the file
             // after its sync: a size change still pending here is committed like dirty pages.
-            if (endingWrite && (_dirty.Count > 0 || _size != _viewPageCount * PageSize))
+            if (endingWrite && _commitFailure is null && (_dirty.Count > 0 || _size != _viewPageCount * PageSize))
             {
                 Commit();
             }
@@ -393,8 +444,10 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         {
             if (endingWrite)
             {
-                _dirty.Clear();
-                _discardWrites = false;
+                // After a failed commit whatever SQLite left behind is dropped, never committed.
+                RestoreView();
+                _commitFailure = null;
+                _writtenSinceFailure = false;
             }
             _db.Locks.Unlock(this, ref _lockLevel, level);
             if (level == SQLITE_LOCK_NONE)
@@ -423,7 +476,8 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         _reader = null;
         _pages.Clear();
         _dirty.Clear();
-        _discardWrites = false;
+        _commitFailure = null;
+        _writtenSinceFailure = false;
         reader?.Dispose();
     }
 

@@ -119,16 +119,27 @@ internal sealed class PageCache
                 return;
             }
             _version = newVersion;
+            for (var number = newPageCount; number < oldPageCount; number++)
+            {
+                _pages.Remove(number);
+            }
+            // Committed pages are the likeliest to be read (and compared) next: keep them all, so
+            // the next write transaction needs no store read to find its originals.
             foreach (var (number, data) in pages)
             {
                 if (_pages.TryGetValue(number, out var entry))
                 {
                     data.CopyTo(entry.Data, 0);
+                    entry.LastUse = ++_clock;
                 }
-            }
-            for (var number = newPageCount; number < oldPageCount; number++)
-            {
-                _pages.Remove(number);
+                else if (_capacity > 0)
+                {
+                    if (_pages.Count >= _capacity)
+                    {
+                        EvictOldest();
+                    }
+                    _pages[number] = new Entry((byte[])data.Clone(), ++_clock);
+                }
             }
         }
     }
