@@ -34,6 +34,7 @@ public class ConsoleAppTests
     [TestCase("native")]
     [TestCase("memory")]
     [TestCase("file")]
+    [TestCase("redis")] // a private redis-server for the run: redis-server must be installed
     public void AFailingRecordMakesTheExitCodeOneAndIsPrintedInFull(string store)
     {
         var (code, output, _) = Run("--store", store, _dir);
@@ -56,11 +57,11 @@ public class ConsoleAppTests
     }
 
     [Test]
-    public void RedisIsAUsageErrorUntilItsStoreExists()
+    public void AnUnreachableRedisIsAUsageError()
     {
-        var (code, output, error) = Run("--store", "redis", _dir);
+        var (code, output, error) = Run("--store", "redis", "--redis", "127.0.0.1:1", _dir);
         Assert.That(code, Is.EqualTo(ConsoleApp.UsageError));
-        Assert.That(error, Does.Contain("store 'redis' is not available yet"));
+        Assert.That(error, Does.Contain("store 'redis' is not available yet: cannot reach Redis at '127.0.0.1:1'"));
         Assert.That(output, Is.Empty);
     }
 
@@ -69,6 +70,7 @@ public class ConsoleAppTests
     [TestCase(new[] { "--store", "native" }, "no files or directories given")]
     [TestCase(new[] { "--store", "native", "/no/such/path.test" }, "no such file or directory")]
     [TestCase(new[] { "--store", "native", "--frobnicate", "." }, "unknown option")]
+    [TestCase(new[] { "--store", "redis", "--redis" }, "--redis needs a configuration")]
     public void BadArgumentsAreUsageErrors(string[] args, string message)
     {
         var (code, _, error) = Run(args);

@@ -7,7 +7,22 @@ namespace Folio.Conformance.Tests;
 [TestFixture]
 public class SharedSuiteTests
 {
-    private static readonly string[] Stores = ["native", "memory", "file"];
+    private static readonly string[] Stores = ["native", "memory", "file", "redis"];
+
+    // One private redis-server (or $FOLIO_REDIS) for every Redis case; when none can be had, each
+    // Redis case fails with the reason, as the Redis store's own tests do: they never skip.
+    private static readonly Lazy<RedisTarget> Redis = new(() => RedisTarget.Create());
+
+    private static IStoreTarget Target(string store) => store == "redis" ? Redis.Value : StoreTargets.Get(store);
+
+    [OneTimeTearDown]
+    public void StopRedis()
+    {
+        if (Redis.IsValueCreated)
+        {
+            Redis.Value.Dispose();
+        }
+    }
 
     public static IEnumerable<TestCaseData> Cases()
     {
@@ -30,6 +45,7 @@ public class SharedSuiteTests
 
     [TestCase("memory")]
     [TestCase("file")]
+    [TestCase("redis")]
     public void ACorruptedExpectationInASharedScriptIsCaught(string store)
     {
         // The suite is only worth its passes if it can fail: change one expected hash and one
@@ -50,7 +66,7 @@ public class SharedSuiteTests
 
         foreach (var (mutated, line, message) in new[] { (hashed, hashIndex + 1, "wrong result hash"), (valued, valueIndex + 1, "wrong result") })
         {
-            using var session = StoreTargets.Get(store).OpenFresh(path!);
+            using var session = Target(store).OpenFresh(path!);
             var report = new SltRunner().Run(string.Join('\n', mutated), path!, session);
             Assert.That(report.Failed, Is.EqualTo(1), string.Join("\n", report.Failures));
             Assert.That(report.Failures[0].Message, Does.StartWith(message));
@@ -62,7 +78,7 @@ public class SharedSuiteTests
     [TestCaseSource(nameof(Cases))]
     public void Script(string store, string path)
     {
-        var report = ScriptFiles.Run(new SltRunner(), StoreTargets.Get(store), path);
+        var report = ScriptFiles.Run(new SltRunner(), Target(store), path);
         TestContext.Out.WriteLine(ConsoleApp.SummaryLine(report));
         var details = string.Join("\n\n", report.Failures.Take(20).Select(f => f.Describe()));
         Assert.Multiple(() =>

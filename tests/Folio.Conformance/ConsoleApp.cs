@@ -21,19 +21,21 @@ public static class ConsoleApp
     public const int UsageError = 2;
 
     private const string Usage =
-        "usage: Folio.Conformance --store <native|memory|file|redis> [--max-failures N] <files or directories…>\n" +
+        "usage: Folio.Conformance --store <native|memory|file|redis> [--redis CONFIG] [--max-failures N] <files or directories…>\n" +
         "  Runs every sqllogictest script given (directories: every *.test below them, recursively)\n" +
         "  on a fresh database per script, and prints one line per script and a total.\n" +
         "  --store native   plain SQLite, :memory:\n" +
         "  --store memory   Folio's VFS on a MemoryPageStore\n" +
         "  --store file     Folio's VFS on a FilePageStore in a temporary directory\n" +
-        "  --store redis    Folio's VFS on the Redis store (not available yet)\n" +
+        "  --store redis    Folio's VFS on a RedisPageStore: on --redis CONFIG, else $FOLIO_REDIS (host:port),\n" +
+        "                   else on a private redis-server started for the run on a free loopback port\n" +
         "  --max-failures N failures printed in full per script (default 10; all are counted)";
 
     /// <summary>Runs the command line; returns the exit code.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         string? storeName = null;
+        string? redis = null;
         var maxFailures = 10;
         var paths = new List<string>();
         for (var i = 0; i < args.Length; i++)
@@ -51,6 +53,14 @@ public static class ConsoleApp
                 {
                     return UsageFailure(error, "--store needs a value");
                 }
+            }
+            else if (arg == "--redis")
+            {
+                if (i + 1 >= args.Length)
+                {
+                    return UsageFailure(error, "--redis needs a configuration such as 127.0.0.1:6379");
+                }
+                redis = args[++i];
             }
             else if (arg == "--max-failures")
             {
@@ -72,19 +82,13 @@ public static class ConsoleApp
         {
             return UsageFailure(error, "--store is required");
         }
+        if (!StoreTargets.Names.Contains(storeName))
+        {
+            return UsageFailure(error, $"unknown store '{storeName}': expected one of {string.Join(", ", StoreTargets.Names)}");
+        }
         if (paths.Count == 0)
         {
             return UsageFailure(error, "no files or directories given");
-        }
-
-        IStoreTarget target;
-        try
-        {
-            target = StoreTargets.Get(storeName);
-        }
-        catch (Exception e) when (e is ArgumentException or StoreNotAvailableException)
-        {
-            return UsageFailure(error, e.Message);
         }
 
         List<string> files;
@@ -101,6 +105,27 @@ public static class ConsoleApp
             return UsageFailure(error, $"no .test files under {string.Join(", ", paths)}");
         }
 
+        IStoreTarget target;
+        try
+        {
+            target = StoreTargets.Get(storeName, redis);
+        }
+        catch (Exception e) when (e is ArgumentException or StoreNotAvailableException)
+        {
+            return UsageFailure(error, e.Message);
+        }
+        try
+        {
+            return RunFiles(target, files, maxFailures, output, error);
+        }
+        finally
+        {
+            (target as IDisposable)?.Dispose();
+        }
+    }
+
+    private static int RunFiles(IStoreTarget target, List<string> files, int maxFailures, TextWriter output, TextWriter error)
+    {
         var runner = new SltRunner();
         int passed = 0, failed = 0, skipped = 0;
         var stopwatch = Stopwatch.StartNew();
