@@ -61,7 +61,7 @@ public class ConsoleAppTests
     {
         var (code, output, error) = Run("--store", "redis", "--redis", "127.0.0.1:1", _dir);
         Assert.That(code, Is.EqualTo(ConsoleApp.UsageError));
-        Assert.That(error, Does.Contain("store 'redis' is not available yet: cannot reach Redis at '127.0.0.1:1'"));
+        Assert.That(error, Does.Contain("store 'redis' is not available: cannot reach Redis at '127.0.0.1:1'"));
         Assert.That(output, Is.Empty);
     }
 

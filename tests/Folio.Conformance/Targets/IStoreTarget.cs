@@ -15,7 +15,7 @@ public interface IStoreTarget
 
 /// <summary>A store the runner knows of but cannot use in this build.</summary>
 public sealed class StoreNotAvailableException(string store, string reason)
-    : Exception($"store '{store}' is not available yet: {reason}")
+    : Exception($"store '{store}' is not available: {reason}")
 {
     /// <summary>The store asked for.</summary>
     public string Store { get; } = store;
