@@ -5,10 +5,27 @@ using Microsoft.CodeAnalysis;
 namespace Folio.Generator;
 
 /// <summary>
-/// Every diagnostic Folio's generator and analyzers report, in one place. IDs: FOLIO0xx for
-/// declarations, FOLIO1xx for queries and SQL, FOLIO2xx for storage. Each has a page at
-/// <c>docs/rules/ID.md</c>. Retired IDs stay listed here as comments and are never reused.
+/// Every diagnostic Folio reports, in one place. IDs: FOLIO0xx for declarations, FOLIO1xx for
+/// queries and SQL, FOLIO2xx for storage. Each has a page at <c>docs/rules/ID.md</c>.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Who reports what, so that a problem is reported exactly once: the analyzer
+/// (<c>Folio.Analyzers</c>) reports every rule below, live in the editor and on every build,
+/// where code fixes can attach to it. The generator runs the same parser (this file, the
+/// <c>FolioGenerator.Parser*.cs</c> files, <c>SqlScanner.cs</c> and <c>KnownSymbols.cs</c> are
+/// linked into the analyzer) and reports nothing itself: when the parser finds an error in a class
+/// or a method, the generator skips it, and the analyzer's diagnostic for that same finding says
+/// why. Both ship in the Folio package; a project that references the generator project directly
+/// references the analyzer project too.
+/// </para>
+/// <para>
+/// Retired or renumbered IDs stay listed here as comments and are never reused once released.
+/// Before the first release: "both [Query] and [Execute]" (was FOLIO106) became a FOLIO101 case,
+/// positional parameters (were FOLIO107) became FOLIO102, and an empty or multi-statement SQL
+/// (was FOLIO107) became FOLIO106; FOLIO107 now flags an attribute that does not match its statement.
+/// </para>
+/// </remarks>
 internal static class DiagnosticDescriptors
 {
     private const string HelpRoot = "https://github.com/folio/folio/blob/main/docs/rules/";
@@ -16,29 +33,47 @@ internal static class DiagnosticDescriptors
     private const string Queries = "Folio.Queries";
     private const string Storage = "Folio.Storage";
 
+    /// <summary>Property of FOLIO001: the valid page sizes nearest the value, comma-separated, smaller first.</summary>
+    public const string ValidSizesProperty = "ValidSizes";
+
+    /// <summary>Property of FOLIO101: why the method cannot be generated (one of the <c>Reason*</c> values).</summary>
+    public const string ReasonProperty = "Reason";
+
+    /// <summary>FOLIO101 reason: the method is not declared partial.</summary>
+    public const string ReasonNotPartial = "NotPartial";
+
+    /// <summary>Property of FOLIO102: the SQL parameter's name without its prefix.</summary>
+    public const string ParameterProperty = "Parameter";
+
+    /// <summary>Property of FOLIO102: the method parameters the SQL does not use, comma-separated.</summary>
+    public const string UnusedParametersProperty = "Unused";
+
+    /// <summary>Property of FOLIO107: the attribute the statement calls for, <c>Query</c> or <c>Execute</c>.</summary>
+    public const string ExpectedAttributeProperty = "Expected";
+
     public static readonly DiagnosticDescriptor InvalidPageSize = Error("FOLIO001", Declarations,
         "Invalid page size",
-        "Page size {0} of '{1}' is invalid: it must be a power of two from 512 to 65536");
+        "PageSize {0} of '{1}' is not a power of two from 512 to 65536; {2}");
 
     public static readonly DiagnosticDescriptor NotPartial = Error("FOLIO002", Declarations,
         "Database class must be partial",
-        "'{0}' must be declared partial so Folio can add its VFS, Open methods and typed methods");
+        "'{0}' must be declared partial so Folio can add {1}");
 
     public static readonly DiagnosticDescriptor NoStorage = Error("FOLIO003", Declarations,
         "Database class has no storage attribute",
-        "'{0}' needs a storage attribute such as [MemoryStorage], [FileStorage] or [PageStorage(typeof(MyStore))]");
+        "'{0}' has no storage attribute; add one such as [FileStorage], [MemoryStorage] or [PageStorage(typeof(MyStore))]");
 
     public static readonly DiagnosticDescriptor SeveralStorages = Error("FOLIO004", Declarations,
         "Database class has several storage attributes",
         "'{0}' has several storage attributes ({1}); keep exactly one");
 
     public static readonly DiagnosticDescriptor BadPageStorageType = Error("FOLIO005", Declarations,
-        "PageStorage type is not a page store",
-        "[PageStorage(typeof({0}))] on '{1}': {0} must be a class or interface implementing Folio.Storage.IPageStore");
+        "PageStorage type cannot be used as a page store",
+        "[PageStorage(typeof({0}))] on '{1}' cannot be used: {2}");
 
     public static readonly DiagnosticDescriptor BadMigrationVersion = Error("FOLIO006", Declarations,
-        "Invalid migration version",
-        "Migration version {0} of '{1}' is invalid: {2}");
+        "Invalid migration",
+        "Migration {0} of '{1}' is invalid: {2}");
 
     public static readonly DiagnosticDescriptor UnsupportedClass = Error("FOLIO007", Declarations,
         "Database class shape not supported",
@@ -49,12 +84,12 @@ internal static class DiagnosticDescriptors
         "'{0}' needs <AllowUnsafeBlocks>true</AllowUnsafeBlocks> in the project: its VFS entry points are function pointers");
 
     public static readonly DiagnosticDescriptor MethodNotPartial = Error("FOLIO101", Queries,
-        "Query method must be a partial definition",
-        "'{0}' must be a non-generic, non-static partial method declaration without a body: {1}");
+        "Typed method cannot be generated",
+        "'{0}' cannot get a generated body: {1}");
 
     public static readonly DiagnosticDescriptor UnknownSqlParameter = Error("FOLIO102", Queries,
         "SQL parameter matches no method parameter",
-        "SQL parameter '{0}' of '{1}' matches no parameter of the method");
+        "SQL parameter '{0}' of '{1}' matches no parameter of the method{2}");
 
     public static readonly DiagnosticDescriptor UnusedParameter = Warning("FOLIO103", Queries,
         "Method parameter not used by the SQL",
@@ -68,38 +103,48 @@ internal static class DiagnosticDescriptors
         "Unsupported return type",
         "'{0}' cannot return '{1}': {2}");
 
-    public static readonly DiagnosticDescriptor QueryAndExecute = Error("FOLIO106", Queries,
-        "Method has both [Query] and [Execute]",
-        "'{0}' has both [Query] and [Execute]; keep one");
+    public static readonly DiagnosticDescriptor NotOneStatement = Error("FOLIO106", Queries,
+        "SQL must be exactly one statement",
+        "The SQL of '{0}' {1}");
 
-    public static readonly DiagnosticDescriptor BadSql = Error("FOLIO107", Queries,
-        "SQL cannot be used as written",
-        "The SQL of '{0}' cannot be used: {1}");
+    public static readonly DiagnosticDescriptor AttributeMismatch = Warning("FOLIO107", Queries,
+        "Attribute does not match the statement",
+        "'{0}' is marked [{1}] but its statement {2}; mark it [{3}]");
 
     public static readonly DiagnosticDescriptor NoStoreFactory = Error("FOLIO201", Storage,
         "Storage attribute has no usable store factory",
         "Storage attribute '{0}' on '{1}' has no usable store factory: {2}");
 
-    /// <summary>Every descriptor by ID, for re-creating diagnostics from models.</summary>
-    public static readonly ImmutableDictionary<string, DiagnosticDescriptor> ById = new Dictionary<string, DiagnosticDescriptor>
+    /// <summary>Every descriptor, in ID order.</summary>
+    public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
+        InvalidPageSize, NotPartial, NoStorage, SeveralStorages, BadPageStorageType, BadMigrationVersion, UnsupportedClass, UnsafeRequired,
+        MethodNotPartial, UnknownSqlParameter, UnusedParameter, UnsupportedParameter, UnsupportedReturn, NotOneStatement, AttributeMismatch,
+        NoStoreFactory);
+
+    /// <summary>Every descriptor by ID.</summary>
+    public static readonly ImmutableDictionary<string, DiagnosticDescriptor> ById = All.ToImmutableDictionary(d => d.Id);
+
+    /// <summary>The valid page sizes nearest <paramref name="size"/>: both neighbours, or the one bound it lies beyond.</summary>
+    public static IReadOnlyList<int> NearestValidPageSizes(int size)
     {
-        [InvalidPageSize.Id] = InvalidPageSize,
-        [NotPartial.Id] = NotPartial,
-        [NoStorage.Id] = NoStorage,
-        [SeveralStorages.Id] = SeveralStorages,
-        [BadPageStorageType.Id] = BadPageStorageType,
-        [BadMigrationVersion.Id] = BadMigrationVersion,
-        [UnsupportedClass.Id] = UnsupportedClass,
-        [UnsafeRequired.Id] = UnsafeRequired,
-        [MethodNotPartial.Id] = MethodNotPartial,
-        [UnknownSqlParameter.Id] = UnknownSqlParameter,
-        [UnusedParameter.Id] = UnusedParameter,
-        [UnsupportedParameter.Id] = UnsupportedParameter,
-        [UnsupportedReturn.Id] = UnsupportedReturn,
-        [QueryAndExecute.Id] = QueryAndExecute,
-        [BadSql.Id] = BadSql,
-        [NoStoreFactory.Id] = NoStoreFactory,
-    }.ToImmutableDictionary();
+        if (size <= 512)
+        {
+            return new[] { 512 };
+        }
+        if (size >= 65536)
+        {
+            return new[] { 65536 };
+        }
+        var lower = 512;
+        while (lower * 2 <= size)
+        {
+            lower *= 2;
+        }
+        return lower == size ? new[] { size } : new[] { lower, lower * 2 };
+    }
+
+    /// <summary>True for a power of two from 512 to 65536.</summary>
+    public static bool IsValidPageSize(int size) => size >= 512 && size <= 65536 && (size & (size - 1)) == 0;
 
     private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
         new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpRoot + id + ".md");

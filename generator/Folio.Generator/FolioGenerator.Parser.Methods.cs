@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Folio.Generator.Model;
@@ -37,44 +38,57 @@ public sealed partial class FolioGenerator
         {
             var display = type.Name + "." + method.Name;
             var location = method.Locations.FirstOrDefault();
-            if (query is not null && execute is not null)
-            {
-                Report(DiagnosticDescriptors.QueryAndExecute, location, display);
-                return null;
-            }
             var problem = method switch
             {
+                _ when query is not null && execute is not null => "it has both [Query] and [Execute]; keep one",
                 { IsStatic: true } => "it is static",
                 { IsGenericMethod: true } => "it is generic",
-                { IsPartialDefinition: false } => "it is not a partial method declaration",
-                { PartialImplementationPart: not null } => "it already has a body",
+                { IsPartialDefinition: false } => "it is not declared partial (declare it partial, without a body)",
+                _ when HasBodyOfItsOwn(method) => "it already has a body",
                 _ => null,
             };
             if (problem is not null)
             {
-                Report(DiagnosticDescriptors.MethodNotPartial, location, display, problem);
+                var reason = method is { IsStatic: false, IsGenericMethod: false, IsPartialDefinition: false } && (query is null || execute is null)
+                    ? Properties(DiagnosticDescriptors.ReasonProperty, DiagnosticDescriptors.ReasonNotPartial)
+                    : null;
+                Report(DiagnosticDescriptors.MethodNotPartial, location, reason, display, problem);
                 return null;
             }
 
             var attribute = (query ?? execute)!;
             var sql = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string ?? "" : "";
             var scan = SqlScanner.Scan(sql);
+            var sqlLocation = FirstArgumentLocation(attribute) ?? Where(attribute) ?? location;
             var valid = true;
             if (scan.IsEmpty)
             {
-                Report(DiagnosticDescriptors.BadSql, Where(attribute) ?? location, display, "it is empty");
+                Report(DiagnosticDescriptors.NotOneStatement, sqlLocation, display, "is empty");
                 return null;
             }
             if (scan.HasSeveralStatements)
             {
-                Report(DiagnosticDescriptors.BadSql, Where(attribute) ?? location, display, "it holds more than one statement; a typed method runs exactly one");
+                Report(DiagnosticDescriptors.NotOneStatement, sqlLocation, display,
+                    $"holds more than one statement ('{Excerpt(sql, scan.SecondStatementStart)}' follows the first); a typed method runs exactly one");
                 valid = false;
             }
-            if (scan.Positional.Count > 0)
+            foreach (var positional in scan.Positional.Distinct())
             {
-                Report(DiagnosticDescriptors.BadSql, Where(attribute) ?? location, display,
-                    $"positional parameter '{scan.Positional[0]}' cannot be bound; name it after a method parameter ($x, :x or @x)");
+                Report(DiagnosticDescriptors.UnknownSqlParameter, sqlLocation, positional, display,
+                    ": positional parameters cannot be bound; name it after a method parameter ($x, :x or @x)");
                 valid = false;
+            }
+            // A mismatch is a warning: the method still works, but not as its attribute promises.
+            if (execute is not null && scan.ReturnsRows == true)
+            {
+                Report(DiagnosticDescriptors.AttributeMismatch, AttributeNameLocation(attribute) ?? sqlLocation,
+                    Properties(DiagnosticDescriptors.ExpectedAttributeProperty, "Query"), display, "Execute", $"returns rows ({scan.Verb})", "Query");
+            }
+            else if (query is not null && scan.ReturnsRows == false)
+            {
+                var verb = scan.Verb is "INSERT" or "REPLACE" or "UPDATE" or "DELETE" ? scan.Verb + " without RETURNING" : scan.Verb;
+                Report(DiagnosticDescriptors.AttributeMismatch, AttributeNameLocation(attribute) ?? sqlLocation,
+                    Properties(DiagnosticDescriptors.ExpectedAttributeProperty, "Execute"), display, "Query", $"returns no rows ({verb})", "Execute");
             }
 
             // Parameters: a CancellationToken interrupts, every other one binds.
@@ -118,6 +132,7 @@ public sealed partial class FolioGenerator
             // SQL parameters bind by name: $x, :x and @x all mean the C# parameter x.
             var bindings = new List<BindingSpec>();
             var used = new HashSet<string>();
+            var unknown = new List<string>();
             foreach (var token in scan.Parameters)
             {
                 var name = token.Substring(1);
@@ -129,20 +144,30 @@ public sealed partial class FolioGenerator
                 }
                 if (match is null)
                 {
-                    Report(DiagnosticDescriptors.UnknownSqlParameter, Where(attribute) ?? location, token, display);
+                    unknown.Add(token);
                     valid = false;
                     continue;
                 }
                 used.Add(match);
                 bindings.Add(new BindingSpec(token, Identifier(match), bindable[match]));
             }
-            foreach (var name in bindable.Keys.Where(k => !used.Contains(k)))
+            var unused = bindable.Keys.Where(k => !used.Contains(k)).ToList();
+            foreach (var token in unknown)
+            {
+                // The parameters the SQL leaves unused are what a fix may rename to match.
+                var properties = ImmutableDictionary<string, string?>.Empty
+                    .Add(DiagnosticDescriptors.ParameterProperty, token.Substring(1))
+                    .Add(DiagnosticDescriptors.UnusedParametersProperty, string.Join(",", unused));
+                Report(DiagnosticDescriptors.UnknownSqlParameter, sqlLocation, properties, token, display, "");
+            }
+            foreach (var name in unused)
             {
                 Report(DiagnosticDescriptors.UnusedParameter, method.Parameters.First(p => p.Name == name).Locations.FirstOrDefault() ?? location, name, display);
             }
 
+            var returnLocation = method.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<MethodDeclarationSyntax>().FirstOrDefault()?.ReturnType.GetLocation() ?? location;
             var returnType = method.ReturnType.ToDisplayString(TypeFormat);
-            var (shape, row) = execute is not null ? ParseExecuteResult(method, display, location) : ParseQueryResult(method, display, location);
+            var (shape, row) = execute is not null ? ParseExecuteResult(method, display, returnLocation) : ParseQueryResult(method, display, returnLocation);
             if (shape is null || !valid)
             {
                 return null;
@@ -153,6 +178,23 @@ public sealed partial class FolioGenerator
                 : string.Join(" ", declaration.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.Text));
             return new MethodSpec(method.Name, modifiers, returnType, parameters.ToEquatableArray(), sql, shape.Value, row,
                 bindings.ToEquatableArray(), cancellation);
+        }
+
+        /// <summary>
+        /// True when the method's implementation part was written by hand. In the analyzer's
+        /// compilation the generator's own implementation is there too, and does not count.
+        /// </summary>
+        private static bool HasBodyOfItsOwn(IMethodSymbol method) =>
+            method.PartialImplementationPart is { } implementation
+            && !implementation.DeclaringSyntaxReferences.All(r => KnownSymbols.IsGeneratedByFolio(r.SyntaxTree));
+
+        /// <summary>The start of the statement at <paramref name="start"/>, for a message.</summary>
+        private static string Excerpt(string sql, int start)
+        {
+            var text = sql.Substring(start).Trim();
+            var line = text.IndexOfAny(new[] { '\r', '\n' });
+            text = line < 0 ? text : text.Substring(0, line);
+            return text.Length <= 40 ? text : text.Substring(0, 40) + "…";
         }
 
         private (ResultShape?, RowSpec?) ParseExecuteResult(IMethodSymbol method, string display, Location? location)

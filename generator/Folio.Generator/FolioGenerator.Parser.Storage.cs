@@ -26,7 +26,7 @@ public sealed partial class FolioGenerator
             if (storages.Count > 1)
             {
                 Report(DiagnosticDescriptors.SeveralStorages, Where(storages[1]) ?? location, type.Name,
-                    string.Join(", ", storages.Select(s => s.AttributeClass!.Name)));
+                    string.Join(", ", storages.Select(s => "[" + AttributeShortName(s.AttributeClass!) + "]")));
                 return null;
             }
             var storage = storages[0];
@@ -90,9 +90,23 @@ public sealed partial class FolioGenerator
         private StorageSpec? ParsePageStorage(INamedTypeSymbol type, AttributeData storage, Location? where)
         {
             var storeType = storage.ConstructorArguments.Length == 1 ? storage.ConstructorArguments[0].Value as INamedTypeSymbol : null;
-            if (storeType is null || storeType.IsValueType || storeType.IsStatic || !_known.IsPageStore(storeType) || storeType.IsUnboundGenericType)
+            var problem = storeType switch
             {
-                Report(DiagnosticDescriptors.BadPageStorageType, where, storeType?.Name ?? "?", type.Name);
+                null => "typeof(...) must name a class or interface",
+                { IsUnboundGenericType: true } => "it is an open generic type; name its type arguments",
+                { IsStatic: true } => "it is a static class; a store is an instance",
+                { IsValueType: true } => "it is a value type; a store must be a class or interface (the VFS keeps a reference to it)",
+                _ when !_known.IsPageStore(storeType) => "it does not implement Folio.Storage.IPageStore",
+                _ when !IsVisibleTo(storeType, type) => $"it is less accessible than '{type.Name}', whose generated Open({storeType.Name} store) takes it",
+                _ => null,
+            };
+            if (storeType is { TypeKind: TypeKind.Error })
+            {
+                return null; // the compiler already reports the unknown type
+            }
+            if (problem is not null || storeType is null)
+            {
+                Report(DiagnosticDescriptors.BadPageStorageType, where, storeType?.Name ?? "?", type.Name, problem ?? "typeof(...) must name a class or interface");
                 return null;
             }
             var display = storeType.ToDisplayString(TypeFormat);
@@ -110,6 +124,36 @@ public sealed partial class FolioGenerator
             }
             return new StorageSpec(storage.AttributeClass!.Name, display, opens.ToEquatableArray());
         }
+
+        /// <summary>
+        /// True when every type <paramref name="store"/> is nested in is at least as visible as
+        /// <paramref name="database"/>: public generated members may then mention it.
+        /// </summary>
+        private static bool IsVisibleTo(INamedTypeSymbol store, INamedTypeSymbol database)
+        {
+            var databaseIsPublic = true;
+            for (var t = database; t is not null; t = t.ContainingType)
+            {
+                databaseIsPublic &= t.DeclaredAccessibility == Accessibility.Public;
+            }
+            for (ITypeSymbol? t = store; t is not null; t = t.ContainingType)
+            {
+                var ok = t.DeclaredAccessibility switch
+                {
+                    Accessibility.Public => true,
+                    Accessibility.Internal => !databaseIsPublic,
+                    _ => false,
+                };
+                if (!ok)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static string AttributeShortName(INamedTypeSymbol attribute) =>
+            attribute.Name.EndsWith("Attribute", System.StringComparison.Ordinal) ? attribute.Name.Substring(0, attribute.Name.Length - "Attribute".Length) : attribute.Name;
 
         private static string? FixedValue(AttributeData storage, IParameterSymbol parameter)
         {

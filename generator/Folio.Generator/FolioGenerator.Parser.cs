@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Folio.Generator.Model;
@@ -28,8 +29,8 @@ public sealed partial class FolioGenerator
             _known = known;
         }
 
-        /// <summary>What the parse found wrong, in source order.</summary>
-        public List<DiagnosticInfo> Diagnostics { get; } = new();
+        /// <summary>What the parse found wrong, in the order found, with source locations (for the analyzer).</summary>
+        public List<Diagnostic> Diagnostics { get; } = new();
 
         /// <summary>The class's model, or null when a diagnostic explains why no code can be written for it.</summary>
         public DatabaseSpec? ParseDatabase(INamedTypeSymbol type, CancellationToken cancellationToken)
@@ -59,9 +60,14 @@ public sealed partial class FolioGenerator
                 }
             }
             var valid = true;
-            if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) != 0)
+            if (!DiagnosticDescriptors.IsValidPageSize(pageSize))
             {
-                Report(DiagnosticDescriptors.InvalidPageSize, Where(attribute) ?? location, pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture), name);
+                var nearest = DiagnosticDescriptors.NearestValidPageSizes(pageSize)
+                    .Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+                var advice = nearest.Count == 1 ? $"the nearest valid size is {nearest[0]}" : $"nearest valid sizes are {nearest[0]} and {nearest[1]}";
+                Report(DiagnosticDescriptors.InvalidPageSize, NamedArgumentLocation(attribute, "PageSize") ?? location,
+                    Properties(DiagnosticDescriptors.ValidSizesProperty, string.Join(",", nearest)),
+                    pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture), name, advice);
                 valid = false;
             }
 
@@ -92,7 +98,7 @@ public sealed partial class FolioGenerator
                 Report(DiagnosticDescriptors.UnsupportedClass, location, type.Name, "it must be a non-static, non-abstract class");
                 return false;
             }
-            if (type.IsGenericType)
+            if (type.TypeParameters.Length > 0) // its own type parameters; a containing generic type is reported below
             {
                 Report(DiagnosticDescriptors.UnsupportedClass, location, type.Name, "it must not be generic ([UnmanagedCallersOnly] VFS entry points cannot live in generic types)");
                 return false;
@@ -107,7 +113,10 @@ public sealed partial class FolioGenerator
                 }
                 if (!IsPartial(t))
                 {
-                    Report(DiagnosticDescriptors.NotPartial, t.Locations.FirstOrDefault(), t.Name);
+                    Report(DiagnosticDescriptors.NotPartial, t.Locations.FirstOrDefault(), t.Name,
+                        SymbolEqualityComparer.Default.Equals(t, type)
+                            ? "its VFS, Open methods and typed methods"
+                            : $"the generated members of the database class '{type.Name}' nested in it");
                     ok = false;
                 }
             }
@@ -129,7 +138,7 @@ public sealed partial class FolioGenerator
         private List<MigrationSpec>? ParseMigrations(INamedTypeSymbol type, Location? location)
         {
             var migrations = new List<MigrationSpec>();
-            var seen = new HashSet<int>();
+            var where = new Dictionary<int, Location?>();
             var ok = true;
             foreach (var attribute in type.GetAttributes())
             {
@@ -140,43 +149,71 @@ public sealed partial class FolioGenerator
                     continue;
                 }
                 var sql = attribute.ConstructorArguments[1].Value as string ?? "";
-                var where = Where(attribute) ?? location;
-                var versionText = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var at = Where(attribute) ?? location;
                 if (version <= 0)
                 {
-                    Report(DiagnosticDescriptors.BadMigrationVersion, where, versionText, type.Name, "versions must be positive");
+                    Report(DiagnosticDescriptors.BadMigrationVersion, at, Text(version), type.Name, "versions must be positive");
                     ok = false;
+                    continue;
                 }
-                else if (!seen.Add(version))
+                if (where.ContainsKey(version))
                 {
-                    Report(DiagnosticDescriptors.BadMigrationVersion, where, versionText, type.Name, "another migration has the same version");
+                    Report(DiagnosticDescriptors.BadMigrationVersion, at, Text(version), type.Name, $"another migration has version {Text(version)}");
                     ok = false;
+                    continue;
                 }
-                else if (string.IsNullOrWhiteSpace(sql))
+                where[version] = at;
+                if (string.IsNullOrWhiteSpace(sql))
                 {
-                    Report(DiagnosticDescriptors.BadMigrationVersion, where, versionText, type.Name, "its SQL is empty");
+                    Report(DiagnosticDescriptors.BadMigrationVersion, at, Text(version), type.Name, "its SQL is empty");
                     ok = false;
                 }
                 migrations.Add(new MigrationSpec(version, sql));
             }
+
+            // Versions count 1, 2, 3…: a database at user_version N has run exactly the steps up to N,
+            // so a gap or a later start would leave a version that no step brings the database to.
+            var expected = 1;
+            foreach (var version in where.Keys.OrderBy(v => v))
+            {
+                if (version != expected)
+                {
+                    var missing = version - 1 == expected ? $"version {Text(expected)} is missing" : $"versions {Text(expected)} to {Text(version - 1)} are missing";
+                    Report(DiagnosticDescriptors.BadMigrationVersion, where[version], Text(version), type.Name,
+                        $"versions must count up from 1 without gaps, and {missing}");
+                    ok = false;
+                }
+                expected = version + 1;
+            }
             return ok ? migrations.OrderBy(m => m.Version).ToList() : null;
         }
 
+        private static string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
         private static Location? Where(AttributeData? attribute) => attribute?.ApplicationSyntaxReference?.GetSyntax().GetLocation();
 
-        private void Report(DiagnosticDescriptor descriptor, Location? location, params string[] arguments) =>
-            Diagnostics.Add(new DiagnosticInfo(descriptor.Id, arguments.ToEquatableArray(), ToInfo(location)));
+        /// <summary>Where the named argument <paramref name="name"/> of <paramref name="attribute"/> is written, if it is.</summary>
+        private static Location? NamedArgumentLocation(AttributeData? attribute, string name) =>
+            (attribute?.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax)?.ArgumentList?.Arguments
+                .FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name)?.Expression.GetLocation();
 
-        internal static LocationInfo? ToInfo(Location? location)
-        {
-            if (location is null || !location.IsInSource)
-            {
-                return null;
-            }
-            var lines = location.GetLineSpan();
-            return new LocationInfo(location.SourceTree?.FilePath ?? "", location.SourceSpan.Start, location.SourceSpan.Length,
-                lines.StartLinePosition.Line, lines.StartLinePosition.Character, lines.EndLinePosition.Line, lines.EndLinePosition.Character);
-        }
+        /// <summary>Where the first constructor argument of <paramref name="attribute"/> (a SQL text) is written, if it is.</summary>
+        private static Location? FirstArgumentLocation(AttributeData? attribute) =>
+            (attribute?.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax)?.ArgumentList?.Arguments
+                .FirstOrDefault(a => a.NameEquals is null && a.NameColon is null)?.Expression.GetLocation();
+
+        /// <summary>Where the name of <paramref name="attribute"/> is written, e.g. <c>Query</c> in <c>[Query("…")]</c>.</summary>
+        private static Location? AttributeNameLocation(AttributeData? attribute) =>
+            (attribute?.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax)?.Name.GetLocation();
+
+        private static ImmutableDictionary<string, string?> Properties(string key, string value) =>
+            ImmutableDictionary<string, string?>.Empty.Add(key, value);
+
+        private void Report(DiagnosticDescriptor descriptor, Location? location, params string[] arguments) =>
+            Report(descriptor, location, null, arguments);
+
+        private void Report(DiagnosticDescriptor descriptor, Location? location, ImmutableDictionary<string, string?>? properties, params string[] arguments) =>
+            Diagnostics.Add(Diagnostic.Create(descriptor, location ?? Location.None, properties, arguments));
 
         /// <summary>A name as an identifier in C# source: keywords get an <c>@</c>.</summary>
         internal static string Identifier(string name) =>

@@ -1,4 +1,3 @@
-using System.Linq;
 using Folio.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -33,44 +32,20 @@ public sealed partial class FolioGenerator : IIncrementalGenerator
         var allowsUnsafe = context.CompilationProvider
             .Select(static (compilation, _) => compilation.Options is CSharpCompilationOptions { AllowUnsafe: true });
 
+        // Diagnostics are the analyzer's (see DiagnosticDescriptors): it runs the same parser and
+        // reports why a class or method was skipped here, so the generator itself stays quiet.
         context.RegisterSourceOutput(databases.Combine(allowsUnsafe), static (context, input) =>
         {
-            var (result, unsafeAllowed) = input;
-            foreach (var diagnostic in result.Diagnostics)
+            var (spec, unsafeAllowed) = input;
+            if (spec is null || !unsafeAllowed)
             {
-                context.ReportDiagnostic(CreateDiagnostic(diagnostic));
-            }
-            if (result.Spec is not { } spec)
-            {
-                return;
-            }
-            if (!unsafeAllowed)
-            {
-                context.ReportDiagnostic(CreateDiagnostic(new DiagnosticInfo(DiagnosticDescriptors.UnsafeRequired.Id,
-                    new[] { spec.ClassName }.ToEquatableArray(), result.ClassLocation)));
-                return;
+                return; // reported by the analyzer (the parser's findings, or FOLIO008)
             }
             context.AddSource(Emitter.DatabaseHintName(spec), SourceText.From(Emitter.EmitDatabase(spec), System.Text.Encoding.UTF8));
             context.AddSource(Emitter.QueriesHintName(spec), SourceText.From(Emitter.EmitQueries(spec), System.Text.Encoding.UTF8));
         });
     }
 
-    private static ParseResult Parse(INamedTypeSymbol type, Compilation compilation, System.Threading.CancellationToken cancellationToken)
-    {
-        var parser = new Parser(new KnownSymbols(compilation));
-        var spec = parser.ParseDatabase(type, cancellationToken);
-        return new ParseResult(spec, parser.Diagnostics.ToEquatableArray(), Parser.ToInfo(type.Locations.FirstOrDefault()));
-    }
-
-    internal static Diagnostic CreateDiagnostic(DiagnosticInfo info)
-    {
-        var location = info.Location is { } l
-            ? Location.Create(l.FilePath, new TextSpan(l.Start, l.Length),
-                new LinePositionSpan(new LinePosition(l.StartLine, l.StartCharacter), new LinePosition(l.EndLine, l.EndCharacter)))
-            : Location.None;
-        return Diagnostic.Create(DiagnosticDescriptors.ById[info.Id], location, info.Arguments.Cast<object>().ToArray());
-    }
-
-    /// <summary>What parsing one class produced: the model (null when skipped) and the diagnostics saying why.</summary>
-    internal sealed record ParseResult(DatabaseSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, LocationInfo? ClassLocation);
+    private static DatabaseSpec? Parse(INamedTypeSymbol type, Compilation compilation, System.Threading.CancellationToken cancellationToken) =>
+        new Parser(new KnownSymbols(compilation)).ParseDatabase(type, cancellationToken);
 }

@@ -8,6 +8,13 @@ internal sealed class KnownSymbols
 {
     public const string PagedDatabaseAttributeName = "Folio.PagedDatabaseAttribute";
 
+    /// <summary>
+    /// The generator's full type name. The compiler puts each generated file under a folder of
+    /// that name (<c>Folio.Generator/Folio.Generator.FolioGenerator/X.g.cs</c>), which is how the
+    /// analyzer, which sees the generated files, tells them from the user's own.
+    /// </summary>
+    public const string GeneratorTypeName = "Folio.Generator.FolioGenerator";
+
     public KnownSymbols(Compilation compilation)
     {
         Compilation = compilation;
@@ -54,6 +61,10 @@ internal sealed class KnownSymbols
 
     public bool IsPageStore(ITypeSymbol type) =>
         PageStore is not null && (SymbolEqualityComparer.Default.Equals(type, PageStore) || type.AllInterfaces.Contains(PageStore, SymbolEqualityComparer.Default));
+
+    /// <summary>True when <paramref name="tree"/> is a file Folio's generator wrote.</summary>
+    public static bool IsGeneratedByFolio(SyntaxTree tree) =>
+        tree.FilePath.Split('/', '\\').Contains(GeneratorTypeName);
 
     public bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol? baseType)
     {

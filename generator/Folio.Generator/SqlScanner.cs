@@ -5,7 +5,8 @@ namespace Folio.Generator;
 /// <summary>
 /// Finds the named parameters of a SQL statement the way SQLite's tokenizer does, skipping string
 /// literals, quoted identifiers and comments: <c>$name</c>, <c>:name</c> and <c>@name</c>. It also
-/// notices what Folio cannot bind (<c>?</c> and <c>?NNN</c>) and text after the first statement.
+/// notices what Folio cannot bind (<c>?</c> and <c>?NNN</c>), text after the first statement, and
+/// whether the statement returns rows.
 /// </summary>
 internal static class SqlScanner
 {
@@ -22,12 +23,60 @@ internal static class SqlScanner
 
         /// <summary>True when the text holds only whitespace and comments.</summary>
         public bool IsEmpty { get; set; } = true;
+
+        /// <summary>Where the second statement starts, or -1.</summary>
+        public int SecondStatementStart { get; set; } = -1;
+
+        /// <summary>The words of the first statement outside parentheses, upper-cased, in order.</summary>
+        public List<string> TopLevelWords { get; } = new();
+
+        /// <summary>
+        /// The statement's verb: its first word, or for <c>WITH</c> the statement after the common
+        /// table expressions (<c>SELECT</c>, <c>INSERT</c>…). Null for an empty text.
+        /// </summary>
+        public string? Verb
+        {
+            get
+            {
+                if (TopLevelWords.Count == 0)
+                {
+                    return null;
+                }
+                if (TopLevelWords[0] != "WITH")
+                {
+                    return TopLevelWords[0];
+                }
+                // Common table expressions' bodies are in parentheses; the first main verb at the top level follows them.
+                foreach (var word in TopLevelWords)
+                {
+                    if (word is "SELECT" or "VALUES" or "INSERT" or "REPLACE" or "UPDATE" or "DELETE")
+                    {
+                        return word;
+                    }
+                }
+                return "WITH";
+            }
+        }
+
+        /// <summary>
+        /// True when the statement returns rows, false when it cannot, null when that depends on
+        /// more than its text shows (<c>PRAGMA</c>, or a verb Folio does not know).
+        /// </summary>
+        public bool? ReturnsRows => Verb switch
+        {
+            "SELECT" or "VALUES" or "EXPLAIN" => true,
+            "INSERT" or "REPLACE" or "UPDATE" or "DELETE" => TopLevelWords.Contains("RETURNING"),
+            "CREATE" or "DROP" or "ALTER" or "BEGIN" or "COMMIT" or "END" or "ROLLBACK" or "SAVEPOINT" or "RELEASE"
+                or "ATTACH" or "DETACH" or "REINDEX" or "ANALYZE" or "VACUUM" => false,
+            _ => null,
+        };
     }
 
     public static Result Scan(string sql)
     {
         var result = new Result();
         var afterSemicolon = false;
+        var depth = 0;
         var i = 0;
         while (i < sql.Length)
         {
@@ -57,9 +106,10 @@ internal static class SqlScanner
                 i++;
                 continue;
             }
-            if (afterSemicolon)
+            if (afterSemicolon && !result.HasSeveralStatements)
             {
                 result.HasSeveralStatements = true;
+                result.SecondStatementStart = i;
             }
             result.IsEmpty = false;
             switch (c)
@@ -71,6 +121,14 @@ internal static class SqlScanner
                     break;
                 case '[':
                     i = SkipQuoted(sql, i, ']');
+                    break;
+                case '(':
+                    depth++;
+                    i++;
+                    break;
+                case ')':
+                    depth--;
+                    i++;
                     break;
                 case '?':
                     var start = i++;
@@ -101,9 +159,14 @@ internal static class SqlScanner
                     // Skip a whole identifier or number so that e.g. 'a:b' inside a word is not read as a parameter.
                     if (IsIdentifierChar(c))
                     {
+                        var wordStart = i;
                         while (i < sql.Length && IsIdentifierChar(sql[i]))
                         {
                             i++;
+                        }
+                        if (depth == 0 && !afterSemicolon && !char.IsDigit(c))
+                        {
+                            result.TopLevelWords.Add(sql.Substring(wordStart, i - wordStart).ToUpperInvariant());
                         }
                     }
                     else

@@ -13,6 +13,8 @@ public class GeneratedCodeTests
         var (result, output) = GeneratorHarness.Run(source);
         Assert.That(result.Exception, Is.Null);
         Assert.That(result.Diagnostics, Is.Empty, Snapshot.Describe(result.Diagnostics));
+        var findings = GeneratorHarness.ParserFindings(output);
+        Assert.That(findings, Is.Empty, Snapshot.Describe(findings));
         var problems = GeneratorHarness.CompilerProblems(output);
         Assert.That(problems, Is.Empty, Snapshot.Describe(problems));
         Snapshot.Verify(result);

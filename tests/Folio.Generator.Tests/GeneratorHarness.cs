@@ -38,6 +38,48 @@ internal static class GeneratorHarness
         return (driver.GetRunResult().Results.Single(), output);
     }
 
+    /// <summary>
+    /// What the parser finds in every <c>[PagedDatabase]</c> class of <paramref name="compilation"/>:
+    /// the diagnostics the analyzer reports for it, since the generator itself reports none.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> ParserFindings(Compilation compilation)
+    {
+        var known = new KnownSymbols(compilation);
+        var findings = new List<Diagnostic>();
+        foreach (var type in Types(compilation.GlobalNamespace))
+        {
+            if (type.TypeKind == TypeKind.Class && type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.PagedDatabaseAttribute)))
+            {
+                var parser = new FolioGenerator.Parser(known);
+                parser.ParseDatabase(type, CancellationToken.None);
+                findings.AddRange(parser.Diagnostics);
+            }
+        }
+        return findings;
+    }
+
+    private static IEnumerable<INamedTypeSymbol> Types(INamespaceOrTypeSymbol container)
+    {
+        foreach (var member in container.GetMembers())
+        {
+            if (member is INamespaceSymbol ns && ns.Locations.Any(l => l.IsInSource))
+            {
+                foreach (var type in Types(ns))
+                {
+                    yield return type;
+                }
+            }
+            else if (member is INamedTypeSymbol type && type.Locations.Any(l => l.IsInSource))
+            {
+                yield return type;
+                foreach (var nested in Types(type))
+                {
+                    yield return nested;
+                }
+            }
+        }
+    }
+
     /// <summary>The compiler's errors and warnings on the user code plus the generated code.</summary>
     public static IReadOnlyList<Diagnostic> CompilerProblems(Compilation output) =>
         output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();

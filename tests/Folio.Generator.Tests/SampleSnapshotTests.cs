@@ -12,6 +12,8 @@ public class SampleSnapshotTests
         var source = File.ReadAllText(Path.Combine(RepositoryRoot(), "samples", "Todo", "TodoDb.cs"));
         var (result, output) = GeneratorHarness.Run("using System;\nusing System.Collections.Generic;\n" + source);
         Assert.That(result.Diagnostics, Is.Empty, Snapshot.Describe(result.Diagnostics));
+        var findings = GeneratorHarness.ParserFindings(output);
+        Assert.That(findings, Is.Empty, Snapshot.Describe(findings));
         var problems = GeneratorHarness.CompilerProblems(output);
         Assert.That(problems, Is.Empty, Snapshot.Describe(problems));
         Snapshot.Verify(result);

@@ -20,8 +20,11 @@ internal static class Snapshot
 
     private static bool Accepting => Environment.GetEnvironmentVariable(AcceptVariable) == "1";
 
-    /// <summary>Checks every generated file and the generator's diagnostics of <paramref name="result"/>.</summary>
-    public static void Verify(GeneratorRunResult result, [CallerFilePath] string callerFile = "")
+    /// <summary>
+    /// Checks every generated file of <paramref name="result"/>, and its diagnostics or, when given,
+    /// <paramref name="diagnostics"/> (the parser's findings, which the analyzer reports).
+    /// </summary>
+    public static void Verify(GeneratorRunResult result, IEnumerable<Diagnostic>? diagnostics = null, [CallerFilePath] string callerFile = "")
     {
         var directory = Path.Combine(Path.GetDirectoryName(callerFile)!, "Snapshots");
         var test = TestContext.CurrentContext.Test;
@@ -32,7 +35,7 @@ internal static class Snapshot
         {
             expected[$"{prefix}#{source.HintName}.verified.cs"] = Normalize(source.SourceText.ToString());
         }
-        expected[$"{prefix}.verified.txt"] = Describe(result.Diagnostics);
+        expected[$"{prefix}.verified.txt"] = Describe(diagnostics ?? result.Diagnostics);
 
         var failures = new List<string>();
         foreach (var (file, text) in expected)
