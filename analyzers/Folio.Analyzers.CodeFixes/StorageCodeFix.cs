@@ -64,16 +64,35 @@ public sealed class StorageCodeFix : CodeFixProvider
         SyntaxNode newRoot;
         if (anchor is not null && root.FindNode(anchor.Span) is AttributeListSyntax found && found.Parent is MemberDeclarationSyntax owner)
         {
-            list = list.WithLeadingTrivia(found.GetLeadingTrivia()).WithTrailingTrivia(found.GetTrailingTrivia());
+            list = list.WithLeadingTrivia(Indentation(found.GetLeadingTrivia())).WithTrailingTrivia(found.GetTrailingTrivia());
             var index = owner.AttributeLists.IndexOf(found);
             newRoot = root.ReplaceNode(owner, owner.WithAttributeLists(owner.AttributeLists.Insert(index + 1, list)));
         }
         else
         {
             var first = declaration.GetFirstToken();
-            list = list.WithLeadingTrivia(first.LeadingTrivia).WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed);
-            newRoot = root.ReplaceNode(declaration, declaration.WithAttributeLists(declaration.AttributeLists.Insert(0, list)));
+            // Before the first token: the blank lines and comments above stay above, and the
+            // declaration keeps its indentation on its new line.
+            var indentation = Indentation(first.LeadingTrivia);
+            var lineBreak = root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+            list = list.WithLeadingTrivia(first.LeadingTrivia).WithTrailingTrivia(lineBreak.IsKind(SyntaxKind.EndOfLineTrivia) ? lineBreak : SyntaxFactory.LineFeed);
+            var moved = declaration.ReplaceToken(first, first.WithLeadingTrivia(indentation));
+            newRoot = root.ReplaceNode(declaration, moved.WithAttributeLists(moved.AttributeLists.Insert(0, list)));
         }
         return target.Project.Solution.WithDocumentSyntaxRoot(target.Id, newRoot);
+    }
+
+    /// <summary>The whitespace after the last line break of <paramref name="trivia"/>: a line's indentation.</summary>
+    private static SyntaxTriviaList Indentation(SyntaxTriviaList trivia)
+    {
+        var start = 0;
+        for (var i = 0; i < trivia.Count; i++)
+        {
+            if (trivia[i].IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                start = i + 1;
+            }
+        }
+        return SyntaxFactory.TriviaList(trivia.Skip(start).Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)));
     }
 }

@@ -1,8 +1,10 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Folio.Generator;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Folio.Analyzers;
@@ -41,6 +43,7 @@ public sealed class FolioAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolAnalysisContext context, KnownSymbols known, bool allowsUnsafe)
     {
         var type = (INamedTypeSymbol)context.Symbol;
+        ReportIfContainerNotPartial(context, type, known);
         if (type.TypeKind != TypeKind.Class || !HasAttribute(type, known.PagedDatabaseAttribute))
         {
             return;
@@ -49,6 +52,12 @@ public sealed class FolioAnalyzer : DiagnosticAnalyzer
         parser.ParseDatabase(type, context.CancellationToken);
         foreach (var diagnostic in parser.Diagnostics)
         {
+            // A containing type that is not partial is reported by that type's own analysis
+            // (below), where the editor shows it and a fix can reach it.
+            if (diagnostic.Id == DiagnosticDescriptors.NotPartial.Id && !IsIn(diagnostic.Location, type))
+            {
+                continue;
+            }
             context.ReportDiagnostic(diagnostic);
         }
         if (!allowsUnsafe)
@@ -56,6 +65,46 @@ public sealed class FolioAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnsafeRequired, type.Locations.FirstOrDefault(), type.Name));
         }
     }
+
+    // FOLIO002 for a type that is not partial and holds a database class: what the parser reports
+    // while parsing that class (same message), up to a generic type, where the parser stops with FOLIO007.
+    private static void ReportIfContainerNotPartial(SymbolAnalysisContext context, INamedTypeSymbol container, KnownSymbols known)
+    {
+        if (container.IsGenericType || IsPartial(container))
+        {
+            return;
+        }
+        var database = NestedDatabases(container, known).FirstOrDefault();
+        if (database is not null)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotPartial, container.Locations.FirstOrDefault(), container.Name,
+                $"the generated members of the database class '{database.Name}' nested in it"));
+        }
+    }
+
+    private static IEnumerable<INamedTypeSymbol> NestedDatabases(INamedTypeSymbol container, KnownSymbols known)
+    {
+        foreach (var nested in container.GetTypeMembers())
+        {
+            if (nested.TypeKind == TypeKind.Class && HasAttribute(nested, known.PagedDatabaseAttribute))
+            {
+                yield return nested;
+            }
+            if (!nested.IsGenericType)
+            {
+                foreach (var deeper in NestedDatabases(nested, known))
+                {
+                    yield return deeper;
+                }
+            }
+        }
+    }
+
+    private static bool IsPartial(INamedTypeSymbol type) =>
+        type.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is TypeDeclarationSyntax d && d.Modifiers.Any(SyntaxKind.PartialKeyword));
+
+    private static bool IsIn(Location location, ISymbol symbol) =>
+        symbol.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == location.SourceTree && r.Span.Contains(location.SourceSpan));
 
     // The parser looks at the methods of [PagedDatabase] classes only; a typed method anywhere
     // else would silently get no body, so it is reported here.
