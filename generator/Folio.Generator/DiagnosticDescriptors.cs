@@ -10,14 +10,23 @@ namespace Folio.Generator;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Who reports what, so that a problem is reported exactly once: the analyzer
-/// (<c>Folio.Analyzers</c>) reports every rule below, live in the editor and on every build,
-/// where code fixes can attach to it. The generator runs the same parser (this file, the
-/// <c>FolioGenerator.Parser*.cs</c> files, <c>SqlScanner.cs</c> and <c>KnownSymbols.cs</c> are
-/// linked into the analyzer) and reports nothing itself: when the parser finds an error in a class
-/// or a method, the generator skips it, and the analyzer's diagnostic for that same finding says
-/// why. Both ship in the Folio package; a project that references the generator project directly
-/// references the analyzer project too.
+/// Who reports what, so that a problem is reported exactly once. Both the generator and the
+/// analyzer (<c>Folio.Analyzers</c>) run the same parser: this file, the
+/// <c>FolioGenerator.Parser*.cs</c> files, <c>SqlScanner.cs</c>, <c>KnownSymbols.cs</c> and
+/// <c>Model/</c> are compiled into both. The split follows what each finding does:
+/// </para>
+/// <list type="bullet">
+/// <item>An <b>error</b> makes the generator skip a class or a method, and the generator reports
+/// it (FOLIO001–FOLIO008, FOLIO101, FOLIO102, FOLIO104–FOLIO106, FOLIO201). It has to: a skipped
+/// typed method has no body, and a command-line build stops at that declaration error (CS8795)
+/// before it runs any analyzer, though after it has printed what generators reported.</item>
+/// <item>A <b>warning</b> skips nothing, and the analyzer reports it (FOLIO103, FOLIO107), live in
+/// the editor. The generator leaves warnings out.</item>
+/// </list>
+/// <para>
+/// Code fixes (<c>Folio.Analyzers.CodeFixes</c>) attach to diagnostics from either. Both ship in the
+/// Folio package; a project that references the generator project directly references the
+/// analyzer project too.
 /// </para>
 /// <para>
 /// Retired or renumbered IDs stay listed here as comments and are never reused once released.

@@ -29,8 +29,11 @@ public sealed partial class FolioGenerator
             _known = known;
         }
 
-        /// <summary>What the parse found wrong, in the order found, with source locations (for the analyzer).</summary>
+        /// <summary>What the parse found wrong, in the order found, as diagnostics with source locations.</summary>
         public List<Diagnostic> Diagnostics { get; } = new();
+
+        /// <summary>The same findings as <see cref="Diagnostics"/>, as equatable models holding no Roslyn object.</summary>
+        public List<DiagnosticInfo> Findings { get; } = new();
 
         /// <summary>The class's model, or null when a diagnostic explains why no code can be written for it.</summary>
         public DatabaseSpec? ParseDatabase(INamedTypeSymbol type, CancellationToken cancellationToken)
@@ -212,8 +215,36 @@ public sealed partial class FolioGenerator
         private void Report(DiagnosticDescriptor descriptor, Location? location, params string[] arguments) =>
             Report(descriptor, location, null, arguments);
 
-        private void Report(DiagnosticDescriptor descriptor, Location? location, ImmutableDictionary<string, string?>? properties, params string[] arguments) =>
+        private void Report(DiagnosticDescriptor descriptor, Location? location, ImmutableDictionary<string, string?>? properties, params string[] arguments)
+        {
             Diagnostics.Add(Diagnostic.Create(descriptor, location ?? Location.None, properties, arguments));
+            Findings.Add(ToInfo(descriptor, location, properties, arguments));
+        }
+
+        internal static DiagnosticInfo ToInfo(DiagnosticDescriptor descriptor, Location? location, ImmutableDictionary<string, string?>? properties, params string[] arguments)
+        {
+            var where = location is { IsInSource: true } ? new LocationInfo(location.SourceTree?.FilePath ?? "", location.SourceSpan.Start, location.SourceSpan.Length) : null;
+            var pairs = (properties ?? ImmutableDictionary<string, string?>.Empty)
+                .OrderBy(p => p.Key, System.StringComparer.Ordinal)
+                .SelectMany(p => new[] { p.Key, p.Value ?? "" });
+            return new DiagnosticInfo(descriptor.Id, arguments.ToEquatableArray(), where, pairs.ToEquatableArray());
+        }
+
+        /// <summary>
+        /// FOLIO101 for a method marked <c>[<paramref name="attribute"/>]</c> outside a
+        /// <c>[PagedDatabase]</c> class (the parser only looks inside those), or null when it is in one.
+        /// </summary>
+        internal static DiagnosticInfo? CheckStrayMethod(IMethodSymbol method, string attribute)
+        {
+            var type = method.ContainingType;
+            if (type is null || (type.TypeKind == TypeKind.Class
+                && type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownSymbols.PagedDatabaseAttributeName)))
+            {
+                return null;
+            }
+            return ToInfo(DiagnosticDescriptors.MethodNotPartial, method.Locations.FirstOrDefault(), null,
+                type.Name + "." + method.Name, $"[{attribute}] methods belong to a [PagedDatabase] class, and '{type.Name}' is not one");
+        }
 
         /// <summary>A name as an identifier in C# source: keywords get an <c>@</c>.</summary>
         internal static string Identifier(string name) =>

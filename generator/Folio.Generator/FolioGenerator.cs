@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Linq;
 using Folio.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -32,20 +34,99 @@ public sealed partial class FolioGenerator : IIncrementalGenerator
         var allowsUnsafe = context.CompilationProvider
             .Select(static (compilation, _) => compilation.Options is CSharpCompilationOptions { AllowUnsafe: true });
 
-        // Diagnostics are the analyzer's (see DiagnosticDescriptors): it runs the same parser and
-        // reports why a class or method was skipped here, so the generator itself stays quiet.
-        context.RegisterSourceOutput(databases.Combine(allowsUnsafe), static (context, input) =>
+        // Only the model reaches the emitter, so an edit that merely moves the class (and so its
+        // diagnostics' positions) does not write the files again.
+        var specs = databases.Select(static (result, _) => result.Spec);
+        context.RegisterSourceOutput(specs.Combine(allowsUnsafe), static (context, input) =>
         {
             var (spec, unsafeAllowed) = input;
             if (spec is null || !unsafeAllowed)
             {
-                return; // reported by the analyzer (the parser's findings, or FOLIO008)
+                return; // the reasons are reported below
             }
             context.AddSource(Emitter.DatabaseHintName(spec), SourceText.From(Emitter.EmitDatabase(spec), System.Text.Encoding.UTF8));
             context.AddSource(Emitter.QueriesHintName(spec), SourceText.From(Emitter.EmitQueries(spec), System.Text.Encoding.UTF8));
         });
+
+        // Why something was skipped is reported here, not by the analyzer: a skipped typed method
+        // has no body, and on a command-line build the compiler stops at that declaration error
+        // (CS8795) before it runs any analyzer, but after it has reported what generators said.
+        // See DiagnosticDescriptors for who reports what. Reporting needs the compilation to turn
+        // the models' positions back into source locations; it is cheap, and emitting above stays cached.
+        var reasons = databases
+            .Select(static (result, _) => new SkipReasons(result.Errors, result.Spec is null ? null : result.ClassLocation))
+            .Combine(allowsUnsafe)
+            .Combine(context.CompilationProvider);
+        context.RegisterSourceOutput(reasons, static (context, input) =>
+        {
+            var ((reasons, unsafeAllowed), compilation) = input;
+            foreach (var error in reasons.Errors)
+            {
+                context.ReportDiagnostic(CreateDiagnostic(error, compilation));
+            }
+            if (!unsafeAllowed && reasons.GeneratedClassLocation is { } location)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnsafeRequired, ToLocation(location, compilation), location.ClassName));
+            }
+        });
+
+        // A typed method outside a [PagedDatabase] class gets no body either. A method with both
+        // attributes is reported once, by the [Query] pipeline.
+        var strayQueries = context.SyntaxProvider.ForAttributeWithMetadataName(KnownSymbols.QueryAttributeName,
+            static (node, _) => node is MethodDeclarationSyntax,
+            static (context, _) => Parser.CheckStrayMethod((IMethodSymbol)context.TargetSymbol, "Query"));
+        var strayExecutes = context.SyntaxProvider.ForAttributeWithMetadataName(KnownSymbols.ExecuteAttributeName,
+            static (node, _) => node is MethodDeclarationSyntax,
+            static (context, _) => HasAttribute(context.TargetSymbol, KnownSymbols.QueryAttributeName) ? null : Parser.CheckStrayMethod((IMethodSymbol)context.TargetSymbol, "Execute"));
+        foreach (var strays in new[] { strayQueries, strayExecutes })
+        {
+            context.RegisterSourceOutput(strays.Where(static s => s is not null).Combine(context.CompilationProvider), static (context, input) =>
+                context.ReportDiagnostic(CreateDiagnostic(input.Left!, input.Right)));
+        }
     }
 
-    private static DatabaseSpec? Parse(INamedTypeSymbol type, Compilation compilation, System.Threading.CancellationToken cancellationToken) =>
-        new Parser(new KnownSymbols(compilation)).ParseDatabase(type, cancellationToken);
+    private static ParseResult Parse(INamedTypeSymbol type, Compilation compilation, System.Threading.CancellationToken cancellationToken)
+    {
+        var parser = new Parser(new KnownSymbols(compilation));
+        var spec = parser.ParseDatabase(type, cancellationToken);
+        // Warnings do not stop generation; the analyzer reports them.
+        var errors = parser.Findings.Where(f => DiagnosticDescriptors.ById[f.Id].DefaultSeverity == DiagnosticSeverity.Error);
+        var location = type.Locations.FirstOrDefault();
+        var classLocation = location is { IsInSource: true }
+            ? new ClassLocationInfo(location.SourceTree?.FilePath ?? "", location.SourceSpan.Start, location.SourceSpan.Length, type.Name)
+            : null;
+        return new ParseResult(spec, errors.ToEquatableArray(), classLocation);
+    }
+
+    private static bool HasAttribute(ISymbol symbol, string attribute) =>
+        symbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == attribute);
+
+    private static Diagnostic CreateDiagnostic(DiagnosticInfo info, Compilation compilation)
+    {
+        var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+        for (var i = 0; i + 1 < info.Properties.Count; i += 2)
+        {
+            properties[info.Properties[i]] = info.Properties[i + 1];
+        }
+        var location = info.Location is { } l ? ToLocation(new ClassLocationInfo(l.FilePath, l.Start, l.Length, ""), compilation) : Location.None;
+        return Diagnostic.Create(DiagnosticDescriptors.ById[info.Id], location, properties.ToImmutable(), info.Arguments.Cast<object>().ToArray());
+    }
+
+    private static Location ToLocation(ClassLocationInfo location, Compilation compilation)
+    {
+        var tree = compilation.SyntaxTrees.FirstOrDefault(t => t.FilePath == location.FilePath);
+        return tree is null ? Location.None : Location.Create(tree, new TextSpan(location.Start, location.Length));
+    }
+
+    /// <summary>
+    /// What parsing one class produced: the model (null when skipped), the errors saying why
+    /// anything was skipped, and where the class is (for FOLIO008).
+    /// </summary>
+    internal sealed record ParseResult(DatabaseSpec? Spec, EquatableArray<DiagnosticInfo> Errors, ClassLocationInfo? ClassLocation);
+
+    /// <summary>A class's name and where it is declared.</summary>
+    internal sealed record ClassLocationInfo(string FilePath, int Start, int Length, string ClassName);
+
+    /// <summary>The errors of one class, and where it is when code would be generated for it (for FOLIO008).</summary>
+    internal sealed record SkipReasons(EquatableArray<DiagnosticInfo> Errors, ClassLocationInfo? GeneratedClassLocation);
 }

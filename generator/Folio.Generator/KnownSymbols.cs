@@ -7,6 +7,8 @@ namespace Folio.Generator;
 internal sealed class KnownSymbols
 {
     public const string PagedDatabaseAttributeName = "Folio.PagedDatabaseAttribute";
+    public const string QueryAttributeName = "Folio.QueryAttribute";
+    public const string ExecuteAttributeName = "Folio.ExecuteAttribute";
 
     /// <summary>
     /// The generator's full type name. The compiler puts each generated file under a folder of
@@ -23,8 +25,8 @@ internal sealed class KnownSymbols
         StoreFactoryAttribute = compilation.GetTypeByMetadataName("Folio.StoreFactoryAttribute");
         PageStorageAttribute = compilation.GetTypeByMetadataName("Folio.PageStorageAttribute");
         MigrationAttribute = compilation.GetTypeByMetadataName("Folio.MigrationAttribute");
-        QueryAttribute = compilation.GetTypeByMetadataName("Folio.QueryAttribute");
-        ExecuteAttribute = compilation.GetTypeByMetadataName("Folio.ExecuteAttribute");
+        QueryAttribute = compilation.GetTypeByMetadataName(QueryAttributeName);
+        ExecuteAttribute = compilation.GetTypeByMetadataName(ExecuteAttributeName);
         PageStore = compilation.GetTypeByMetadataName("Folio.Storage.IPageStore");
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
         List = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");

@@ -12,8 +12,8 @@ namespace Folio.Analyzers.Tests;
 
 /// <summary>
 /// The generator and the analyzer together, as in a build: every problem is reported exactly once
-/// (by the analyzer; the generator stays quiet), and everything the generator skips is explained
-/// by a Folio diagnostic on it.
+/// (errors, which make the generator skip something, by the generator; warnings by the analyzer),
+/// and everything the generator skips is explained by a Folio diagnostic on it.
 /// </summary>
 public class ExactlyOnceTests
 {
@@ -77,14 +77,18 @@ public class ExactlyOnceTests
         ["FOLIO001", "FOLIO002", "FOLIO003", "FOLIO004", "FOLIO005", "FOLIO006", "FOLIO007", "FOLIO101", "FOLIO102", "FOLIO103", "FOLIO104", "FOLIO105", "FOLIO106", "FOLIO107"];
 
     [Test]
-    public async Task EveryProblemIsReportedOnceByTheAnalyzerAndNeverByTheGenerator()
+    public async Task EveryProblemIsReportedOnceEitherByTheGeneratorOrByTheAnalyzer()
     {
         var (run, all, _) = await Build(Source, allowUnsafe: true);
 
-        Assert.That(run.Diagnostics, Is.Empty, "the generator leaves reporting to the analyzer");
-        var folio = all.Where(d => d.Id.StartsWith("FOLIO", StringComparison.Ordinal)).ToList();
-        var repeated = folio.GroupBy(d => (d.Id, d.Location.SourceSpan, d.GetMessage()))
-            .Where(g => g.Count() > 1).Select(g => $"{g.Key.Id} x{g.Count()}: {g.Key.Item3}").ToList();
+        var fromGenerator = run.Diagnostics.ToList();
+        var fromAnalyzer = all.Where(d => d.Id.StartsWith("FOLIO", StringComparison.Ordinal)).ToList();
+        Assert.That(fromGenerator.Select(d => d.Severity), Is.All.EqualTo(DiagnosticSeverity.Error), Describe(fromGenerator));
+        Assert.That(fromAnalyzer.Select(d => d.Id), Is.All.AnyOf("FOLIO103", "FOLIO107"), Describe(fromAnalyzer));
+
+        var folio = fromGenerator.Concat(fromAnalyzer).ToList();
+        var repeated = folio.GroupBy(d => (d.Id, d.Location.SourceSpan))
+            .Where(g => g.Count() > 1).Select(g => $"{g.Key.Id} x{g.Count()}: {g.First().GetMessage()}").ToList();
         Assert.That(repeated, Is.Empty);
         // One finding per seeded problem: a rule reported from two places would count twice here.
         var counts = folio.GroupBy(d => d.Id).ToDictionary(g => g.Key, g => g.Count());
@@ -110,11 +114,11 @@ public class ExactlyOnceTests
 
             public partial class B { }
             """, allowUnsafe: false);
-        Assert.That(run.Diagnostics, Is.Empty);
         Assert.That(run.GeneratedSources, Is.Empty);
-        Assert.That(all.Where(d => d.Id == "FOLIO008").Select(d => d.GetMessage()).Order(),
-            Is.EqualTo(new[] { "'A' needs <AllowUnsafeBlocks>true</AllowUnsafeBlocks> in the project: its VFS entry points are function pointers",
-                               "'B' needs <AllowUnsafeBlocks>true</AllowUnsafeBlocks> in the project: its VFS entry points are function pointers" }));
+        Assert.That(all.Where(d => d.Id.StartsWith("FOLIO", StringComparison.Ordinal)), Is.Empty);
+        Assert.That(run.Diagnostics.Select(d => $"{d.Id} {d.GetMessage()}").Order(),
+            Is.EqualTo(new[] { "FOLIO008 'A' needs <AllowUnsafeBlocks>true</AllowUnsafeBlocks> in the project: its VFS entry points are function pointers",
+                               "FOLIO008 'B' needs <AllowUnsafeBlocks>true</AllowUnsafeBlocks> in the project: its VFS entry points are function pointers" }));
     }
 
     [Test]
@@ -124,7 +128,7 @@ public class ExactlyOnceTests
         var tree = output.SyntaxTrees.Single(t => t.FilePath == "Source.cs");
         var model = output.GetSemanticModel(tree);
         var root = await tree.GetRootAsync();
-        var folio = all.Where(d => d.Id.StartsWith("FOLIO", StringComparison.Ordinal)).ToList();
+        var folio = run.Diagnostics.Concat(all.Where(d => d.Id.StartsWith("FOLIO", StringComparison.Ordinal))).ToList();
         var generated = run.GeneratedSources.Select(s => s.HintName).ToHashSet();
         var unexplained = new List<string>();
 
@@ -167,7 +171,11 @@ public class ExactlyOnceTests
     private static string Describe(IEnumerable<Diagnostic> diagnostics) =>
         string.Join("\n", diagnostics.Select(d => $"{d.Id} {d.Location.GetLineSpan().StartLinePosition}: {d.GetMessage()}"));
 
-    /// <summary>Runs the generator, then the compiler and the analyzer on the result, as a build does.</summary>
+    /// <summary>
+    /// Runs the generator, then the compiler and the analyzer on the result, as a build does (a
+    /// command-line build stops before the analyzer when the compiler finds a declaration error;
+    /// this runs it regardless, the way the editor does, so nothing can hide a duplicate).
+    /// </summary>
     private static async Task<(GeneratorRunResult Run, ImmutableArray<Diagnostic> All, Compilation Output)> Build(string source, bool allowUnsafe)
     {
         var parseOptions = new CSharpParseOptions(LanguageVersion.Latest);
@@ -176,8 +184,7 @@ public class ExactlyOnceTests
             Verify.References,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: allowUnsafe));
         var driver = CSharpGeneratorDriver.Create([new FolioGenerator().AsSourceGenerator()], parseOptions: parseOptions)
-            .RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
-        Assert.That(generatorDiagnostics, Is.Empty);
+            .RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
         var run = driver.GetRunResult().Results.Single();
         Assert.That(run.Exception, Is.Null);
         var all = await output.WithAnalyzers([new FolioAnalyzer()]).GetAllDiagnosticsAsync();

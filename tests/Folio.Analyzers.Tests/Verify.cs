@@ -11,10 +11,11 @@ using Microsoft.CodeAnalysis.Testing;
 namespace Folio.Analyzers.Tests;
 
 /// <summary>
-/// Runs <see cref="FolioAnalyzer"/> (and a code fix) the way a project sees it: against .NET 10
-/// reference assemblies and the Folio runtime, with unsafe code allowed, nullable enabled and
-/// Folio's generator running, so valid code must compile without errors and the analyzer sees the
-/// generated files as it does in a real build.
+/// Runs Folio's generator and <see cref="FolioAnalyzer"/> (and a code fix) the way a project sees
+/// them: against .NET 10 reference assemblies and the Folio runtime, with unsafe code allowed and
+/// nullable enabled. The expected diagnostics are the generator's (errors) and the analyzer's
+/// (warnings) together, plus the compiler's errors, so valid code must compile cleanly and the
+/// analyzer sees the generated files as it does in a real build.
 /// </summary>
 internal static class Verify
 {
