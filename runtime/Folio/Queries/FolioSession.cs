@@ -56,6 +56,13 @@ public sealed partial class FolioSession : IDisposable
         FolioConnection? connection = null;
         try
         {
+            if (registration.PageSize != 0 && registration.PageSize != pageSize)
+            {
+                // VfsRegistration.Register returns the first registration of a name: another class
+                // (or assembly) registered this VFS name before this one.
+                throw new InvalidOperationException(
+                    $"{className}: VFS '{registration.Name}' was registered by another database class with page size {registration.PageSize}, not {pageSize}; give [PagedDatabase(Name = ...)] a name of its own.");
+            }
             if (store.PageSize != pageSize)
             {
                 throw new PageSizeMismatchException(options?.Name ?? store.Name, store.PageSize, pageSize);
