@@ -17,7 +17,8 @@ namespace Folio.Generator;
 /// </para>
 /// <list type="bullet">
 /// <item>An <b>error</b> makes the generator skip a class or a method, and the generator reports
-/// it (FOLIO001–FOLIO008, FOLIO101, FOLIO102, FOLIO104–FOLIO106, FOLIO201). It has to: a skipped
+/// it (FOLIO001–FOLIO008, FOLIO101, FOLIO102, FOLIO104–FOLIO106, FOLIO201), as it does FOLIO009,
+/// which only it can see (it compares the classes of a whole compilation). It has to: a skipped
 /// typed method has no body, and a command-line build stops at that declaration error (CS8795)
 /// before it runs any analyzer, though after it has printed what generators reported.</item>
 /// <item>A <b>warning</b> skips nothing, and the analyzer reports it (FOLIO103, FOLIO107), live in
@@ -92,6 +93,10 @@ internal static class DiagnosticDescriptors
         "Database classes need unsafe code",
         "'{0}' needs <AllowUnsafeBlocks>true</AllowUnsafeBlocks> in the project: its VFS entry points are function pointers");
 
+    public static readonly DiagnosticDescriptor DuplicateVfsName = Error("FOLIO009", Declarations,
+        "Two database classes share a VFS name",
+        "'{0}' registers VFS '{1}', as '{2}' does; give one of them [PagedDatabase(Name = ...)] a name of its own");
+
     public static readonly DiagnosticDescriptor MethodNotPartial = Error("FOLIO101", Queries,
         "Typed method cannot be generated",
         "'{0}' cannot get a generated body: {1}");
@@ -127,7 +132,7 @@ internal static class DiagnosticDescriptors
     /// <summary>Every descriptor, in ID order.</summary>
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         InvalidPageSize, NotPartial, NoStorage, SeveralStorages, BadPageStorageType, BadMigrationVersion, UnsupportedClass, UnsafeRequired,
-        MethodNotPartial, UnknownSqlParameter, UnusedParameter, UnsupportedParameter, UnsupportedReturn, NotOneStatement, AttributeMismatch,
+        DuplicateVfsName, MethodNotPartial, UnknownSqlParameter, UnusedParameter, UnsupportedParameter, UnsupportedReturn, NotOneStatement, AttributeMismatch,
         NoStoreFactory);
 
     /// <summary>Every descriptor by ID.</summary>

@@ -34,6 +34,9 @@ public sealed partial class FolioGenerator : IIncrementalGenerator
         var allowsUnsafe = context.CompilationProvider
             .Select(static (compilation, _) => compilation.Options is CSharpCompilationOptions { AllowUnsafe: true });
 
+        context.RegisterSourceOutput(databases.Collect().Combine(context.CompilationProvider),
+            static (context, input) => ReportDuplicateVfsNames(context, input.Left, input.Right));
+
         // Only the model reaches the emitter, so an edit that merely moves the class (and so its
         // diagnostics' positions) does not write the files again.
         var specs = databases.Select(static (result, _) => result.Spec);
@@ -82,6 +85,22 @@ public sealed partial class FolioGenerator : IIncrementalGenerator
         {
             context.RegisterSourceOutput(strays.Where(static s => s is not null).Combine(context.CompilationProvider), static (context, input) =>
                 context.ReportDiagnostic(CreateDiagnostic(input.Left!, input.Right)));
+        }
+    }
+
+    // VfsRegistration.Register keeps the first registration of a name, so a second class under the
+    // same VFS name would run on the first one's thunks: refuse that at compile time.
+    private static void ReportDuplicateVfsNames(SourceProductionContext context, ImmutableArray<ParseResult> results, Compilation compilation)
+    {
+        var specs = results.Where(r => r.Spec is not null).OrderBy(r => r.Spec!.FullName, System.StringComparer.Ordinal);
+        foreach (var group in specs.GroupBy(r => r.Spec!.VfsName, System.StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            var first = group.First().Spec!;
+            foreach (var other in group.Skip(1))
+            {
+                var location = other.ClassLocation is { } l ? ToLocation(l, compilation) : Location.None;
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DuplicateVfsName, location, other.Spec!.FullName, group.Key, first.FullName));
+            }
         }
     }
 

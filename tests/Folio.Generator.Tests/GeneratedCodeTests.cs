@@ -203,7 +203,7 @@ public class GeneratedCodeTests
                 public static RedisPageStore Create(IConnectionMultiplexer redis, string database, int pageSize) => new(database, pageSize);
 
                 // Not a factory: the last parameter is not 'int pageSize'.
-                public static RedisPageStore Helper(string database) => new(database, 4096);
+                public static RedisPageStore Describe(string database) => new(database, 4096);
             }
         }
 
