@@ -29,7 +29,16 @@ public sealed class AccountGrain : Grain, IAccountGrain
     /// <summary>Opens the account's ledger: one or two Redis round trips, once per activation.</summary>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _ledger = _storage.Open(Account, Guid.NewGuid().ToString("N"));
+        try
+        {
+            _ledger = _storage.Open(Account, Guid.NewGuid().ToString("N"));
+        }
+        catch (Exception e) when (e is FolioException or IOException)
+        {
+            // Redis unreachable, or the silo closing its connection: the call that activated the
+            // account fails with an exception Orleans can send, and the next call tries again.
+            throw new LedgerUnavailableException(Account, e.Message);
+        }
         return Task.CompletedTask;
     }
 
@@ -46,15 +55,14 @@ public sealed class AccountGrain : Grain, IAccountGrain
     {
         ArgumentException.ThrowIfNullOrEmpty(operationId);
         ArgumentNullException.ThrowIfNull(memo);
-        var ledger = Ledger;
-        try
+        return Run(operationId, ledger =>
         {
             // No retry here on purpose: in this activation nothing else writes, so SQLITE_BUSY means
             // another activation of the account wrote to the ledger. The caller should learn that.
             using var transaction = ledger.BeginTransaction();
             if (ledger.Find(operationId) is { } done)
             {
-                return Task.FromResult(new PostingReceipt(operationId, done.Seq, done.BalanceAfter, Replayed: true));
+                return new PostingReceipt(operationId, done.Seq, done.BalanceAfter, Replayed: true);
             }
             var balance = ledger.Balance();
             if (balance + amount < 0)
@@ -63,9 +71,37 @@ public sealed class AccountGrain : Grain, IAccountGrain
             }
             var seq = ledger.Append(operationId, amount, memo, balance + amount, DateTime.UtcNow);
             transaction.Commit();
-            return Task.FromResult(new PostingReceipt(operationId, seq, balance + amount, Replayed: false));
+            return new PostingReceipt(operationId, seq, balance + amount, Replayed: false);
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<long> GetBalance() => Run(null, ledger => ledger.Balance());
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<LedgerEntry>> GetLatest(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return Run<IReadOnlyList<LedgerEntry>>(null, ledger => ledger.Latest(count));
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> GetOperationIds() => Run<IReadOnlyList<string>>(null, ledger => ledger.OperationIds());
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> Describe() =>
+        // One transaction, so balance, count and sum come from the same version; it writes nothing.
+        Run(null, ledger => ledger.Transaction(l => new AccountSnapshot(Account, _storage.DatabaseName(Account), l.Balance(), l.Count(),
+            l.SumOfAmounts(), RuntimeIdentity, l.Statistics.Commits, l.Statistics.Conflicts)));
+
+    // Folio's exceptions stay in the silo: callers get the account's own, which Orleans can send.
+    private Task<T> Run<T>(string? operationId, Func<LedgerDb, T> work)
+    {
+        try
+        {
+            return Task.FromResult(work(Ledger));
         }
-        catch (FolioException e) when (e.IsBusy)
+        catch (FolioException e) when (e.IsBusy && operationId is not null)
         {
             // The stale side of a duplicate activation: its commit was refused, so nothing is lost.
             // Step aside so the next call finds the account through the directory afresh.
@@ -73,27 +109,9 @@ public sealed class AccountGrain : Grain, IAccountGrain
             DeactivateOnIdle();
             throw new LedgerConflictException(Account, operationId, e.Message);
         }
-    }
-
-    /// <inheritdoc />
-    public Task<long> GetBalance() => Task.FromResult(Ledger.Balance());
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<LedgerEntry>> GetLatest(int count)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        return Task.FromResult<IReadOnlyList<LedgerEntry>>(Ledger.Latest(count));
-    }
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<string>> GetOperationIds() => Task.FromResult<IReadOnlyList<string>>(Ledger.OperationIds());
-
-    /// <inheritdoc />
-    public Task<AccountSnapshot> Describe()
-    {
-        // One transaction, so balance, count and sum come from the same version; it writes nothing.
-        var snapshot = Ledger.Transaction(ledger => new AccountSnapshot(Account, _storage.DatabaseName(Account), ledger.Balance(), ledger.Count(),
-            ledger.SumOfAmounts(), RuntimeIdentity, ledger.Statistics.Commits, ledger.Statistics.Conflicts));
-        return Task.FromResult(snapshot);
+        catch (FolioException e)
+        {
+            throw new LedgerUnavailableException(Account, e.InnerException is { } cause ? $"{e.Message} {cause.Message}" : e.Message);
+        }
     }
 }

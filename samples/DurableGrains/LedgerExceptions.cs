@@ -73,3 +73,30 @@ public sealed class InsufficientFundsException : Exception
     [Id(3)]
     public long Amount { get; private set; }
 }
+
+/// <summary>
+/// The ledger could not be read or written (Redis down or too slow, the silo shutting down): the
+/// operation was not applied, unless <see cref="Exception.Message"/> says a commit's answer was
+/// lost, in which case retrying with the same operation id tells which.
+/// </summary>
+[GenerateSerializer]
+public sealed class LedgerUnavailableException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="account">The account.</param>
+    /// <param name="detail">What Folio reported.</param>
+    public LedgerUnavailableException(string account, string detail)
+        : base($"Account '{account}': the ledger is unavailable ({detail}).")
+    {
+        Account = account;
+    }
+
+    /// <summary>For the serializer.</summary>
+    public LedgerUnavailableException()
+    {
+    }
+
+    /// <summary>The account.</summary>
+    [Id(0)]
+    public string Account { get; private set; } = "";
+}
