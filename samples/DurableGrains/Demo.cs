@@ -8,7 +8,11 @@ namespace DurableGrains;
 public static class Demo
 {
     /// <summary>Runs the demo against <paramref name="redis"/>.</summary>
-    public static async Task RunAsync(string redis, LogLevel logLevel, TextWriter output)
+    /// <param name="redis">The Redis configuration string.</param>
+    /// <param name="redisIsTemporary">True when the sample started that Redis and removes it at exit.</param>
+    /// <param name="logLevel">The hosts' log level.</param>
+    /// <param name="output">Where to print.</param>
+    public static async Task RunAsync(string redis, bool redisIsTemporary, LogLevel logLevel, TextWriter output)
     {
         var run = DateTime.UtcNow.ToString("yyyyMMddHHmmss");
 
@@ -26,7 +30,9 @@ public static class Demo
             await ClientScript.ShowAsync(cluster.Grains, output);
         }
         output.WriteLine("Every balance and line survived the restart: each account's SQLite database lives in Redis, not in the silo.");
-        output.WriteLine($"Look at the pages: redis-cli -p {redis[(redis.LastIndexOf(':') + 1)..]} --scan --pattern '{{folio:ledger:alice}}*'");
+        output.WriteLine(redisIsTemporary
+            ? "The Redis started for this run goes away now; run with FOLIO_REDIS=HOST:PORT to keep the ledgers and see them grow run after run."
+            : $"alice's pages and metadata are the Redis keys matching '{{folio:ledger:alice}}*' (redis-cli --scan --pattern ...).");
     }
 
     private static async Task<RunningCluster> StartAsync(string redis, LogLevel logLevel)

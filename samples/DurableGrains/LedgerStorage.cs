@@ -24,6 +24,9 @@ public class LedgerStorage
     /// <summary>The silo's Redis connection.</summary>
     public IConnectionMultiplexer Redis { get; }
 
+    /// <summary>Pages each open ledger keeps decoded in memory (Folio's default is 2048). Default 256: 1 MiB at 4 KiB pages.</summary>
+    public int CachePages { get; init; } = 256;
+
     /// <summary>The Folio database holding <paramref name="account"/>'s ledger.</summary>
     /// <param name="account">The account (a grain key).</param>
     /// <exception cref="ArgumentException">The account name is empty or holds a brace or a control character, which a Redis hash tag cannot.</exception>
@@ -57,7 +60,9 @@ public class LedgerStorage
         // file name. Two activations of one account in one process (several silos hosted together,
         // as in tests, or an old activation still closing) must behave as if in separate processes,
         // meeting only in Redis through the version check; so each opener gets its own file name.
-        var options = new FolioOptions { Name = $"{database}#{instance}" };
+        // A small page cache: a silo holds many activations, each with its own cache, and a ledger's
+        // working set (the last pages of one table and its index) is a handful of pages.
+        var options = new FolioOptions { Name = $"{database}#{instance}", CachePages = CachePages };
         return LedgerDb.Open(OpenStore(database), options, ownsStore: true);
     }
 }

@@ -67,7 +67,7 @@ try
         await silo.RunAsync();
         return 0;
     }
-    await Demo.RunAsync(redis, logLevel, Console.Out);
+    await Demo.RunAsync(redis, localRedis is not null, logLevel, Console.Out);
     return 0;
 }
 finally
