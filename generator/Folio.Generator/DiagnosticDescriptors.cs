@@ -48,6 +48,10 @@ internal static class DiagnosticDescriptors
         "Database classes need unsafe code",
         "'{0}' needs <AllowUnsafeBlocks>true</AllowUnsafeBlocks> in the project: its VFS entry points are function pointers");
 
+    public static readonly DiagnosticDescriptor DuplicateVfsName = Error("FOLIO009", Declarations,
+        "Two database classes share a VFS name",
+        "'{0}' registers VFS '{1}', as '{2}' does; give one of them [PagedDatabase(Name = ...)] a name of its own");
+
     public static readonly DiagnosticDescriptor MethodNotPartial = Error("FOLIO101", Queries,
         "Query method must be a partial definition",
         "'{0}' must be a non-generic, non-static partial method declaration without a body: {1}");
@@ -91,6 +95,7 @@ internal static class DiagnosticDescriptors
         [BadMigrationVersion.Id] = BadMigrationVersion,
         [UnsupportedClass.Id] = UnsupportedClass,
         [UnsafeRequired.Id] = UnsafeRequired,
+        [DuplicateVfsName.Id] = DuplicateVfsName,
         [MethodNotPartial.Id] = MethodNotPartial,
         [UnknownSqlParameter.Id] = UnknownSqlParameter,
         [UnusedParameter.Id] = UnusedParameter,

@@ -170,11 +170,10 @@ public sealed partial class FolioGenerator
                 w.Indent();
                 for (var i = 0; i < row.ConstructorArguments.Count; i++, slot++)
                 {
-                    var last = i == row.ConstructorArguments.Count - 1;
-                    w.Line(ReadExpression(row.ConstructorArguments[i].Value, slot) + (last ? "" : ","));
+                    var end = i < row.ConstructorArguments.Count - 1 ? "," : row.Initializers.Count == 0 ? ");" : ")";
+                    w.Line(ReadExpression(row.ConstructorArguments[i].Value, slot) + end);
                 }
                 w.Outdent();
-                w.Line(row.Initializers.Count == 0 ? ");" : ")");
             }
             if (row.Initializers.Count > 0)
             {

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Linq;
 using Folio.Generator.Model;
 using Microsoft.CodeAnalysis;
@@ -33,6 +34,8 @@ public sealed partial class FolioGenerator : IIncrementalGenerator
         var allowsUnsafe = context.CompilationProvider
             .Select(static (compilation, _) => compilation.Options is CSharpCompilationOptions { AllowUnsafe: true });
 
+        context.RegisterSourceOutput(databases.Collect(), static (context, results) => ReportDuplicateVfsNames(context, results));
+
         context.RegisterSourceOutput(databases.Combine(allowsUnsafe), static (context, input) =>
         {
             var (result, unsafeAllowed) = input;
@@ -53,6 +56,22 @@ public sealed partial class FolioGenerator : IIncrementalGenerator
             context.AddSource(Emitter.DatabaseHintName(spec), SourceText.From(Emitter.EmitDatabase(spec), System.Text.Encoding.UTF8));
             context.AddSource(Emitter.QueriesHintName(spec), SourceText.From(Emitter.EmitQueries(spec), System.Text.Encoding.UTF8));
         });
+    }
+
+    // VfsRegistration.Register keeps the first registration of a name, so a second class under the
+    // same VFS name would run on the first one's thunks: refuse that at compile time.
+    private static void ReportDuplicateVfsNames(SourceProductionContext context, ImmutableArray<ParseResult> results)
+    {
+        var specs = results.Where(r => r.Spec is not null).OrderBy(r => r.Spec!.FullName, System.StringComparer.Ordinal);
+        foreach (var group in specs.GroupBy(r => r.Spec!.VfsName, System.StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            var first = group.First().Spec!;
+            foreach (var other in group.Skip(1))
+            {
+                context.ReportDiagnostic(CreateDiagnostic(new DiagnosticInfo(DiagnosticDescriptors.DuplicateVfsName.Id,
+                    new[] { other.Spec!.FullName, group.Key, first.FullName }.ToEquatableArray(), other.ClassLocation)));
+            }
+        }
     }
 
     private static ParseResult Parse(INamedTypeSymbol type, Compilation compilation, System.Threading.CancellationToken cancellationToken)

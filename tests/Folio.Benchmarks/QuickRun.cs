@@ -23,15 +23,6 @@ public static class QuickRun
         QuickHarness.Ratio("commit.folio-file/native-delete-full", () => folioFile.SmallInsert(workloads.NextPayload()), () => nativeFile.SmallInsert(workloads.NextPayload()), 40, 9);
         QuickHarness.Ratio("commit.folio-file/native-wal-full", () => folioFile.SmallInsert(workloads.NextPayload()), () => nativeWal.SmallInsert(workloads.NextPayload()), 40, 9);
 
-        foreach (var figure in ExtraFigures.All)
-        {
-            figure(workloads);
-        }
+        RedisFigures.Run();
     }
-}
-
-/// <summary>Figures contributed by other parts (generated code, Redis) register here.</summary>
-public static class ExtraFigures
-{
-    public static List<Action<Workloads>> All { get; } = [];
 }

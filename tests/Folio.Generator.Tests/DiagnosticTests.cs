@@ -160,4 +160,23 @@ public class DiagnosticTests
             public partial string Fine(string @this);
         }
         """);
+
+    [Test]
+    public void TwoClassesCannotShareAVfsName() => VerifyDiagnostics("""
+        using Folio;
+
+        namespace A
+        {
+            [PagedDatabase(Name = "shared")]
+            [MemoryStorage]
+            public partial class First { }
+        }
+
+        namespace B
+        {
+            [PagedDatabase(Name = "shared", PageSize = 8192)]
+            [FileStorage]
+            public partial class Second { }
+        }
+        """);
 }

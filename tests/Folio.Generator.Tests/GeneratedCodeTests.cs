@@ -201,7 +201,7 @@ public class GeneratedCodeTests
                 public static RedisPageStore Create(IConnectionMultiplexer redis, string database, int pageSize) => new(database, pageSize);
 
                 // Not a factory: the last parameter is not 'int pageSize'.
-                public static RedisPageStore Helper(string database) => new(database, 4096);
+                public static RedisPageStore Describe(string database) => new(database, 4096);
             }
         }
 
@@ -242,6 +242,29 @@ public class GeneratedCodeTests
         {
             [Query("SELECT $class")]
             private partial string? Echo(string @class);
+        }
+        """);
+
+    // docs/guide.md shows this class and its generated code.
+    [Test]
+    public void TheGuidesExample() => VerifyCompiles("""
+        using System.Collections.Generic;
+        using Folio;
+
+        namespace Notes;
+
+        public sealed record Note(long Id, string Text);
+
+        [PagedDatabase(PageSize = 4096)]
+        [MemoryStorage]
+        [Migration(1, "CREATE TABLE note(id INTEGER PRIMARY KEY, text TEXT NOT NULL)")]
+        public partial class NotesDb
+        {
+            [Execute("INSERT INTO note(text) VALUES ($text)")]
+            public partial int Add(string text);
+
+            [Query("SELECT id, text FROM note WHERE text LIKE $pattern ORDER BY id")]
+            public partial List<Note> Search(string pattern);
         }
         """);
 }

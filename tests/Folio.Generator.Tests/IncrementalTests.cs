@@ -31,7 +31,7 @@ public class IncrementalTests
     private const string Unrelated = """
         namespace App;
 
-        public static class Helpers
+        public static class Arithmetic
         {
             public static int Twice(int x) => x * 2;
         }

@@ -87,6 +87,16 @@ public class SessionTests
         Assert.That(store.Disposed, Is.True);
     }
 
+    [Test]
+    public void AVfsNameRegisteredWithAnotherPageSizeIsRefused()
+    {
+        using (TodoDb.Open(new MemoryPageStore("first-" + Guid.NewGuid().ToString("N")))) { }
+        var registration = VfsRegistration.Find(TodoDb.VfsName)!;
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            FolioSession.Open(registration, true, new MemoryPageStore("second-" + Guid.NewGuid().ToString("N"), 8192), 8192, null, true, [], 0, "Other"));
+        Assert.That(error!.Message, Does.Contain("registered by another database class with page size 4096"));
+    }
+
     private static VfsRegistration OpenAndGetRegistration()
     {
         using (FolioDatabase.Open(new MemoryPageStore("warm-up"))) { }

@@ -115,3 +115,16 @@ public partial class BrokenDb
     [Query("SELECT id AS identifier FROM t")]
     public partial List<Todo> ColumnsDoNotMatchTheRecord();
 }
+
+/// <summary>Opened for the first time from many threads at once (its VFS registers on first use).</summary>
+[PagedDatabase]
+[MemoryStorage]
+[Migration(1, "CREATE TABLE t(x INTEGER)")]
+public partial class FirstUseDb
+{
+    [Execute("INSERT INTO t VALUES ($x)")]
+    public partial void Insert(long x);
+
+    [Query("SELECT x FROM t")]
+    public partial List<long> All();
+}

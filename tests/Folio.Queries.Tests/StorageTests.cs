@@ -107,4 +107,30 @@ public class StorageTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Test]
+    public void TheVfsRegistersOnceWhenManyThreadsOpenAtOnce()
+    {
+        Assert.That(Folio.Vfs.VfsRegistration.Find(FirstUseDb.VfsName), Is.Null, "nothing opened this class before");
+        using var start = new Barrier(8);
+        var results = new System.Collections.Concurrent.ConcurrentDictionary<int, object>();
+        var threads = Enumerable.Range(0, 8).Select(i => new Thread(() =>
+        {
+            try
+            {
+                start.SignalAndWait();
+                using var db = FirstUseDb.Open($"first-use-{i}-{Guid.NewGuid():N}");
+                db.Insert(i);
+                results[i] = db.All().Single();
+            }
+            catch (Exception e)
+            {
+                results[i] = e;
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.That(Enumerable.Range(0, 8).Select(i => results[i]), Is.EqualTo(Enumerable.Range(0, 8).Select(i => (object)(long)i)));
+        Assert.That(Folio.Vfs.VfsRegistration.Find(FirstUseDb.VfsName), Is.Not.Null);
+    }
 }

@@ -16,8 +16,11 @@ public sealed partial class FolioSession : IDisposable
     private readonly string _className;
     private bool _disposed;
 
-    private FolioSession(FolioDatabase database, FolioConnection connection, int statementCount, string className)
+    private readonly SharedStore? _sharedStore;
+
+    private FolioSession(FolioDatabase database, FolioConnection connection, int statementCount, string className, SharedStore? sharedStore)
     {
+        _sharedStore = sharedStore;
         Database = database;
         Connection = connection;
         _statements = new FolioStatement?[statementCount];
@@ -54,17 +57,28 @@ public sealed partial class FolioSession : IDisposable
         ArgumentNullException.ThrowIfNull(store);
         FolioDatabase? database = null;
         FolioConnection? connection = null;
+        SharedStore? shared = null;
         try
         {
+            if (registration.PageSize != 0 && registration.PageSize != pageSize)
+            {
+                // VfsRegistration.Register returns the first registration of a name: another class
+                // (or assembly) registered this VFS name before this one.
+                throw new InvalidOperationException(
+                    $"{className}: VFS '{registration.Name}' was registered by another database class with page size {registration.PageSize}, not {pageSize}; give [PagedDatabase(Name = ...)] a name of its own.");
+            }
             if (store.PageSize != pageSize)
             {
                 throw new PageSizeMismatchException(options?.Name ?? store.Name, store.PageSize, pageSize);
             }
-            database = isRegistrationStore
-                ? FolioDatabase.Open(registration, store, options, ownsStore)
-                : FolioDatabase.Open(store, options, ownsStore);
+            var vfs = isRegistrationStore ? registration : GeneralVfs.Registration;
+            shared = SharedStore.Acquire(vfs, options?.Name ?? store.Name, store, ownsStore);
+            // A shared store is disposed by the last session using it, not by the database.
+            database = shared is null
+                ? FolioDatabase.Open(vfs, store, options, ownsStore)
+                : FolioDatabase.Open(vfs, shared.Store, options, ownsStore: false);
             connection = database.OpenConnection();
-            var session = new FolioSession(database, connection, statementCount, className);
+            var session = new FolioSession(database, connection, statementCount, className, shared);
             session.ApplyMigrations(migrations);
             return session;
         }
@@ -75,10 +89,11 @@ public sealed partial class FolioSession : IDisposable
             {
                 database.Dispose();
             }
-            else if (ownsStore)
+            else if (ownsStore && shared is null)
             {
                 store.Dispose();
             }
+            shared?.Release();
             throw;
         }
     }
@@ -142,6 +157,7 @@ public sealed partial class FolioSession : IDisposable
         }
         Connection.Dispose();
         Database.Dispose();
+        _sharedStore?.Release();
     }
 
     private void ApplyMigrations(ReadOnlySpan<Migration> migrations)

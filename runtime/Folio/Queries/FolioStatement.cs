@@ -81,6 +81,8 @@ public sealed partial class FolioStatement
     internal void Arm(CancellationToken token)
     {
         token.ThrowIfCancellationRequested();
+        // A VFS failure recorded earlier on this thread (by another client, say) is not this call's cause.
+        VfsErrors.Clear();
         _token = token;
         if (token.CanBeCanceled)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Folio.Storage;
 using Microsoft.Extensions.Logging;
 using static Folio.Interop.SqliteConstants;
@@ -36,6 +37,10 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
     private readonly TStore _store;
     private readonly byte[] _encoded;
     private readonly byte[] _scratch;
+
+    // Page buffers of ended transactions, reused so a small write transaction allocates nothing.
+    private readonly Stack<byte[]> _freePages = new();
+    private const int MaxFreePages = 64;
 
     // This connection's view: the pinned store version plus its own commits since.
     private IPageStoreReader? _reader;
@@ -197,7 +202,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         {
             return held!;
         }
-        var fresh = new byte[PageSize];
+        var fresh = _freePages.TryPop(out var reused) ? reused : new byte[PageSize];
         if (!wholePage)
         {
             ReadViewPage(page, fresh);
@@ -252,33 +257,34 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         }
         var pageSize = PageSize;
         var newPageCount = (_size + pageSize - 1) / pageSize;
-        var batch = new List<StorePage>(_dirty.Count);
+        var numbers = _dirty.Keys.Where(p => p < newPageCount).ToArray();
+        Array.Sort(numbers);
+        var batch = new List<StorePage>(numbers.Length);
+        var rented = new List<byte[]>(numbers.Length);
         long bytes = 0;
-        foreach (var page in _dirty.Keys.Order())
-        {
-            if (page >= newPageCount)
-            {
-                continue;
-            }
-            var data = _pages[page];
-            if (page < _viewPageCount && EqualsView(page, _dirty[page], data))
-            {
-                continue;
-            }
-            var encoded = new byte[_db.Codec.MaxEncodedSize(pageSize)];
-            var length = _db.Codec.Encode(page, data, encoded);
-            batch.Add(new StorePage(page, encoded.AsMemory(0, length)));
-            bytes += length;
-        }
-        if (newPageCount == _viewPageCount && (batch.Count == 0 || OnlyChangeCounterMoved(batch)))
-        {
-            _dirty.Clear();
-            return;
-        }
-
         long newVersion;
         try
         {
+            foreach (var page in numbers)
+            {
+                var data = _pages[page];
+                if (page < _viewPageCount && EqualsView(page, _dirty[page], data))
+                {
+                    continue;
+                }
+                // Encoded values live only until the store's Commit returns (the contract says a
+                // store copies what it keeps), so they come from the shared pool.
+                var encoded = ArrayPool<byte>.Shared.Rent(_db.Codec.MaxEncodedSize(pageSize));
+                rented.Add(encoded);
+                var length = _db.Codec.Encode(page, data, encoded);
+                batch.Add(new StorePage(page, encoded.AsMemory(0, length)));
+                bytes += length;
+            }
+            if (newPageCount == _viewPageCount && (batch.Count == 0 || OnlyChangeCounterMoved(batch)))
+            {
+                _dirty.Clear();
+                return;
+            }
             newVersion = _store.Commit(new StoreCommit(_viewVersion, newPageCount, batch));
         }
         catch (StoreConflictException e)
@@ -294,6 +300,13 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
             _db.Logger.LogWarning(e, "Folio database '{Database}': commit at version {Version} failed; the store keeps its previous version", _db.Name, _viewVersion);
             DiscardTransaction(e);
             throw;
+        }
+        finally
+        {
+            foreach (var buffer in rented)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
 
         _db.Statistics.OnCommitted(batch.Count, bytes);
@@ -393,7 +406,10 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         {
             if (before is null)
             {
-                _pages.Remove(page);
+                if (_pages.Remove(page, out var buffer))
+                {
+                    Recycle(buffer);
+                }
             }
             else
             {
@@ -470,10 +486,22 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         _size = _viewPageCount * PageSize;
     }
 
+    private void Recycle(byte[] buffer)
+    {
+        if (_freePages.Count < MaxFreePages && buffer.Length == PageSize)
+        {
+            _freePages.Push(buffer);
+        }
+    }
+
     private void EndView()
     {
         var reader = _reader;
         _reader = null;
+        foreach (var buffer in _pages.Values)
+        {
+            Recycle(buffer);
+        }
         _pages.Clear();
         _dirty.Clear();
         _commitFailure = null;

@@ -333,8 +333,7 @@ namespace Types
                 __s.GetDateTimeOffset(13),
                 __s.GetDateOnly(14),
                 __s.GetTimeOnly(15),
-                (global::Types.Color)__s.GetInt64(16)
-            );
+                (global::Types.Color)__s.GetInt64(16));
 
         // Reads one row of NullableRows: reading slot n is member n of its StatementShape.
         private static global::Types.NullableRow __ReadNullableRows(global::Folio.Queries.FolioStatement __s) =>
@@ -355,7 +354,6 @@ namespace Types
                 (__s.IsNull(13) ? default(global::System.DateTimeOffset?) : __s.GetDateTimeOffset(13)),
                 (__s.IsNull(14) ? default(global::System.DateOnly?) : __s.GetDateOnly(14)),
                 (__s.IsNull(15) ? default(global::System.TimeOnly?) : __s.GetTimeOnly(15)),
-                (__s.IsNull(16) ? default(global::Types.Color?) : (global::Types.Color)__s.GetInt64(16))
-            );
+                (__s.IsNull(16) ? default(global::Types.Color?) : (global::Types.Color)__s.GetInt64(16)));
     }
 }

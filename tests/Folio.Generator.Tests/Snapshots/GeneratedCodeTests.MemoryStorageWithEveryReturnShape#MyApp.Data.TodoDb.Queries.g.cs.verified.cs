@@ -334,40 +334,35 @@ namespace MyApp.Data
             new global::MyApp.Data.Todo(
                 __s.GetInt64(0),
                 __s.GetString(1),
-                __s.GetBoolean(2)
-            );
+                __s.GetBoolean(2));
 
         // Reads one row of All_2: reading slot n is member n of its StatementShape.
         private static global::MyApp.Data.Todo __ReadAll_2(global::Folio.Queries.FolioStatement __s) =>
             new global::MyApp.Data.Todo(
                 __s.GetInt64(0),
                 __s.GetString(1),
-                __s.GetBoolean(2)
-            );
+                __s.GetBoolean(2));
 
         // Reads one row of Stream: reading slot n is member n of its StatementShape.
         private static global::MyApp.Data.Todo __ReadStream(global::Folio.Queries.FolioStatement __s) =>
             new global::MyApp.Data.Todo(
                 __s.GetInt64(0),
                 __s.GetString(1),
-                __s.GetBoolean(2)
-            );
+                __s.GetBoolean(2));
 
         // Reads one row of Get: reading slot n is member n of its StatementShape.
         private static global::MyApp.Data.Todo __ReadGet(global::Folio.Queries.FolioStatement __s) =>
             new global::MyApp.Data.Todo(
                 __s.GetInt64(0),
                 __s.GetString(1),
-                __s.GetBoolean(2)
-            );
+                __s.GetBoolean(2));
 
         // Reads one row of Find: reading slot n is member n of its StatementShape.
         private static global::MyApp.Data.Todo __ReadFind(global::Folio.Queries.FolioStatement __s) =>
             new global::MyApp.Data.Todo(
                 __s.GetInt64(0),
                 __s.GetString(1),
-                __s.GetBoolean(2)
-            );
+                __s.GetBoolean(2));
 
         // Reads one row of Summaries: reading slot n is member n of its StatementShape.
         private static global::MyApp.Data.Summary __ReadSummaries(global::Folio.Queries.FolioStatement __s) =>
@@ -381,14 +376,12 @@ namespace MyApp.Data
         private static (long Id, string Title) __ReadPairs(global::Folio.Queries.FolioStatement __s) =>
             (
                 __s.GetInt64(0),
-                __s.GetString(1)
-            );
+                __s.GetString(1));
 
         // Reads one row of FindPair: reading slot n is member n of its StatementShape.
         private static (long, string) __ReadFindPair(global::Folio.Queries.FolioStatement __s) =>
             (
                 __s.GetInt64(0),
-                __s.GetString(1)
-            );
+                __s.GetString(1));
     }
 }
