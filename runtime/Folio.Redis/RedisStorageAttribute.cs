@@ -2,7 +2,8 @@ namespace Folio.Redis;
 
 /// <summary>
 /// Keeps a <see cref="PagedDatabaseAttribute"/> class's database in Redis (<see cref="RedisPageStore"/>):
-/// the generated class gets <c>Open(IConnectionMultiplexer redis, string database)</c>, and its VFS
+/// the generated class gets <c>Open(IConnectionMultiplexer redis, string database)</c> (and, with
+/// <see cref="Database"/> set, <c>Open(IConnectionMultiplexer redis)</c>), and its VFS
 /// is specialised for <see cref="RedisPageStore"/>. Every process that opens the same database name
 /// on the same Redis (standalone or Cluster) shares one SQLite database; a commit that lost the race
 /// to another writer fails with SQLITE_BUSY instead of overwriting it.
@@ -33,4 +34,9 @@ namespace Folio.Redis;
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class RedisStorageAttribute : StorageAttribute
 {
+    /// <summary>
+    /// A fixed database name. When set, the generated class also gets
+    /// <c>Open(IConnectionMultiplexer redis)</c>, which opens this name.
+    /// </summary>
+    public string? Database { get; set; }
 }

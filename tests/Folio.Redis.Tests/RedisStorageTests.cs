@@ -28,8 +28,34 @@ public partial class SmallPageRedisDb
     public partial long Tables();
 }
 
+/// <summary>A class whose attribute fixes the database name.</summary>
+[PagedDatabase]
+[RedisStorage(Database = "redis-storage-settings")]
+[Migration(1, "CREATE TABLE setting(k TEXT PRIMARY KEY, v TEXT NOT NULL)")]
+public partial class RedisSettingsDb
+{
+    [Execute("INSERT OR REPLACE INTO setting VALUES ($k, $v)")]
+    public partial void Put(string k, string v);
+
+    [Query("SELECT v FROM setting WHERE k = $k")]
+    public partial string? Get(string k);
+}
+
 public sealed class RedisStorageTests
 {
+    [Test]
+    public void AFixedDatabaseNameGivesAnOpenWithoutIt()
+    {
+        using (var db = RedisSettingsDb.Open(SharedRedis.Connection))
+        {
+            Assert.That(db.Database.Name, Is.EqualTo("redis-storage-settings"));
+            db.Put("theme", "dark");
+        }
+        using var other = SharedRedis.Connect();
+        using var again = RedisSettingsDb.Open(other, "redis-storage-settings");
+        Assert.That(again.Get("theme"), Is.EqualTo("dark"));
+    }
+
     [Test]
     public void WhatOneInstanceWritesAnotherReadsBackThroughItsOwnConnection()
     {
