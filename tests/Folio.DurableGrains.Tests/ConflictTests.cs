@@ -77,6 +77,14 @@ public sealed class ConflictTests
     }
 
     [Test]
+    public async Task AnAccountNameThatCannotNameALedgerIsRefusedByName()
+    {
+        await using var cluster = await LedgerCluster.StartAsync(new LedgerInterceptions());
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => cluster.Client.GetGrain<IAccountGrain>("bad{name}").GetBalance());
+        Assert.That(error!.Message, Does.Contain("Account 'bad{name}' cannot name a ledger"));
+    }
+
+    [Test]
     public async Task TwoGrainsWritingOneLedgerAtOnceNeverLoseAnAcknowledgedPosting()
     {
         // Two grain ids mapped to one ledger: two activations of one account, each on whichever
