@@ -245,31 +245,34 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         var newPageCount = (_size + pageSize - 1) / pageSize;
         var batch = new List<StorePage>(_dirty.Count);
         long bytes = 0;
-        foreach (var page in _dirty.Keys.Order())
-        {
-            if (page >= newPageCount)
-            {
-                continue;
-            }
-            var data = _pages[page];
-            if (page < _viewPageCount && EqualsView(page, _dirty[page], data))
-            {
-                continue;
-            }
-            var encoded = new byte[_db.Codec.MaxEncodedSize(pageSize)];
-            var length = _db.Codec.Encode(page, data, encoded);
-            batch.Add(new StorePage(page, encoded.AsMemory(0, length)));
-            bytes += length;
-        }
-        if (newPageCount == _viewPageCount && (batch.Count == 0 || OnlyChangeCounterMoved(batch)))
-        {
-            _dirty.Clear();
-            return;
-        }
-
         long newVersion;
+        // Everything up to the store's answer is one failure domain: building the batch reads the
+        // view from the store, and a read that fails there must discard the transaction like a
+        // failed store commit, or SQLite's rollback (which restores only the pages it journaled)
+        // and its sync would commit what is left in the buffer.
         try
         {
+            foreach (var page in _dirty.Keys.Order())
+            {
+                if (page >= newPageCount)
+                {
+                    continue;
+                }
+                var data = _pages[page];
+                if (page < _viewPageCount && EqualsView(page, _dirty[page], data))
+                {
+                    continue;
+                }
+                var encoded = new byte[_db.Codec.MaxEncodedSize(pageSize)];
+                var length = _db.Codec.Encode(page, data, encoded);
+                batch.Add(new StorePage(page, encoded.AsMemory(0, length)));
+                bytes += length;
+            }
+            if (newPageCount == _viewPageCount && (batch.Count == 0 || OnlyChangeCounterMoved(batch)))
+            {
+                _dirty.Clear();
+                return;
+            }
             newVersion = _store.Commit(new StoreCommit(_viewVersion, newPageCount, batch));
         }
         catch (StoreConflictException)
