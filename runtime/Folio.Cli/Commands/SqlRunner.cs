@@ -23,15 +23,18 @@ internal sealed class SqlRunner(FolioConnection connection, IResultWriter writer
         var unitStart = sql;
         Stopwatch? busySince = null;
         var pause = TimeSpan.FromMilliseconds(10);
+        var retrying = false;
         while (true)
         {
-            if (raw.sqlite3_get_autocommit(handle) == 1)
+            if (raw.sqlite3_get_autocommit(handle) == 1 && !retrying)
             {
+                // The previous unit committed (or there was none): a new one starts here.
                 Flush();
                 unitStart = remaining;
                 busySince = null;
                 pause = TimeSpan.FromMilliseconds(10);
             }
+            retrying = false;
             if (string.IsNullOrWhiteSpace(remaining))
             {
                 break;
@@ -64,6 +67,7 @@ internal sealed class SqlRunner(FolioConnection connection, IResultWriter writer
                 Thread.Sleep(pause + TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)pause.TotalMilliseconds + 1)));
                 pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 500));
                 remaining = unitStart;
+                retrying = true;
                 continue;
             }
             if (rc is not (SqliteConstants.SQLITE_OK or SqliteConstants.SQLITE_DONE))
