@@ -83,4 +83,46 @@ public class RoundTripTests
         using var exported = PlainSqlite.Open(_directory.File("exported.db"), readOnly: true);
         Assert.That(exported.Dump(), Is.EqualTo(expected));
     }
+
+    [Test]
+    public void AnImportWhileAnotherConnectionKeepsWritingTakesOneConsistentSnapshot()
+    {
+        var source = _directory.File("busy.db");
+        using (var setup = PlainSqlite.Open(source))
+        {
+            // Large enough that the copy takes many steps, so the writer's commits land in between.
+            setup.Execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; CREATE TABLE filler(x); CREATE TABLE seq(n INTEGER PRIMARY KEY, pad BLOB);");
+            setup.Execute("WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 3000) INSERT INTO filler SELECT zeroblob(3000) FROM s;");
+        }
+        using var stop = new CancellationTokenSource();
+        long written = 0;
+        var writer = Task.Run(() =>
+        {
+            using var db = PlainSqlite.Open(source);
+            db.Execute("PRAGMA busy_timeout = 10000; PRAGMA synchronous = OFF;");
+            while (!stop.IsCancellationRequested)
+            {
+                db.Execute($"INSERT INTO seq VALUES ({written + 1}, zeroblob(500))");
+                Interlocked.Increment(ref written);
+            }
+        });
+        while (Interlocked.Read(ref written) < 20)
+        {
+            Thread.Sleep(10);
+        }
+        var store = $"file:{_directory.File("store")}";
+        var result = Cli.Run("import", source, store);
+        stop.Cancel();
+        writer.Wait();
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        TestContext.Out.WriteLine(result.Out);
+
+        var rows = Cli.Run("sql", store, "SELECT count(*), min(n), max(n) FROM seq; SELECT count(*) FROM filler;", "--csv");
+        var lines = rows.Out.Split("\r\n");
+        var counts = lines[1].Split(',').Select(long.Parse).ToArray();
+        Assert.That(counts[0], Is.EqualTo(counts[2]).And.GreaterThanOrEqualTo(20), "rows 1..k with no gap: " + rows.Out);
+        Assert.That(counts[1], Is.EqualTo(1));
+        Assert.That(counts[2], Is.LessThanOrEqualTo(Interlocked.Read(ref written)));
+        Assert.That(lines[4], Is.EqualTo("3000"));
+    }
 }

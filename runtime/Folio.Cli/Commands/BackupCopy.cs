@@ -16,9 +16,10 @@ namespace Folio.Cli.Commands;
 internal static class BackupCopy
 {
     private const int PagesPerStep = 256;
+    private const int RestartsBeforeOneStep = 2;
 
     /// <summary>What a finished copy did.</summary>
-    public sealed record Result(long Pages, TimeSpan Elapsed)
+    public sealed record Result(long Pages, TimeSpan Elapsed, int Restarts)
     {
         public double PagesPerSecond => Elapsed.TotalSeconds > 0 ? Pages / Elapsed.TotalSeconds : Pages;
     }
@@ -35,6 +36,7 @@ internal static class BackupCopy
         }
         var watch = Stopwatch.StartNew();
         long pages = 0;
+        var restarts = 0;
         var finished = false;
         try
         {
@@ -47,7 +49,7 @@ internal static class BackupCopy
                     .Start(progress =>
                     {
                         var task = progress.AddTask(Markup.Escape(description), maxValue: 1);
-                        pages = Steps(context, backup, description, (done, total) =>
+                        (pages, restarts) = Steps(context, backup, description, (done, total) =>
                         {
                             task.MaxValue = Math.Max(total, 1);
                             task.Value = done;
@@ -57,7 +59,7 @@ internal static class BackupCopy
             }
             else
             {
-                pages = Steps(context, backup, description, null);
+                (pages, restarts) = Steps(context, backup, description, null);
             }
             finished = true;
         }
@@ -69,21 +71,32 @@ internal static class BackupCopy
                 throw Failure(description, rc, raw.sqlite3_errmsg(destination).utf8_to_string());
             }
         }
-        return new Result(pages, watch.Elapsed);
+        return new Result(pages, watch.Elapsed, restarts);
     }
 
-    private static long Steps(CliContext context, sqlite3_backup backup, string description, Action<long, long>? report)
+    private static (long Pages, int Restarts) Steps(CliContext context, sqlite3_backup backup, string description, Action<long, long>? report)
     {
         var busySince = (Stopwatch?)null;
+        var pagesPerStep = PagesPerStep;
+        long previousRemaining = long.MaxValue;
+        var restarts = 0;
         while (true)
         {
-            var rc = raw.sqlite3_backup_step(backup, PagesPerStep);
+            var rc = raw.sqlite3_backup_step(backup, pagesPerStep);
             var total = raw.sqlite3_backup_pagecount(backup);
-            report?.Invoke(total - raw.sqlite3_backup_remaining(backup), total);
+            var remaining = raw.sqlite3_backup_remaining(backup);
+            report?.Invoke(total - remaining, total);
+            if (remaining > previousRemaining && ++restarts >= RestartsBeforeOneStep)
+            {
+                // Another connection keeps writing the source, and SQLite restarts the copy after
+                // each of its commits: copy the rest in one step, under one read transaction.
+                pagesPerStep = -1;
+            }
+            previousRemaining = remaining;
             switch (rc & 0xff)
             {
                 case raw.SQLITE_DONE:
-                    return total;
+                    return (total, restarts);
                 case raw.SQLITE_OK:
                     busySince = null;
                     continue;

@@ -81,6 +81,11 @@ internal sealed class ImportCommand : ICliCommand
             }
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Imported {source.Path} into {location}: {result.Pages} pages of {pageSize} bytes ({result.Pages * pageSize} bytes) in {result.Elapsed.TotalSeconds:0.00} s ({result.PagesPerSecond:0} pages/s)"));
+            if (result.Restarts > 0)
+            {
+                context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"The source changed during the copy; SQLite restarted it {result.Restarts} time(s), so the store holds one consistent version."));
+            }
             if (target.Rewrote)
             {
                 context.Out.WriteLine("The source is in WAL mode; the store keeps it in rollback-journal format (Folio commits atomically without a WAL).");
