@@ -216,7 +216,7 @@ public sealed class FilePageStore : IPageStore
             _connection = store._file.Rent();
             try
             {
-                _connection.Exec("BEGIN");
+                _connection.BeginRead();
                 var head = _connection.ReadHead(store._databaseId);
                 Version = head.Version;
                 PageCount = head.PageCount;
@@ -251,7 +251,15 @@ public sealed class FilePageStore : IPageStore
                 return;
             }
             _connection = null;
-            SQLitePCL.raw.sqlite3_exec(connection.Handle, "COMMIT");
+            try
+            {
+                connection.EndRead();
+            }
+            catch
+            {
+                connection.Dispose(); // never hand a connection stuck in a transaction back to the pool
+                throw;
+            }
             _store._file.Return(connection);
         }
     }

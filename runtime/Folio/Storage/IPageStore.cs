@@ -42,7 +42,8 @@ public interface IPageStore : IDisposable
 
     /// <summary>
     /// Applies a batch atomically: either every page, the new page count and the new version become
-    /// visible together, or nothing changes.
+    /// visible together, or nothing changes. The page buffers belong to the caller and are reused
+    /// once this returns: a store copies whatever it keeps.
     /// </summary>
     /// <returns>The new version, <c>commit.ExpectedVersion + 1</c>.</returns>
     /// <exception cref="StoreConflictException">The store is no longer at <see cref="StoreCommit.ExpectedVersion"/>.</exception>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
 
 namespace Folio.Storage;
 
@@ -8,16 +7,20 @@ namespace Folio.Storage;
 /// that opens the same name sees the same database. Nothing survives the process.
 /// </summary>
 /// <remarks>
-/// Every commit publishes a new immutable snapshot (the page table is a persistent map, so a
-/// commit copies only the path to the pages it changes). A reader holds the snapshot it started
-/// from, so snapshot isolation costs nothing and no read can ever see two versions.
+/// Every commit publishes a new immutable snapshot. The page table is split into chunks of 256
+/// page references: a commit copies the chunk index and only the chunks it touches, so its cost
+/// follows the pages written, not the size of the database. A reader holds the snapshot it
+/// started from, so snapshot isolation costs nothing and no read can ever see two versions.
 /// </remarks>
 public sealed class MemoryPageStore : IPageStore
 {
+    private const int ChunkBits = 8;
+    private const int ChunkSize = 1 << ChunkBits;
+
     private static readonly ConcurrentDictionary<string, MemoryPageStore> Named = new(StringComparer.Ordinal);
 
     private readonly Lock _commitLock = new();
-    private readonly int _changeLogLength;
+    private readonly (long Version, long[] Pages)[] _changeLog;
     private volatile Snapshot _current;
 
     /// <summary>Creates an unnamed store that belongs to the caller alone.</summary>
@@ -28,10 +31,11 @@ public sealed class MemoryPageStore : IPageStore
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         PageSizes.Validate(pageSize, name);
+        ArgumentOutOfRangeException.ThrowIfLessThan(changeLogLength, 1);
         Name = name;
         PageSize = pageSize;
-        _changeLogLength = changeLogLength;
-        _current = new Snapshot(0, 0, ImmutableSortedDictionary<long, byte[]>.Empty, ImmutableQueue<(long, long[])>.Empty);
+        _changeLog = new (long, long[])[changeLogLength];
+        _current = new Snapshot(0, 0, []);
     }
 
     /// <summary>
@@ -67,7 +71,12 @@ public sealed class MemoryPageStore : IPageStore
     }
 
     /// <inheritdoc />
-    public IPageStoreReader BeginRead(long knownVersion) => new Reader(_current, knownVersion);
+    public IPageStoreReader BeginRead(long knownVersion)
+    {
+        var snapshot = _current;
+        // The common case, a reader whose cache is current, shares one reader per snapshot.
+        return knownVersion == snapshot.Version ? snapshot.CurrentReader : new Reader(snapshot, ChangesSince(snapshot.Version, knownVersion));
+    }
 
     /// <inheritdoc />
     public long Commit(StoreCommit commit)
@@ -81,29 +90,46 @@ public sealed class MemoryPageStore : IPageStore
                 throw new StoreConflictException(Name, commit.ExpectedVersion, current.Version);
             }
 
-            var pages = current.Pages.ToBuilder();
+            var chunkCount = (int)((commit.NewPageCount + ChunkSize - 1) >> ChunkBits);
+            var chunks = new byte[]?[chunkCount][];
+            Array.Copy(current.Chunks, chunks, Math.Min(chunkCount, current.Chunks.Length));
+            var copied = new bool[chunkCount];
+            var changed = new long[commit.Pages.Count + (int)Math.Max(0, current.PageCount - commit.NewPageCount)];
+            var n = 0;
             foreach (var page in commit.Pages)
             {
-                if (page.Number >= commit.NewPageCount)
+                if (page.Number < 0 || page.Number >= commit.NewPageCount)
                 {
-                    throw new ArgumentException($"Page {page.Number} is past the new page count {commit.NewPageCount}.", nameof(commit));
+                    throw new ArgumentException($"Page {page.Number} is outside the new page count {commit.NewPageCount}.", nameof(commit));
                 }
-                pages[page.Number] = page.Data.ToArray();
+                var chunk = (int)(page.Number >> ChunkBits);
+                if (!copied[chunk])
+                {
+                    chunks[chunk] = chunks[chunk] is { } old ? (byte[]?[])old.Clone() : new byte[]?[ChunkSize];
+                    copied[chunk] = true;
+                }
+                chunks[chunk][page.Number & (ChunkSize - 1)] = page.Data.ToArray();
+                changed[n++] = page.Number;
             }
-            var changed = commit.Pages.Select(p => p.Number).ToList();
             for (var number = commit.NewPageCount; number < current.PageCount; number++)
             {
-                pages.Remove(number);
-                changed.Add(number);
+                changed[n++] = number;
+            }
+            // Pages past the new end inside the last kept chunk must not survive a later regrowth.
+            if (commit.NewPageCount < current.PageCount && (commit.NewPageCount & (ChunkSize - 1)) != 0)
+            {
+                var last = chunkCount - 1;
+                if (!copied[last])
+                {
+                    chunks[last] = (byte[]?[])chunks[last].Clone();
+                }
+                Array.Clear(chunks[last], (int)(commit.NewPageCount & (ChunkSize - 1)), ChunkSize - (int)(commit.NewPageCount & (ChunkSize - 1)));
             }
 
-            var log = current.ChangeLog.Enqueue((current.Version + 1, changed.ToArray()));
-            if (current.Version >= _changeLogLength)
-            {
-                log = log.Dequeue();
-            }
-            _current = new Snapshot(current.Version + 1, commit.NewPageCount, pages.ToImmutable(), log);
-            return current.Version + 1;
+            var version = current.Version + 1;
+            _changeLog[version % _changeLog.Length] = (version, changed);
+            _current = new Snapshot(version, commit.NewPageCount, chunks);
+            return version;
         }
     }
 
@@ -116,40 +142,77 @@ public sealed class MemoryPageStore : IPageStore
         lock (_commitLock)
         {
             var current = _current;
-            _current = current with { Pages = current.Pages.SetItem(pageNumber, value.ToArray()) };
+            var chunks = (byte[]?[][])current.Chunks.Clone();
+            var chunk = (int)(pageNumber >> ChunkBits);
+            chunks[chunk] = (byte[]?[])chunks[chunk].Clone();
+            chunks[chunk][pageNumber & (ChunkSize - 1)] = value.ToArray();
+            _current = new Snapshot(current.Version, current.PageCount, chunks);
         }
     }
 
     /// <summary>Returns a copy of the stored bytes of one page, or null when it has none.</summary>
-    public byte[]? GetStoredPage(long pageNumber) =>
-        _current.Pages.TryGetValue(pageNumber, out var value) ? (byte[])value.Clone() : null;
+    public byte[]? GetStoredPage(long pageNumber) => (byte[]?)_current.Get(pageNumber)?.Clone();
 
     /// <summary>Nothing to release: the data stays reachable by name until <see cref="Drop"/>.</summary>
     public void Dispose()
     {
     }
 
-    private sealed record Snapshot(long Version, long PageCount, ImmutableSortedDictionary<long, byte[]> Pages, ImmutableQueue<(long Version, long[] Pages)> ChangeLog);
-
-    private sealed class Reader : IPageStoreReader
+    /// <summary>The pages changed after <paramref name="knownVersion"/> up to <paramref name="version"/>, or null when the log does not reach back.</summary>
+    private IReadOnlyCollection<long>? ChangesSince(long version, long knownVersion)
     {
-        private readonly Snapshot _snapshot;
-
-        public Reader(Snapshot snapshot, long knownVersion)
+        if (knownVersion <= 0 || knownVersion > version || version - knownVersion > _changeLog.Length)
         {
-            _snapshot = snapshot;
-            ChangedPagesSinceKnown = ChangesSince(snapshot, knownVersion);
+            return null;
         }
+        var changed = new HashSet<long>();
+        lock (_commitLock)
+        {
+            for (var v = knownVersion + 1; v <= version; v++)
+            {
+                var entry = _changeLog[v % _changeLog.Length];
+                if (entry.Version != v)
+                {
+                    return null; // overwritten by newer commits since the snapshot was taken
+                }
+                changed.UnionWith(entry.Pages);
+            }
+        }
+        return changed;
+    }
 
-        public long Version => _snapshot.Version;
+    private sealed class Snapshot(long version, long pageCount, byte[]?[][] chunks)
+    {
+        private Reader? _currentReader;
 
-        public long PageCount => _snapshot.PageCount;
+        public long Version { get; } = version;
 
-        public IReadOnlyCollection<long>? ChangedPagesSinceKnown { get; }
+        public long PageCount { get; } = pageCount;
+
+        public byte[]?[][] Chunks { get; } = chunks;
+
+        /// <summary>A reader for callers already at this version; readers hold no state of their own.</summary>
+        public Reader CurrentReader => _currentReader ??= new Reader(this, Array.Empty<long>());
+
+        public byte[]? Get(long pageNumber)
+        {
+            var chunk = pageNumber >> ChunkBits;
+            return pageNumber < 0 || chunk >= Chunks.Length ? null : Chunks[chunk]?[pageNumber & (ChunkSize - 1)];
+        }
+    }
+
+    private sealed class Reader(Snapshot snapshot, IReadOnlyCollection<long>? changed) : IPageStoreReader
+    {
+        public long Version => snapshot.Version;
+
+        public long PageCount => snapshot.PageCount;
+
+        public IReadOnlyCollection<long>? ChangedPagesSinceKnown => changed;
 
         public int ReadPage(long pageNumber, Span<byte> destination)
         {
-            if (!_snapshot.Pages.TryGetValue(pageNumber, out var value))
+            var value = snapshot.Get(pageNumber);
+            if (value is null)
             {
                 return 0;
             }
@@ -159,32 +222,6 @@ public sealed class MemoryPageStore : IPageStore
 
         public void Dispose()
         {
-        }
-
-        private static HashSet<long>? ChangesSince(Snapshot snapshot, long knownVersion)
-        {
-            if (knownVersion == snapshot.Version)
-            {
-                return [];
-            }
-            if (knownVersion <= 0 || knownVersion > snapshot.Version)
-            {
-                return null;
-            }
-            var oldest = snapshot.ChangeLog.IsEmpty ? long.MaxValue : snapshot.ChangeLog.Peek().Version;
-            if (oldest > knownVersion + 1)
-            {
-                return null; // the log no longer reaches back that far
-            }
-            var changed = new HashSet<long>();
-            foreach (var (version, pages) in snapshot.ChangeLog)
-            {
-                if (version > knownVersion)
-                {
-                    changed.UnionWith(pages);
-                }
-            }
-            return changed;
         }
     }
 }

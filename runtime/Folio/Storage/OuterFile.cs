@@ -107,6 +107,8 @@ internal sealed class OuterConnection : IDisposable
     private readonly sqlite3_stmt _upsertPage;
     private readonly sqlite3_stmt _deletePages;
     private readonly sqlite3_stmt _updateHead;
+    private readonly sqlite3_stmt _beginRead;
+    private readonly sqlite3_stmt _endRead;
 
     public OuterConnection(string path, FileStoreOptions options)
     {
@@ -147,6 +149,8 @@ internal sealed class OuterConnection : IDisposable
             _upsertPage = Prepare("INSERT INTO folio_page(key, data) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET data = excluded.data");
             _deletePages = Prepare("DELETE FROM folio_page WHERE key >= ?1 AND key < ?2");
             _updateHead = Prepare("UPDATE folio_database SET version = ?2, page_count = ?3, committed_at = ?4 WHERE id = ?1");
+            _beginRead = Prepare("BEGIN");
+            _endRead = Prepare("COMMIT");
         }
         catch
         {
@@ -196,6 +200,12 @@ internal sealed class OuterConnection : IDisposable
             throw;
         }
     }
+
+    /// <summary>Starts an outer read transaction (prepared once: every Folio read transaction pays this).</summary>
+    public void BeginRead() => Step(_beginRead, "BEGIN");
+
+    /// <summary>Ends the outer read transaction.</summary>
+    public void EndRead() => Step(_endRead, "COMMIT");
 
     public StoreHead ReadHead(long databaseId)
     {
@@ -298,6 +308,8 @@ internal sealed class OuterConnection : IDisposable
         _upsertPage?.Dispose();
         _deletePages?.Dispose();
         _updateHead?.Dispose();
+        _beginRead?.Dispose();
+        _endRead?.Dispose();
         _db.Dispose();
     }
 }

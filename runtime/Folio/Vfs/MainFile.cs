@@ -1,3 +1,4 @@
+using System.Buffers;
 using Folio.Storage;
 using Microsoft.Extensions.Logging;
 using static Folio.Interop.SqliteConstants;
@@ -21,10 +22,11 @@ namespace Folio.Vfs;
 /// already holds are dropped, so a ROLLBACK that spilled (SQLite writes the originals back and
 /// still syncs) commits nothing.</item>
 /// <item>A conflict becomes SQLITE_BUSY; any other failure SQLITE_IOERR with the cause kept in
-/// <see cref="VfsErrors"/>. Either way the store is untouched, the buffer is discarded, and the
-/// originals SQLite writes back while rolling back are ignored until the lock drops.</item>
-/// <item>xUnlock below RESERVED with pages still buffered commits them (a safety net; SQLite
-/// normally syncs first). xUnlock(NONE) ends the read.</item>
+/// <see cref="VfsErrors"/>. Either way the store is untouched and the buffer is discarded. Until
+/// the write lock drops, a later sync succeeds only as the end of a rollback (the originals
+/// written back); a retried COMMIT fails again.</item>
+/// <item>xUnlock below RESERVED with pages or a size change still buffered commits them (SQLite
+/// normally syncs last, but VACUUM truncates after its sync). xUnlock(NONE) ends the read.</item>
 /// </list>
 /// </remarks>
 internal sealed class MainFile<TStore, TPageSize> : VfsFile
@@ -34,6 +36,11 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
     private readonly SharedDatabase _db;
     private readonly TStore _store;
     private readonly byte[] _encoded;
+    private readonly byte[] _scratch;
+
+    // Page buffers of ended transactions, reused so a small write transaction allocates nothing.
+    private readonly Stack<byte[]> _freePages = new();
+    private const int MaxFreePages = 64;
 
     // This connection's view: the pinned store version plus its own commits since.
     private IPageStoreReader? _reader;
@@ -49,13 +56,20 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
     // The current transaction's dirty pages, each with its content before the transaction when it
     // was already in _pages (null: the content is the view's stored page).
     private readonly Dictionary<long, byte[]?> _dirty = new();
-    private bool _discardWrites;
+
+    // Set when a commit failed while this connection holds its write lock. SQLite then either
+    // retries the COMMIT (nothing written since) or rolls back (writes the originals back and
+    // syncs). Only the second may succeed: a retried COMMIT must fail again, or it would report
+    // success for a transaction the store never saw.
+    private Exception? _commitFailure;
+    private bool _writtenSinceFailure;
 
     public MainFile(SharedDatabase db)
     {
         _db = db;
         _store = (TStore)db.Store;
         _encoded = new byte[db.Codec.MaxEncodedSize(PageSize)];
+        _scratch = new byte[PageSize];
     }
 
     /// <summary>The page size: a JIT-time constant for generated VFSs, the store's for the general one.</summary>
@@ -93,7 +107,6 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         var available = (int)Math.Clamp(_size - offset, 0, buffer.Length);
         var position = offset;
         var remaining = buffer[..available];
-        Span<byte> scratch = null;
         while (!remaining.IsEmpty)
         {
             var page = position / pageSize;
@@ -107,14 +120,15 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
             {
                 ReadViewPage(page, remaining[..n]);
             }
+            else if (page < _viewPageCount && _db.Cache.TryRead(_viewVersion, page, inPage, remaining[..n]))
+            {
+                // Part of a cached page (SQLite's header read at every transaction start).
+                _db.Statistics.OnCacheHit();
+            }
             else
             {
-                if (scratch.IsEmpty)
-                {
-                    scratch = new byte[pageSize];
-                }
-                ReadViewPage(page, scratch);
-                scratch.Slice(inPage, n).CopyTo(remaining);
+                ReadViewPage(page, _scratch);
+                _scratch.AsSpan(inPage, n).CopyTo(remaining);
             }
             remaining = remaining[n..];
             position += n;
@@ -157,12 +171,6 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
 
     public void Write(ReadOnlySpan<byte> data, long offset)
     {
-        if (_discardWrites)
-        {
-            // SQLite is rolling back after a failed commit by writing the original pages back:
-            // they equal the view, which the discarded buffer already restored.
-            return;
-        }
         if (_reader is null)
         {
             throw new InvalidOperationException($"Folio database '{_db.Name}': SQLite wrote to the database without holding a lock.");
@@ -180,6 +188,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
             position += n;
         }
         _size = Math.Max(_size, position);
+        _writtenSinceFailure = _commitFailure is not null;
     }
 
     private byte[] WritablePage(long page, bool wholePage)
@@ -193,7 +202,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         {
             return held!;
         }
-        var fresh = new byte[PageSize];
+        var fresh = _freePages.TryPop(out var reused) ? reused : new byte[PageSize];
         if (!wholePage)
         {
             ReadViewPage(page, fresh);
@@ -215,7 +224,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
             _pages.Remove(page);
             _dirty.Remove(page);
         }
-        if (size % pageSize != 0 && !_discardWrites)
+        if (size % pageSize != 0)
         {
             WritablePage(pageCount - 1, wholePage: false).AsSpan((int)(size % pageSize)).Clear();
         }
@@ -237,33 +246,36 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
     /// <summary>Hands the transaction's pages to the store as one batch; no-op when nothing changed.</summary>
     public void Commit()
     {
-        if (_discardWrites || _reader is null)
+        if (_reader is null)
         {
+            return;
+        }
+        if (_commitFailure is not null)
+        {
+            CommitAfterFailure(_commitFailure);
             return;
         }
         var pageSize = PageSize;
         var newPageCount = (_size + pageSize - 1) / pageSize;
-        var batch = new List<StorePage>(_dirty.Count);
+        var numbers = _dirty.Keys.Where(p => p < newPageCount).ToArray();
+        Array.Sort(numbers);
+        var batch = new List<StorePage>(numbers.Length);
+        var rented = new List<byte[]>(numbers.Length);
         long bytes = 0;
         long newVersion;
-        // Everything up to the store's answer is one failure domain: building the batch reads the
-        // view from the store, and a read that fails there must discard the transaction like a
-        // failed store commit, or SQLite's rollback (which restores only the pages it journaled)
-        // and its sync would commit what is left in the buffer.
         try
         {
-            foreach (var page in _dirty.Keys.Order())
+            foreach (var page in numbers)
             {
-                if (page >= newPageCount)
-                {
-                    continue;
-                }
                 var data = _pages[page];
                 if (page < _viewPageCount && EqualsView(page, _dirty[page], data))
                 {
                     continue;
                 }
-                var encoded = new byte[_db.Codec.MaxEncodedSize(pageSize)];
+                // Encoded values live only until the store's Commit returns (the contract says a
+                // store copies what it keeps), so they come from the shared pool.
+                var encoded = ArrayPool<byte>.Shared.Rent(_db.Codec.MaxEncodedSize(pageSize));
+                rented.Add(encoded);
                 var length = _db.Codec.Encode(page, data, encoded);
                 batch.Add(new StorePage(page, encoded.AsMemory(0, length)));
                 bytes += length;
@@ -275,23 +287,30 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
             }
             newVersion = _store.Commit(new StoreCommit(_viewVersion, newPageCount, batch));
         }
-        catch (StoreConflictException)
+        catch (StoreConflictException e)
         {
             _db.Statistics.OnConflict();
             _db.Logger.LogDebug("Folio database '{Database}': commit at version {Version} lost to another writer", _db.Name, _viewVersion);
-            DiscardTransaction();
+            DiscardTransaction(e);
             throw;
         }
         catch (Exception e)
         {
             _db.Statistics.OnCommitFailed();
             _db.Logger.LogWarning(e, "Folio database '{Database}': commit at version {Version} failed; the store keeps its previous version", _db.Name, _viewVersion);
-            DiscardTransaction();
+            DiscardTransaction(e);
             throw;
+        }
+        finally
+        {
+            foreach (var buffer in rented)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
 
         _db.Statistics.OnCommitted(batch.Count, bytes);
-        _db.Cache.ApplyCommit(_viewVersion, newVersion, newPageCount,
+        _db.Cache.ApplyCommit(_viewVersion, newVersion, _viewPageCount, newPageCount,
             _dirty.Keys.Where(p => p < newPageCount).Select(p => new KeyValuePair<long, byte[]>(p, _pages[p])));
         _viewVersion = newVersion;
         _viewPageCount = newPageCount;
@@ -333,16 +352,64 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         {
             return before.AsSpan().SequenceEqual(now);
         }
-        return ReadViewPageCopy(page).AsSpan().SequenceEqual(now);
+        return _db.Cache.Matches(_viewVersion, page, now) ?? ReadViewPageCopy(page).AsSpan().SequenceEqual(now);
     }
 
-    private void DiscardTransaction()
+    /// <summary>
+    /// A sync after a failed commit in the same write lock: a rollback that wrote the original
+    /// pages back (they match the view: nothing to commit) succeeds; anything else, a retried
+    /// COMMIT above all, fails again as the first attempt did.
+    /// </summary>
+    private void CommitAfterFailure(Exception failure)
+    {
+        if (_writtenSinceFailure && MatchesView())
+        {
+            RestoreView();
+            return;
+        }
+        throw failure switch
+        {
+            StoreConflictException => new StoreConflictException(_db.Name,
+                $"Folio database '{_db.Name}': this transaction already lost its commit to another writer; roll it back and retry it."),
+            _ => new IOException($"Folio database '{_db.Name}': an earlier commit of this transaction failed ({failure.Message}); roll it back and retry it.", failure),
+        };
+    }
+
+    /// <summary>True when the buffer holds nothing the view does not already have.</summary>
+    private bool MatchesView()
+    {
+        if (_size != _viewPageCount * PageSize)
+        {
+            return false;
+        }
+        foreach (var (page, before) in _dirty)
+        {
+            if (page >= _viewPageCount || !EqualsView(page, before, _pages[page]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void DiscardTransaction(Exception failure)
+    {
+        RestoreView();
+        _commitFailure = failure;
+        _writtenSinceFailure = false;
+    }
+
+    /// <summary>Drops the transaction's buffer: the connection sees its view again.</summary>
+    private void RestoreView()
     {
         foreach (var (page, before) in _dirty)
         {
             if (before is null)
             {
-                _pages.Remove(page);
+                if (_pages.Remove(page, out var buffer))
+                {
+                    Recycle(buffer);
+                }
             }
             else
             {
@@ -351,7 +418,6 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         }
         _dirty.Clear();
         _size = _viewPageCount * PageSize;
-        _discardWrites = true;
     }
 
     // ---- xLock, xUnlock ---------------------------------------------------------------------
@@ -383,7 +449,9 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         var endingWrite = level < SQLITE_LOCK_RESERVED && _lockLevel >= SQLITE_LOCK_RESERVED;
         try
         {
-            if (endingWrite && _dirty.Count > 0)
+            // SQLite normally syncs last, but VACUUM (through the backup code) truncates the file
+            // after its sync: a size change still pending here is committed like dirty pages.
+            if (endingWrite && _commitFailure is null && (_dirty.Count > 0 || _size != _viewPageCount * PageSize))
             {
                 Commit();
             }
@@ -392,8 +460,10 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         {
             if (endingWrite)
             {
-                _dirty.Clear();
-                _discardWrites = false;
+                // After a failed commit whatever SQLite left behind is dropped, never committed.
+                RestoreView();
+                _commitFailure = null;
+                _writtenSinceFailure = false;
             }
             _db.Locks.Unlock(this, ref _lockLevel, level);
             if (level == SQLITE_LOCK_NONE)
@@ -416,13 +486,26 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         _size = _viewPageCount * PageSize;
     }
 
+    private void Recycle(byte[] buffer)
+    {
+        if (_freePages.Count < MaxFreePages && buffer.Length == PageSize)
+        {
+            _freePages.Push(buffer);
+        }
+    }
+
     private void EndView()
     {
         var reader = _reader;
         _reader = null;
+        foreach (var buffer in _pages.Values)
+        {
+            Recycle(buffer);
+        }
         _pages.Clear();
         _dirty.Clear();
-        _discardWrites = false;
+        _commitFailure = null;
+        _writtenSinceFailure = false;
         reader?.Dispose();
     }
 

@@ -56,7 +56,10 @@ internal sealed class PageCache
     }
 
     /// <summary>Copies page <paramref name="page"/> into <paramref name="destination"/> if it is cached at <paramref name="version"/>.</summary>
-    public bool TryRead(long version, long page, Span<byte> destination)
+    public bool TryRead(long version, long page, Span<byte> destination) => TryRead(version, page, 0, destination);
+
+    /// <summary>Copies part of page <paramref name="page"/>, from <paramref name="offset"/>, if it is cached at <paramref name="version"/>.</summary>
+    public bool TryRead(long version, long page, int offset, Span<byte> destination)
     {
         if (_capacity == 0)
         {
@@ -69,7 +72,7 @@ internal sealed class PageCache
                 return false;
             }
             entry.LastUse = ++_clock;
-            entry.Data.AsSpan().CopyTo(destination);
+            entry.Data.AsSpan(offset, destination.Length).CopyTo(destination);
             return true;
         }
     }
@@ -105,7 +108,7 @@ internal sealed class PageCache
     /// Applies a commit this process made: when the cache was at <paramref name="expectedVersion"/>,
     /// it moves to <paramref name="newVersion"/> with the committed pages; otherwise it is emptied.
     /// </summary>
-    public void ApplyCommit(long expectedVersion, long newVersion, long newPageCount, IEnumerable<KeyValuePair<long, byte[]>> pages)
+    public void ApplyCommit(long expectedVersion, long newVersion, long oldPageCount, long newPageCount, IEnumerable<KeyValuePair<long, byte[]>> pages)
     {
         lock (_lock)
         {
@@ -116,20 +119,44 @@ internal sealed class PageCache
                 return;
             }
             _version = newVersion;
+            for (var number = newPageCount; number < oldPageCount; number++)
+            {
+                _pages.Remove(number);
+            }
+            // Committed pages are the likeliest to be read (and compared) next: keep them all, so
+            // the next write transaction needs no store read to find its originals.
             foreach (var (number, data) in pages)
             {
                 if (_pages.TryGetValue(number, out var entry))
                 {
                     data.CopyTo(entry.Data, 0);
+                    entry.LastUse = ++_clock;
                 }
-            }
-            if (_pages.Count > 0)
-            {
-                foreach (var number in _pages.Keys.Where(n => n >= newPageCount).ToList())
+                else if (_capacity > 0)
                 {
-                    _pages.Remove(number);
+                    if (_pages.Count >= _capacity)
+                    {
+                        EvictOldest();
+                    }
+                    _pages[number] = new Entry((byte[])data.Clone(), ++_clock);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Compares <paramref name="data"/> with page <paramref name="page"/> as cached at
+    /// <paramref name="version"/>: true or false when cached, null when not.
+    /// </summary>
+    public bool? Matches(long version, long page, ReadOnlySpan<byte> data)
+    {
+        lock (_lock)
+        {
+            if (version != _version || !_pages.TryGetValue(page, out var entry))
+            {
+                return null;
+            }
+            return entry.Data.AsSpan().SequenceEqual(data);
         }
     }
 

@@ -80,11 +80,13 @@ public static unsafe class PagedVfs<TStore, TPageSize>
     {
         try
         {
+            // SQLite asks at the start of every read transaction whether a hot journal exists:
+            // answer without allocating a string.
             var registration = VfsRegistration.From(vfs);
-            var name = Marshal.PtrToStringUTF8((nint)zName)!;
-            var exists = registration.FindDatabase(name) is not null
-                || (registration.Files.TryGetValue(name, out var data) && data.Size > 0);
-            *result = exists ? 1 : 0;
+            var bytes = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(zName);
+            var chars = bytes.Length <= 1024 ? stackalloc char[bytes.Length] : new char[bytes.Length];
+            var name = chars[..Encoding.UTF8.GetChars(bytes, chars)];
+            *result = registration.Exists(name) ? 1 : 0;
             return SQLITE_OK;
         }
         catch (Exception e)

@@ -160,6 +160,11 @@ public sealed unsafe class VfsRegistration
     }
 
     internal SharedDatabase? FindDatabase(string name) => _databases.TryGetValue(name, out var db) ? db : null;
+
+    /// <summary>True for an attached database, or an in-memory file that holds bytes (an empty journal counts as absent).</summary>
+    internal bool Exists(ReadOnlySpan<char> name) =>
+        _databases.GetAlternateLookup<ReadOnlySpan<char>>().ContainsKey(name)
+        || (Files.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var data) && data.Size > 0);
 }
 
 /// <summary>The four VFS entry points a registration needs from its thunks.</summary>

@@ -1,0 +1,236 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Folio.Generator.Model;
+
+namespace Folio.Generator;
+
+public sealed partial class FolioGenerator
+{
+    internal static partial class Emitter
+    {
+        public static string EmitQueries(DatabaseSpec spec)
+        {
+            var w = new SourceWriter();
+            OpenClass(w, spec, "");
+            var fields = FieldNames(spec);
+
+            w.Line("// One shape per typed method: its SQL, its parameters in binding order and the members its rows fill.");
+            w.Line("// The runtime prepares each once per connection and resolves names to indexes then.");
+            w.Open("private static class __Statements");
+            for (var i = 0; i < spec.Methods.Count; i++)
+            {
+                var method = spec.Methods[i];
+                var members = Members(method.Row).Select(m => Literal(m.Name.TrimStart('@')));
+                var byName = method.Row?.Kind == RowKind.Object ? "true" : "false";
+                w.Line($"internal static readonly global::Folio.Queries.StatementShape {fields[i]} = new(");
+                w.Indent();
+                w.Line($"{Literal(spec.ClassName + "." + method.Name)},");
+                w.Line($"{Literal(method.Sql)},");
+                w.Line($"{StringArray(method.Bindings.Select(b => Literal(b.Token)))},");
+                w.Line($"{StringArray(members)},");
+                w.Line($"byName: {byName});");
+                w.Outdent();
+                w.Line();
+            }
+            w.Line($"internal static readonly global::Folio.Queries.StatementShape[] All = {ShapeArray(fields)};");
+            w.Close();
+
+            for (var i = 0; i < spec.Methods.Count; i++)
+            {
+                w.Line();
+                EmitMethod(w, spec.Methods[i], i, fields[i]);
+            }
+            for (var i = 0; i < spec.Methods.Count; i++)
+            {
+                if (spec.Methods[i].Row is { Kind: not RowKind.Scalar } row)
+                {
+                    w.Line();
+                    EmitReader(w, row, fields[i]);
+                }
+            }
+            CloseClass(w, spec);
+            return w.ToString();
+        }
+
+        private static void EmitMethod(SourceWriter w, MethodSpec method, int index, string field)
+        {
+            var parameters = string.Join(", ", method.Parameters.Select(p => $"{p.Type} {p.Name}"));
+            w.Open($"{method.Modifiers} partial {method.ReturnType} {method.Name}({parameters})");
+            var token = method.CancellationToken is null ? "" : ", " + method.CancellationToken;
+            w.Line($"var __s = __session.Rent({index.ToString(CultureInfo.InvariantCulture)}, __Statements.{field}{token});");
+            w.Open("try");
+            for (var slot = 0; slot < method.Bindings.Count; slot++)
+            {
+                EmitBind(w, method.Bindings[slot], slot);
+            }
+            // Scalars are read inline; tuples and objects by a reader function below, one argument a line.
+            var row = method.Row switch
+            {
+                null => "",
+                { Kind: RowKind.Scalar } scalar => ReadExpression(scalar.ConstructorArguments[0].Value, 0),
+                _ => $"__Read{field}(__s)",
+            };
+            switch (method.Shape)
+            {
+                case ResultShape.None:
+                    w.Line("__s.Execute();");
+                    break;
+                case ResultShape.RowsAffected:
+                    w.Line("return __s.Execute();");
+                    break;
+                case ResultShape.List:
+                case ResultShape.ReadOnlyList:
+                    w.Line($"var __rows = new global::System.Collections.Generic.List<{method.Row!.Type}>();");
+                    w.Open("while (__s.Step())");
+                    w.Line($"__rows.Add({row});");
+                    w.Close();
+                    w.Line("return __rows;");
+                    break;
+                case ResultShape.Enumerable:
+                    w.Line("// Streamed: the statement stays on this row until the caller moves on; ending or");
+                    w.Line("// disposing the enumeration resets it (the finally below).");
+                    w.Open("while (__s.Step())");
+                    w.Line($"yield return {row};");
+                    w.Close();
+                    break;
+                case ResultShape.Single:
+                    w.Open("if (!__s.Step())");
+                    w.Line("__s.ThrowNoRows();");
+                    w.Close();
+                    w.Line($"var __row = {row};");
+                    w.Open("if (__s.Step())");
+                    w.Line("__s.ThrowManyRows();");
+                    w.Close();
+                    w.Line("return __row;");
+                    break;
+                case ResultShape.FirstOrDefault:
+                    w.Line($"return __s.Step() ? {row} : null;");
+                    break;
+            }
+            w.Close();
+            w.Open("finally");
+            w.Line("__session.Return(__s);");
+            w.Close();
+            w.Close();
+        }
+
+        private static void EmitBind(SourceWriter w, BindingSpec binding, int slot)
+        {
+            var s = slot.ToString(CultureInfo.InvariantCulture);
+            var value = binding.Value;
+            // Reference types are checked for null even when not annotated: a null argument binds SQL NULL.
+            var mayBeNull = value.IsNullable || value.Kind is ValueKind.String or ValueKind.ByteArray;
+            if (!mayBeNull)
+            {
+                w.Line($"__s.{BindCall(value.Kind, s, binding.Parameter, value.NonNullableType)};");
+                return;
+            }
+            var local = "__p" + s;
+            w.Open($"if ({binding.Parameter} is {{ }} {local})");
+            w.Line($"__s.{BindCall(value.Kind, s, local, value.NonNullableType)};");
+            w.Close();
+            w.Open("else");
+            w.Line($"__s.BindNull({s});");
+            w.Close();
+        }
+
+        private static string BindCall(ValueKind kind, string slot, string value, string type) => kind switch
+        {
+            ValueKind.Int64 or ValueKind.Int32 or ValueKind.Int16 or ValueKind.Byte => $"BindInt64({slot}, {value})",
+            ValueKind.Enum => $"BindInt64({slot}, (long){value})",
+            ValueKind.Boolean => $"BindBoolean({slot}, {value})",
+            ValueKind.Double or ValueKind.Single => $"BindDouble({slot}, {value})",
+            ValueKind.Decimal => $"BindDecimal({slot}, {value})",
+            ValueKind.String => $"BindString({slot}, {value})",
+            ValueKind.ByteArray => $"BindBlob({slot}, {value})",
+            ValueKind.ReadOnlyMemory => $"BindBlob({slot}, {value}.Span)",
+            ValueKind.Guid => $"BindGuid({slot}, {value})",
+            ValueKind.DateTime => $"BindDateTime({slot}, {value})",
+            ValueKind.DateTimeOffset => $"BindDateTimeOffset({slot}, {value})",
+            ValueKind.DateOnly => $"BindDateOnly({slot}, {value})",
+            ValueKind.TimeOnly => $"BindTimeOnly({slot}, {value})",
+            _ => throw new System.ArgumentOutOfRangeException(nameof(kind), kind, type),
+        };
+
+        private static void EmitReader(SourceWriter w, RowSpec row, string field)
+        {
+            var members = row.ConstructorArguments.Concat(row.Initializers).ToList();
+            w.Line($"// Reads one row of {field}: reading slot n is member n of its StatementShape.");
+            w.Line($"private static {row.Type} __Read{field}(global::Folio.Queries.FolioStatement __s) =>");
+            w.Indent();
+            var slot = 0;
+            if (row.ConstructorArguments.Count == 0)
+            {
+                w.Line($"new {row.Type}");
+            }
+            else
+            {
+                w.Line(row.Kind == RowKind.Tuple ? "(" : $"new {row.Type}(");
+                w.Indent();
+                for (var i = 0; i < row.ConstructorArguments.Count; i++, slot++)
+                {
+                    var end = i < row.ConstructorArguments.Count - 1 ? "," : row.Initializers.Count == 0 ? ");" : ")";
+                    w.Line(ReadExpression(row.ConstructorArguments[i].Value, slot) + end);
+                }
+                w.Outdent();
+            }
+            if (row.Initializers.Count > 0)
+            {
+                w.Line("{");
+                w.Indent();
+                foreach (var member in row.Initializers)
+                {
+                    w.Line($"{member.Name} = {ReadExpression(member.Value, slot++)},");
+                }
+                w.Outdent();
+                w.Line("};");
+            }
+            w.Outdent();
+        }
+
+        private static string ReadExpression(ValueSpec value, int slot)
+        {
+            var s = slot.ToString(CultureInfo.InvariantCulture);
+            var read = value.Kind switch
+            {
+                ValueKind.Enum => $"({value.NonNullableType})__s.GetInt64({s})",
+                ValueKind.ReadOnlyMemory => $"__s.GetMemory({s})",
+                ValueKind.ByteArray => $"__s.GetBytes({s})",
+                _ => $"__s.Get{value.Kind}({s})",
+            };
+            return value.IsNullable ? $"(__s.IsNull({s}) ? default({value.Type}) : {read})" : read;
+        }
+
+        private static IEnumerable<RowMemberSpec> Members(RowSpec? row) =>
+            row is null ? Enumerable.Empty<RowMemberSpec>() : row.ConstructorArguments.Concat(row.Initializers);
+
+        // Field names follow the method names; overloads get a numeric suffix so each stays unique.
+        private static string[] FieldNames(DatabaseSpec spec)
+        {
+            var names = new string[spec.Methods.Count];
+            var used = new HashSet<string> { "All" };
+            for (var i = 0; i < names.Length; i++)
+            {
+                var name = spec.Methods[i].Name;
+                for (var n = 2; !used.Add(name); n++)
+                {
+                    name = spec.Methods[i].Name + "_" + n.ToString(CultureInfo.InvariantCulture);
+                }
+                names[i] = name;
+            }
+            return names;
+        }
+
+        private static string StringArray(IEnumerable<string> items)
+        {
+            var list = items.ToList();
+            return list.Count == 0 ? "global::System.Array.Empty<string>()" : $"new string[] {{ {string.Join(", ", list)} }}";
+        }
+
+        private static string ShapeArray(string[] fields) =>
+            fields.Length == 0
+                ? "global::System.Array.Empty<global::Folio.Queries.StatementShape>()"
+                : $"new global::Folio.Queries.StatementShape[] {{ {string.Join(", ", fields)} }}";
+    }
+}

@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Linq;
+using Folio.Generator.Model;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Folio.Generator;
+
+public sealed partial class FolioGenerator
+{
+    /// <summary>
+    /// Turns a <see cref="DatabaseSpec"/> into C# text: one file for the database itself (VFS,
+    /// registration, Open, lifetime, transactions, validation) and one for the typed methods.
+    /// </summary>
+    internal static partial class Emitter
+    {
+        private const string Session = "global::Folio.Queries.FolioSession";
+
+        public static string DatabaseHintName(DatabaseSpec spec) => spec.FullName + ".Database.g.cs";
+
+        public static string QueriesHintName(DatabaseSpec spec) => spec.FullName + ".Queries.g.cs";
+
+        public static string EmitDatabase(DatabaseSpec spec)
+        {
+            var w = new SourceWriter();
+            OpenClass(w, spec, " : global::System.IDisposable");
+            var name = spec.ClassName;
+            var pageSize = spec.PageSize.ToString(CultureInfo.InvariantCulture);
+            var storeType = spec.Storage.StoreType;
+
+            w.Line("/// <summary>The page size of every store this database is kept in.</summary>");
+            w.Line($"public const int PageSize = {pageSize};");
+            w.Line();
+            w.Line("/// <summary>The name of this class's SQLite VFS (<c>Vfs=</c> in other clients' connection strings).</summary>");
+            w.Line($"public const string VfsName = {Literal(spec.VfsName)};");
+            w.Line();
+            w.Line($"private readonly {Session} __session;");
+            w.Line();
+            w.Open($"private {name}({Session} session)");
+            w.Line("__session = session;");
+            w.Close();
+
+            EmitOpens(w, spec);
+
+            w.Line();
+            w.Line($"/// <summary>Attaches <paramref name=\"store\"/>, opens a connection and applies the migrations.</summary>");
+            w.Line("/// <param name=\"store\">The store; its page size must be <see cref=\"PageSize\"/>.</param>");
+            w.Line("/// <param name=\"options\">Cache, journal and naming options.</param>");
+            w.Line("/// <param name=\"ownsStore\">Dispose the store with this object.</param>");
+            w.Line($"/// <remarks>A <c>{EscapeXml(Simple(storeType))}</c> goes through this class's own VFS; any other store through Folio's general VFS.</remarks>");
+            w.Line($"public static {name} Open(global::Folio.Storage.IPageStore store, global::Folio.FolioOptions? options = null, bool ownsStore = false) =>");
+            w.Indent();
+            w.Line($"new {name}({Session}.Open(__FolioVfs.Registration, store is {storeType}, store, PageSize, options, ownsStore, __Migrations, {spec.Methods.Count.ToString(CultureInfo.InvariantCulture)}, {Literal(name)}));");
+            w.Outdent();
+
+            w.Line();
+            w.Line("/// <summary>The attached database: its name, store and connection string.</summary>");
+            w.Line("public global::Folio.FolioDatabase Database => __session.Database;");
+            w.Line();
+            w.Line("/// <summary>This object's SQLite connection.</summary>");
+            w.Line("public global::Folio.FolioConnection Connection => __session.Connection;");
+            w.Line();
+            w.Line("/// <summary>What the store did for this database in this process.</summary>");
+            w.Line("public global::Folio.Diagnostics.FolioStatistics Statistics => __session.Statistics;");
+            w.Line();
+            w.Line("/// <summary>A Microsoft.Data.Sqlite connection string that opens this database through its VFS.</summary>");
+            w.Line("public string ConnectionString => __session.Database.ConnectionString;");
+            w.Line();
+            w.Line("/// <summary>Runs <paramref name=\"work\"/> in a write transaction, retrying it a bounded number of times on SQLITE_BUSY.</summary>");
+            w.Line($"public void Transaction(global::System.Action<{name}> work) => __session.Transaction(this, work);");
+            w.Line();
+            w.Line("/// <summary>Runs <paramref name=\"work\"/> in a write transaction, retrying it a bounded number of times on SQLITE_BUSY, and returns its result.</summary>");
+            w.Line($"public TResult Transaction<TResult>(global::System.Func<{name}, TResult> work) => __session.Transaction(this, work);");
+            w.Line();
+            w.Line("/// <summary>Begins a write transaction; dispose it without committing to roll back.</summary>");
+            w.Line("public global::Folio.Queries.FolioTransaction BeginTransaction() => __session.BeginTransaction();");
+            w.Line();
+            w.Line("/// <summary>Prepares every statement of this class against a fresh in-memory database with the migrations applied; returns each failure.</summary>");
+            w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::Folio.Queries.SqlValidationError> ValidateSql() =>");
+            w.Indent();
+            w.Line($"global::Folio.Queries.SqlValidation.Run(__FolioVfs.Registration, static store => store is {storeType}, PageSize, __Migrations, __Statements.All, {Literal(name)});");
+            w.Outdent();
+            w.Line();
+            w.Line("/// <summary>Finalizes the statements, closes the connection and detaches the database (and disposes the store when owned).</summary>");
+            w.Line("public void Dispose() => __session.Dispose();");
+
+            EmitMigrations(w, spec);
+            EmitVfs(w, spec);
+            CloseClass(w, spec);
+            return w.ToString();
+        }
+
+        private static void EmitOpens(SourceWriter w, DatabaseSpec spec)
+        {
+            var name = spec.ClassName;
+            foreach (var open in spec.Storage.Opens)
+            {
+                var parameters = open.Arguments.Where(a => a.FixedValue is null).ToList();
+                var signature = string.Join(", ", parameters.Select(p => $"{p.Type} {p.Name}"));
+                w.Line();
+                switch (open.Kind)
+                {
+                    case OpenKind.Factory:
+                        var arguments = string.Join(", ", open.Arguments.Select(a => a.FixedValue ?? a.Name).Concat(new[] { "PageSize" }));
+                        w.Line($"/// <summary>Opens the database with <c>{EscapeXml(Simple(open.Factory!))}({EscapeXml(arguments)})</c> ([{spec.Storage.AttributeName}]); the store is disposed with this object.</summary>");
+                        foreach (var p in parameters)
+                        {
+                            w.Line($"/// <param name=\"{p.Name.TrimStart('@')}\">Passed to the store factory.</param>");
+                        }
+                        w.Line($"public static {name} Open({signature}) => Open({open.Factory}({arguments}), null, ownsStore: true);");
+                        break;
+                    case OpenKind.StoreInstance:
+                        w.Line($"/// <summary>Opens the database kept in <paramref name=\"store\"/> ([{spec.Storage.AttributeName}]); the caller keeps ownership of the store.</summary>");
+                        w.Line("/// <param name=\"store\">The store.</param>");
+                        w.Line($"public static {name} Open({signature}) => Open((global::Folio.Storage.IPageStore)store, null, ownsStore: false);");
+                        break;
+                    case OpenKind.NewStore:
+                        w.Line($"/// <summary>Opens the database in a new <c>{EscapeXml(Simple(spec.Storage.StoreType))}</c>; the store is disposed with this object.</summary>");
+                        w.Line($"public static {name} Open() => Open(new {spec.Storage.StoreType}(), null, ownsStore: true);");
+                        break;
+                }
+            }
+        }
+
+        private static void EmitMigrations(SourceWriter w, DatabaseSpec spec)
+        {
+            w.Line();
+            w.Line("// Applied in version order, in one transaction, up to the highest version; PRAGMA user_version records it.");
+            if (spec.Migrations.Count == 0)
+            {
+                w.Line("private static readonly global::Folio.Queries.Migration[] __Migrations = global::System.Array.Empty<global::Folio.Queries.Migration>();");
+                return;
+            }
+            w.Open("private static readonly global::Folio.Queries.Migration[] __Migrations =");
+            foreach (var migration in spec.Migrations)
+            {
+                w.Line($"new global::Folio.Queries.Migration({migration.Version.ToString(CultureInfo.InvariantCulture)}, {Literal(migration.Sql)}),");
+            }
+            w.Close(";");
+        }
+
+        private static void OpenClass(SourceWriter w, DatabaseSpec spec, string bases)
+        {
+            w.Line("// <auto-generated/>");
+            w.Line("#nullable enable");
+            w.Line();
+            if (spec.Namespace is not null)
+            {
+                w.Open($"namespace {spec.Namespace}");
+            }
+            foreach (var containing in spec.ContainingTypes)
+            {
+                w.Open($"partial {containing.Keyword} {containing.Name}");
+            }
+            w.Open($"partial {spec.ClassKeyword} {spec.ClassName}{bases}");
+        }
+
+        private static void CloseClass(SourceWriter w, DatabaseSpec spec)
+        {
+            w.Close();
+            foreach (var _ in spec.ContainingTypes)
+            {
+                w.Close();
+            }
+            if (spec.Namespace is not null)
+            {
+                w.Close();
+            }
+        }
+
+        internal static string Literal(string text) => SymbolDisplay.FormatLiteral(text, quote: true);
+
+        private static string Simple(string qualified) => qualified.Replace("global::", "");
+
+        private static string EscapeXml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    }
+}

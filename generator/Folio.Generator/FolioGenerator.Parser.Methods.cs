@@ -1,0 +1,224 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Folio.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Folio.Generator;
+
+public sealed partial class FolioGenerator
+{
+    internal sealed partial class Parser
+    {
+        private List<MethodSpec> ParseMethods(INamedTypeSymbol type, CancellationToken cancellationToken)
+        {
+            var methods = new List<MethodSpec>();
+            foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var query = method.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _known.QueryAttribute));
+                var execute = method.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _known.ExecuteAttribute));
+                if (query is null && execute is null)
+                {
+                    continue;
+                }
+                var spec = ParseMethod(type, method, query, execute);
+                if (spec is not null)
+                {
+                    methods.Add(spec);
+                }
+            }
+            return methods;
+        }
+
+        private MethodSpec? ParseMethod(INamedTypeSymbol type, IMethodSymbol method, AttributeData? query, AttributeData? execute)
+        {
+            var display = type.Name + "." + method.Name;
+            var location = method.Locations.FirstOrDefault();
+            if (query is not null && execute is not null)
+            {
+                Report(DiagnosticDescriptors.QueryAndExecute, location, display);
+                return null;
+            }
+            var problem = method switch
+            {
+                { IsStatic: true } => "it is static",
+                { IsGenericMethod: true } => "it is generic",
+                { IsPartialDefinition: false } => "it is not a partial method declaration",
+                { PartialImplementationPart: not null } => "it already has a body",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                Report(DiagnosticDescriptors.MethodNotPartial, location, display, problem);
+                return null;
+            }
+
+            var attribute = (query ?? execute)!;
+            var sql = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string ?? "" : "";
+            var scan = SqlScanner.Scan(sql);
+            var valid = true;
+            if (scan.IsEmpty)
+            {
+                Report(DiagnosticDescriptors.BadSql, Where(attribute) ?? location, display, "it is empty");
+                return null;
+            }
+            if (scan.HasSeveralStatements)
+            {
+                Report(DiagnosticDescriptors.BadSql, Where(attribute) ?? location, display, "it holds more than one statement; a typed method runs exactly one");
+                valid = false;
+            }
+            if (scan.Positional.Count > 0)
+            {
+                Report(DiagnosticDescriptors.BadSql, Where(attribute) ?? location, display,
+                    $"positional parameter '{scan.Positional[0]}' cannot be bound; name it after a method parameter ($x, :x or @x)");
+                valid = false;
+            }
+
+            // Parameters: a CancellationToken interrupts, every other one binds.
+            var parameters = new List<ParameterSpec>();
+            var bindable = new Dictionary<string, ValueSpec>();
+            var unbindable = new HashSet<string>(); // already reported: no second diagnostic for the SQL naming them
+            string? cancellation = null;
+            foreach (var parameter in method.Parameters)
+            {
+                var parameterType = parameter.Type.ToDisplayString(TypeFormat);
+                parameters.Add(new ParameterSpec(Identifier(parameter.Name), parameterType));
+                var where = parameter.Locations.FirstOrDefault() ?? location;
+                if (parameter.RefKind is RefKind.Ref or RefKind.Out || parameter.IsParams)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedParameter, where, parameter.Name, display, "ref, out and params parameters cannot be bound");
+                    unbindable.Add(parameter.Name);
+                    valid = false;
+                    continue;
+                }
+                if (KnownSymbols.Is(parameter.Type, _known.CancellationToken))
+                {
+                    if (cancellation is not null)
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedParameter, where, parameter.Name, display, "a method takes at most one CancellationToken");
+                        valid = false;
+                    }
+                    cancellation = Identifier(parameter.Name);
+                    continue;
+                }
+                var value = ValueOf(parameter.Type, out var why);
+                if (value is null)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedParameter, where, parameter.Name, display, why);
+                    unbindable.Add(parameter.Name);
+                    valid = false;
+                    continue;
+                }
+                bindable[parameter.Name] = value;
+            }
+
+            // SQL parameters bind by name: $x, :x and @x all mean the C# parameter x.
+            var bindings = new List<BindingSpec>();
+            var used = new HashSet<string>();
+            foreach (var token in scan.Parameters)
+            {
+                var name = token.Substring(1);
+                var match = bindable.Keys.FirstOrDefault(k => k == name)
+                    ?? bindable.Keys.SingleOrDefaultSafe(k => string.Equals(k, name, System.StringComparison.OrdinalIgnoreCase));
+                if (match is null && unbindable.Contains(name))
+                {
+                    continue;
+                }
+                if (match is null)
+                {
+                    Report(DiagnosticDescriptors.UnknownSqlParameter, Where(attribute) ?? location, token, display);
+                    valid = false;
+                    continue;
+                }
+                used.Add(match);
+                bindings.Add(new BindingSpec(token, Identifier(match), bindable[match]));
+            }
+            foreach (var name in bindable.Keys.Where(k => !used.Contains(k)))
+            {
+                Report(DiagnosticDescriptors.UnusedParameter, method.Parameters.First(p => p.Name == name).Locations.FirstOrDefault() ?? location, name, display);
+            }
+
+            var returnType = method.ReturnType.ToDisplayString(TypeFormat);
+            var (shape, row) = execute is not null ? ParseExecuteResult(method, display, location) : ParseQueryResult(method, display, location);
+            if (shape is null || !valid)
+            {
+                return null;
+            }
+            // The implementation repeats the declaration's modifiers, minus 'partial' which the emitter adds.
+            var declaration = method.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<MethodDeclarationSyntax>().FirstOrDefault();
+            var modifiers = declaration is null ? "public"
+                : string.Join(" ", declaration.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.Text));
+            return new MethodSpec(method.Name, modifiers, returnType, parameters.ToEquatableArray(), sql, shape.Value, row,
+                bindings.ToEquatableArray(), cancellation);
+        }
+
+        private (ResultShape?, RowSpec?) ParseExecuteResult(IMethodSymbol method, string display, Location? location)
+        {
+            if (method.ReturnsVoid)
+            {
+                return (ResultShape.None, null);
+            }
+            if (method.ReturnType.SpecialType == SpecialType.System_Int32)
+            {
+                return (ResultShape.RowsAffected, null);
+            }
+            Report(DiagnosticDescriptors.UnsupportedReturn, location, display, method.ReturnType.ToDisplayString(TypeFormat),
+                "an [Execute] method returns void or int (the rows changed); use [Query] to read rows");
+            return (null, null);
+        }
+
+        private (ResultShape?, RowSpec?) ParseQueryResult(IMethodSymbol method, string display, Location? location)
+        {
+            var returnType = method.ReturnType;
+            var returnDisplay = returnType.ToDisplayString(TypeFormat);
+            if (method.ReturnsVoid)
+            {
+                Report(DiagnosticDescriptors.UnsupportedReturn, location, display, "void", "a [Query] method returns its rows; use [Execute] for statements run for their effect");
+                return (null, null);
+            }
+
+            ResultShape shape;
+            ITypeSymbol rowType;
+            if (returnType is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } generic
+                && (KnownSymbols.Is(generic, _known.List) || KnownSymbols.Is(generic, _known.ReadOnlyList) || KnownSymbols.Is(generic, _known.Enumerable)))
+            {
+                shape = KnownSymbols.Is(generic, _known.List) ? ResultShape.List
+                    : KnownSymbols.Is(generic, _known.ReadOnlyList) ? ResultShape.ReadOnlyList
+                    : ResultShape.Enumerable;
+                rowType = generic.TypeArguments[0];
+            }
+            else if (IsNullable(returnType, out var underlying))
+            {
+                shape = ResultShape.FirstOrDefault;
+                // A nullable scalar stays nullable: NULL in the column also reads as null.
+                rowType = ValueOf(returnType, out _) is not null ? returnType : underlying;
+            }
+            else
+            {
+                shape = ResultShape.Single;
+                rowType = returnType;
+            }
+
+            var row = RowOf(rowType, out var why);
+            if (row is null)
+            {
+                Report(DiagnosticDescriptors.UnsupportedReturn, location, display, returnDisplay, why);
+                return (null, null);
+            }
+            return (shape, row);
+        }
+    }
+}
+
+internal static class EnumerableExtensions
+{
+    /// <summary>The single match, or null when there is none or more than one.</summary>
+    public static string? SingleOrDefaultSafe(this IEnumerable<string> items, System.Func<string, bool> predicate)
+    {
+        var matches = items.Where(predicate).Take(2).ToList();
+        return matches.Count == 1 ? matches[0] : null;
+    }
+}

@@ -1,0 +1,69 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace Folio.Generator;
+
+/// <summary>The types the parser compares against, looked up once per compilation.</summary>
+internal sealed class KnownSymbols
+{
+    public const string PagedDatabaseAttributeName = "Folio.PagedDatabaseAttribute";
+
+    public KnownSymbols(Compilation compilation)
+    {
+        Compilation = compilation;
+        PagedDatabaseAttribute = compilation.GetTypeByMetadataName(PagedDatabaseAttributeName);
+        StorageAttribute = compilation.GetTypeByMetadataName("Folio.StorageAttribute");
+        StoreFactoryAttribute = compilation.GetTypeByMetadataName("Folio.StoreFactoryAttribute");
+        PageStorageAttribute = compilation.GetTypeByMetadataName("Folio.PageStorageAttribute");
+        MigrationAttribute = compilation.GetTypeByMetadataName("Folio.MigrationAttribute");
+        QueryAttribute = compilation.GetTypeByMetadataName("Folio.QueryAttribute");
+        ExecuteAttribute = compilation.GetTypeByMetadataName("Folio.ExecuteAttribute");
+        PageStore = compilation.GetTypeByMetadataName("Folio.Storage.IPageStore");
+        CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        List = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
+        ReadOnlyList = compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyList`1");
+        Enumerable = compilation.GetSpecialType(SpecialType.System_Collections_Generic_IEnumerable_T);
+        ReadOnlyMemory = compilation.GetTypeByMetadataName("System.ReadOnlyMemory`1");
+        Guid = compilation.GetTypeByMetadataName("System.Guid");
+        DateTimeOffset = compilation.GetTypeByMetadataName("System.DateTimeOffset");
+        DateOnly = compilation.GetTypeByMetadataName("System.DateOnly");
+        TimeOnly = compilation.GetTypeByMetadataName("System.TimeOnly");
+    }
+
+    public Compilation Compilation { get; }
+    public INamedTypeSymbol? PagedDatabaseAttribute { get; }
+    public INamedTypeSymbol? StorageAttribute { get; }
+    public INamedTypeSymbol? StoreFactoryAttribute { get; }
+    public INamedTypeSymbol? PageStorageAttribute { get; }
+    public INamedTypeSymbol? MigrationAttribute { get; }
+    public INamedTypeSymbol? QueryAttribute { get; }
+    public INamedTypeSymbol? ExecuteAttribute { get; }
+    public INamedTypeSymbol? PageStore { get; }
+    public INamedTypeSymbol? CancellationToken { get; }
+    public INamedTypeSymbol? List { get; }
+    public INamedTypeSymbol? ReadOnlyList { get; }
+    public INamedTypeSymbol Enumerable { get; }
+    public INamedTypeSymbol? ReadOnlyMemory { get; }
+    public INamedTypeSymbol? Guid { get; }
+    public INamedTypeSymbol? DateTimeOffset { get; }
+    public INamedTypeSymbol? DateOnly { get; }
+    public INamedTypeSymbol? TimeOnly { get; }
+
+    public static bool Is(ITypeSymbol? type, INamedTypeSymbol? known) =>
+        known is not null && SymbolEqualityComparer.Default.Equals(type?.OriginalDefinition, known);
+
+    public bool IsPageStore(ITypeSymbol type) =>
+        PageStore is not null && (SymbolEqualityComparer.Default.Equals(type, PageStore) || type.AllInterfaces.Contains(PageStore, SymbolEqualityComparer.Default));
+
+    public bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol? baseType)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(t, baseType))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,310 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using Folio.Storage;
+using StackExchange.Redis;
+
+namespace Folio.Redis;
+
+/// <summary>
+/// A Folio page store in Redis, standalone or Cluster: every process that opens the same database
+/// name on the same Redis shares one SQLite database, with one network round trip to start a
+/// transaction and one to commit it.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Layout (see <c>RedisKeys</c>): a metadata hash (page size, page count, version), one binary value
+/// per page, and a bounded change log, all under the hash tag <c>{folio:&lt;database&gt;}</c> so a
+/// database stays in one cluster slot while many databases spread over a cluster. Each page value
+/// is the 8-byte little-endian version that wrote it followed by the bytes Folio handed over; the
+/// version lets a reader prove a page still belongs to the version it pinned.
+/// </para>
+/// <para>
+/// Every operation is one Lua script run atomically by Redis: a commit checks the expected version,
+/// writes the pages, deletes pages past the new end, bumps the version and logs the changed page
+/// numbers; a read start returns the version, the page count and the pages changed since the
+/// caller's page cache (so Folio's shared page cache drops only those) and, when anything changed,
+/// page 0, which SQLite reads first in every transaction and every commit rewrites.
+/// </para>
+/// <para>
+/// All calls are synchronous (SQLite's VFS is). When Redis cannot be reached or does not answer
+/// within the multiplexer's timeout the call fails with <see cref="RedisStoreUnavailableException"/>,
+/// which SQLite sees as SQLITE_IOERR; nothing is applied and the database works again as soon as
+/// Redis answers. The store does not own <see cref="Connection"/>.
+/// </para>
+/// </remarks>
+public sealed class RedisPageStore : IPageStore
+{
+    /// <summary>The layout version written to the metadata hash; a database with another one is refused.</summary>
+    public const int Format = 1;
+
+    /// <summary>The bytes in front of every stored page value: the version that wrote it.</summary>
+    public const int ValueHeaderSize = sizeof(long);
+
+    private readonly IDatabase _redis;
+    private readonly KeyValuePair<string, object?> _tag;
+    private long _roundTrips;
+    private long _bytesWritten;
+    private long _bytesRead;
+    private long _pagesRead;
+    private long _commits;
+    private long _conflicts;
+    private long _failures;
+    private int _disposed;
+
+    private RedisPageStore(IConnectionMultiplexer connection, string database, int pageSize, RedisStoreOptions options)
+    {
+        Connection = connection;
+        Name = database;
+        PageSize = pageSize;
+        Options = options;
+        Keys = new RedisKeys(database);
+        _redis = connection.GetDatabase();
+        _tag = new KeyValuePair<string, object?>("folio.database", database);
+    }
+
+    /// <summary>
+    /// Opens the database <paramref name="database"/> on <paramref name="redis"/>, creating it with
+    /// <paramref name="pageSize"/> when it does not exist yet (one round trip).
+    /// </summary>
+    /// <param name="redis">The connection; it stays the caller's (the store never disposes it).</param>
+    /// <param name="database">The database's name: its Redis keys and the file name SQLite sees. No braces.</param>
+    /// <param name="pageSize">The page size: a power of two from 512 to 65536, fixed at creation.</param>
+    /// <param name="options">Change-log length, read-ahead; defaults when null.</param>
+    /// <exception cref="PageSizeMismatchException">The database exists with another page size.</exception>
+    /// <exception cref="RedisStoreUnavailableException">Redis could not be reached.</exception>
+    public static RedisPageStore Open(IConnectionMultiplexer redis, string database, int pageSize = PageSizes.Default, RedisStoreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(redis);
+        RedisKeys.ValidateName(database);
+        PageSizes.Validate(pageSize, database);
+        options = options?.Clone() ?? new RedisStoreOptions();
+        options.Validate();
+
+        var store = new RedisPageStore(redis, database, pageSize, options);
+        var result = store.Run("open", write: false, () => RedisScript.Open.Evaluate(store._redis, [store.Keys.Meta],
+            [pageSize, Format], store.CountRoundTrip));
+        var fields = (RedisValue[])result!;
+        if (!int.TryParse((string?)fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var format) || format != Format)
+        {
+            throw new InvalidDataException(
+                $"Folio database '{database}' in Redis has layout format '{fields[1]}', but this Folio.Redis reads format {Format} (key {store.Keys.Meta}).");
+        }
+        var storedPageSize = (int)fields[0];
+        if (storedPageSize != pageSize)
+        {
+            throw new PageSizeMismatchException(database, storedPageSize, pageSize);
+        }
+        return store;
+    }
+
+    /// <summary>
+    /// Connects to Redis with settings that suit a page store: <see cref="RedisStoreOptions.CommandTimeout"/>
+    /// as the sync, async and connect timeouts, and <c>AbortOnConnectFail=false</c> so a Redis that is
+    /// down at start or later is retried in the background rather than failing the process.
+    /// </summary>
+    /// <param name="configuration">A StackExchange.Redis configuration string, e.g. <c>127.0.0.1:6379</c> or several cluster nodes.</param>
+    /// <param name="options">Where the timeout comes from; defaults when null.</param>
+    public static ConnectionMultiplexer Connect(string configuration, RedisStoreOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(configuration);
+        options ??= new RedisStoreOptions();
+        options.Validate();
+        var config = ConfigurationOptions.Parse(configuration);
+        var timeout = (int)options.CommandTimeout.TotalMilliseconds;
+        config.SyncTimeout = timeout;
+        config.AsyncTimeout = timeout;
+        config.ConnectTimeout = timeout;
+        config.AbortOnConnectFail = false;
+        return ConnectionMultiplexer.Connect(config);
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <inheritdoc />
+    public int PageSize { get; }
+
+    /// <summary>The Redis connection (not owned by the store).</summary>
+    public IConnectionMultiplexer Connection { get; }
+
+    /// <summary>The options the store was opened with (a copy: changing the caller's object later has no effect).</summary>
+    public RedisStoreOptions Options { get; }
+
+    /// <summary>Commands sent to Redis by this store, each one network round trip.</summary>
+    public long RoundTrips => Interlocked.Read(ref _roundTrips);
+
+    /// <summary>Bytes of page values written: the encoded pages Folio handed over plus an 8-byte version each.</summary>
+    public long BytesWritten => Interlocked.Read(ref _bytesWritten);
+
+    /// <summary>Bytes of page values read (read-ahead included).</summary>
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
+
+    /// <summary>Page values read (read-ahead included).</summary>
+    public long PagesRead => Interlocked.Read(ref _pagesRead);
+
+    /// <summary>Commits Redis applied.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Commits and reads refused because another writer had committed.</summary>
+    public long Conflicts => Interlocked.Read(ref _conflicts);
+
+    /// <summary>Commands that failed because Redis could not be reached or did not answer in time.</summary>
+    public long Failures => Interlocked.Read(ref _failures);
+
+    internal RedisKeys Keys { get; }
+
+    internal IDatabase Redis => _redis;
+
+    /// <inheritdoc />
+    public StoreHead GetHead()
+    {
+        var fields = Run("read of the version", write: false, () =>
+        {
+            CountRoundTrip();
+            return _redis.HashGet(Keys.Meta, ["version", "pages"]);
+        });
+        if (fields[0].IsNull)
+        {
+            throw DatabaseMissing();
+        }
+        return new StoreHead((long)fields[0], (long)fields[1]);
+    }
+
+    /// <inheritdoc />
+    public IPageStoreReader BeginRead(long knownVersion)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(knownVersion);
+        var result = Run("start of a read", write: false, () => RedisScript.BeginRead.Evaluate(_redis, [Keys.Meta, Keys.Log, Keys.Page(0)],
+            [knownVersion], CountRoundTrip));
+        if (result.IsNull)
+        {
+            throw DatabaseMissing();
+        }
+        var items = (RedisResult[])result!;
+        var version = (long)items[0];
+        var pageCount = (long)items[1];
+        HashSet<long>? changed = null;
+        if ((long)items[2] == 1)
+        {
+            changed = [];
+            if (!ChangeLog.TryCollect(items.Skip(4).Select(e => (string)e!), knownVersion, changed))
+            {
+                changed = null;
+            }
+        }
+        var reader = new RedisPageReader(this, version, pageCount, changed);
+        if (version != knownVersion)
+        {
+            reader.Prefetched(0, items[3]);
+        }
+        return reader;
+    }
+
+    /// <inheritdoc />
+    public long Commit(StoreCommit commit)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        var newVersion = commit.ExpectedVersion + 1;
+        var pages = commit.Pages;
+        var keys = new RedisKey[2 + pages.Count];
+        var values = new RedisValue[5 + pages.Count];
+        var numbers = new long[pages.Count];
+        long bytes = 0;
+        keys[0] = Keys.Meta;
+        keys[1] = Keys.Log;
+        for (var i = 0; i < pages.Count; i++)
+        {
+            var page = pages[i];
+            if (page.Number < 0 || page.Number >= commit.NewPageCount || (i > 0 && page.Number <= numbers[i - 1]))
+            {
+                throw new ArgumentException(
+                    $"Folio database '{Name}': page {page.Number} cannot be committed: pages must be ascending, distinct and below the new page count {commit.NewPageCount}.",
+                    nameof(commit));
+            }
+            numbers[i] = page.Number;
+            var value = new byte[ValueHeaderSize + page.Data.Length];
+            BinaryPrimitives.WriteInt64LittleEndian(value, newVersion);
+            page.Data.Span.CopyTo(value.AsSpan(ValueHeaderSize));
+            keys[2 + i] = Keys.Page(page.Number);
+            values[5 + i] = value;
+            bytes += value.Length;
+        }
+        values[0] = commit.ExpectedVersion;
+        values[1] = commit.NewPageCount;
+        values[2] = Options.ChangeLogLength;
+        values[3] = Keys.PagePrefix;
+        values[4] = ChangeLog.Encode(numbers);
+
+        var result = Run($"commit at version {commit.ExpectedVersion}", write: true,
+            () => RedisScript.Commit.Evaluate(_redis, keys, values, CountRoundTrip));
+        var items = (RedisResult[])result!;
+        switch ((long)items[0])
+        {
+            case 1:
+                Interlocked.Increment(ref _commits);
+                Interlocked.Add(ref _bytesWritten, bytes);
+                RedisStoreMetrics.Commits.Add(1, _tag);
+                RedisStoreMetrics.BytesWritten.Add(bytes, _tag);
+                return (long)items[1];
+            case 0:
+                OnConflict();
+                throw new StoreConflictException(Name, commit.ExpectedVersion, (long)items[1]);
+            default:
+                throw DatabaseMissing();
+        }
+    }
+
+    /// <summary>Marks the store closed; the connection stays open (it is the caller's).</summary>
+    public void Dispose() => Interlocked.Exchange(ref _disposed, 1);
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"Redis database '{Name}' (page size {PageSize}): {RoundTrips} round trips, {Commits} commits, {BytesWritten} bytes written, " +
+        $"{PagesRead} pages read ({BytesRead} bytes), {Conflicts} conflicts, {Failures} failures";
+
+    internal void CountRoundTrip()
+    {
+        Interlocked.Increment(ref _roundTrips);
+        RedisStoreMetrics.RoundTrips.Add(1, _tag);
+    }
+
+    internal void OnPagesRead(int pages, long bytes)
+    {
+        Interlocked.Add(ref _pagesRead, pages);
+        Interlocked.Add(ref _bytesRead, bytes);
+        RedisStoreMetrics.PagesRead.Add(pages, _tag);
+        RedisStoreMetrics.BytesRead.Add(bytes, _tag);
+    }
+
+    internal void OnConflict()
+    {
+        Interlocked.Increment(ref _conflicts);
+        RedisStoreMetrics.Conflicts.Add(1, _tag);
+    }
+
+    internal Exception DatabaseMissing() => new InvalidOperationException(
+        $"Folio database '{Name}' no longer exists in Redis (key {Keys.Meta} is missing): it was deleted, or Redis lost its data (check its persistence settings).");
+
+    /// <summary>
+    /// Runs one Redis call, turning StackExchange.Redis failures into exceptions that name the
+    /// database and say whether anything may have been written.
+    /// </summary>
+    internal T Run<T>(string operation, bool write, Func<T> call)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        try
+        {
+            return call();
+        }
+        catch (Exception e) when (RedisStoreUnavailableException.IsOutage(e))
+        {
+            Interlocked.Increment(ref _failures);
+            RedisStoreMetrics.Failures.Add(1, _tag);
+            throw new RedisStoreUnavailableException(Name, operation, write && !RedisStoreUnavailableException.WasNeverSent(e), e);
+        }
+        catch (RedisServerException e)
+        {
+            throw new IOException($"Folio database '{Name}': Redis refused the {operation}: {e.Message}", e);
+        }
+    }
+}

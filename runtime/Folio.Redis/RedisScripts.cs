@@ -1,0 +1,132 @@
+using System.Security.Cryptography;
+using System.Text;
+using StackExchange.Redis;
+
+namespace Folio.Redis;
+
+/// <summary>
+/// The Lua scripts that make every store operation one atomic round trip. Each is called by its
+/// SHA1 (EVALSHA); a server that does not know it yet (first use, restart, failover) answers
+/// NOSCRIPT, and the script is then sent once in full with EVAL, which runs it and leaves it in
+/// that server's script cache for the next EVALSHA.
+/// </summary>
+/// <remarks>
+/// The <c>#!lua</c> shebang (Redis 7+) matters: a script declared with it that may write is refused
+/// before it starts when Redis is out of memory, instead of failing halfway after some pages were
+/// already written. Scripts without writes say so (<c>no-writes</c>) and also run on replicas.
+/// Keys of truncated pages are built inside the commit script from the page-key prefix; they carry
+/// the database's hash tag, so they live in the same cluster slot as the declared keys.
+/// </remarks>
+internal sealed class RedisScript
+{
+    /// <summary>
+    /// Creates or opens a database. KEYS: meta. ARGV: page size, format.
+    /// Returns [page_size, format, version, pages].
+    /// </summary>
+    public static readonly RedisScript Open = new("""
+        #!lua
+        if redis.call('EXISTS', KEYS[1]) == 0 then
+          redis.call('HSET', KEYS[1], 'page_size', ARGV[1], 'format', ARGV[2], 'version', '0', 'pages', '0')
+        end
+        return redis.call('HMGET', KEYS[1], 'page_size', 'format', 'version', 'pages')
+        """);
+
+    /// <summary>
+    /// Starts a read. KEYS: meta, log, page 0. ARGV: the version the caller's cache knows.
+    /// Returns nil when the database is gone, else [version, pages, listed, page 0, entries…]:
+    /// listed is 1 when the entries (possibly none) are every commit since the known version, 0 when
+    /// the log cannot tell; page 0 comes along (nil when unchanged) because SQLite reads its change
+    /// counter first in every transaction and every commit rewrites it.
+    /// </summary>
+    public static readonly RedisScript BeginRead = new("""
+        #!lua flags=no-writes
+        local head = redis.call('HMGET', KEYS[1], 'version', 'pages')
+        if not head[1] then return nil end
+        local version = tonumber(head[1])
+        local known = tonumber(ARGV[1])
+        if known == version then return {head[1], head[2], 1, false} end
+        local header = redis.call('GET', KEYS[3])
+        local missing = version - known
+        if known <= 0 or missing < 0 or missing > redis.call('LLEN', KEYS[2]) then
+          return {head[1], head[2], 0, header}
+        end
+        local result = {head[1], head[2], 1, header}
+        local entries = redis.call('LRANGE', KEYS[2], -missing, -1)
+        for i = 1, #entries do result[i + 4] = entries[i] end
+        return result
+        """);
+
+    /// <summary>
+    /// Reads pages with the current version. KEYS: meta, then the page keys.
+    /// Returns [version or nil, value or nil…].
+    /// </summary>
+    public static readonly RedisScript ReadPages = new("""
+        #!lua flags=no-writes
+        local result = {redis.call('HGET', KEYS[1], 'version')}
+        for i = 2, #KEYS do result[i] = redis.call('GET', KEYS[i]) end
+        return result
+        """);
+
+    /// <summary>
+    /// Commits a batch. KEYS: meta, log, then the written page keys. ARGV: expected version, new
+    /// page count, change-log length, page-key prefix, changed pages (log text), then one value per
+    /// written page. Returns [1, new version] when applied, [0, actual version] on a conflict,
+    /// [-1] when the database is gone.
+    /// </summary>
+    public static readonly RedisScript Commit = new("""
+        #!lua
+        local head = redis.call('HMGET', KEYS[1], 'version', 'pages')
+        if not head[1] then return {-1} end
+        local version = tonumber(head[1])
+        if version ~= tonumber(ARGV[1]) then return {0, head[1]} end
+        local newCount = tonumber(ARGV[2])
+        local oldCount = tonumber(head[2])
+        for i = 3, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 3]) end
+        local changes = ARGV[5]
+        if newCount < oldCount then
+          for p = newCount, oldCount - 1 do redis.call('DEL', ARGV[4] .. string.format('%d', p)) end
+          if changes ~= '*' then
+            local range = string.format('%d-%d', newCount, oldCount - 1)
+            if changes == '' then changes = range else changes = changes .. ',' .. range end
+          end
+        end
+        local newVersion = string.format('%d', version + 1)
+        redis.call('HSET', KEYS[1], 'version', newVersion, 'pages', ARGV[2])
+        redis.call('RPUSH', KEYS[2], newVersion .. ':' .. changes)
+        redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
+        return {1, newVersion}
+        """);
+
+    private RedisScript(string text)
+    {
+        Text = text.ReplaceLineEndings("\n");
+        Sha1 = SHA1.HashData(Encoding.UTF8.GetBytes(Text));
+    }
+
+    /// <summary>The script's source.</summary>
+    public string Text { get; }
+
+    /// <summary>The SHA1 Redis knows the script by.</summary>
+    public byte[] Sha1 { get; }
+
+    /// <summary>
+    /// Runs the script: EVALSHA, and on NOSCRIPT one EVAL with the full text.
+    /// </summary>
+    /// <param name="database">The Redis database.</param>
+    /// <param name="keys">The keys (all with the same hash tag).</param>
+    /// <param name="values">The arguments.</param>
+    /// <param name="roundTrips">Counts each command sent.</param>
+    public RedisResult Evaluate(IDatabase database, RedisKey[] keys, RedisValue[] values, Action roundTrips)
+    {
+        roundTrips();
+        try
+        {
+            return database.ScriptEvaluate(Sha1, keys, values, CommandFlags.None);
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            roundTrips();
+            return database.ScriptEvaluate(Text, keys, values, CommandFlags.NoScriptCache);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using StackExchange.Redis;
+
+namespace Folio.Redis;
+
+/// <summary>
+/// The factory Folio's source generator calls for <c>[RedisStorage]</c> databases: each public
+/// static method whose last parameter is <c>int pageSize</c> becomes a generated <c>Open</c>
+/// overload without that parameter (the page size comes from the database class).
+/// </summary>
+public static class RedisStoreFactory
+{
+    /// <summary>Opens (or creates) <paramref name="database"/> on <paramref name="redis"/> with default options.</summary>
+    /// <param name="redis">The Redis connection; it stays the caller's.</param>
+    /// <param name="database">The database's name (its Redis keys carry the hash tag <c>{folio:&lt;database&gt;}</c>).</param>
+    /// <param name="pageSize">The page size the database class declares.</param>
+    public static RedisPageStore Create(IConnectionMultiplexer redis, string database, int pageSize) =>
+        RedisPageStore.Open(redis, database, pageSize);
+}

@@ -1,0 +1,56 @@
+namespace Folio.Redis;
+
+/// <summary>How a <see cref="RedisPageStore"/> talks to Redis.</summary>
+public sealed class RedisStoreOptions
+{
+    /// <summary>
+    /// How many recent commits' changed-page lists Redis keeps per database (default 1000). A
+    /// process whose page cache is older than the log reaches back drops its whole cache instead of
+    /// only the changed pages, so size it to the number of commits other processes make between two
+    /// reads of a busy process.
+    /// </summary>
+    public int ChangeLogLength { get; set; } = 1000;
+
+    /// <summary>
+    /// The most pages a reader fetches ahead in the same round trip once it sees sequential page
+    /// reads (default 64; 0 turns read-ahead off). The window starts at
+    /// <see cref="InitialReadAheadPages"/> and doubles while the reads stay sequential.
+    /// </summary>
+    public int ReadAheadPages { get; set; } = 64;
+
+    /// <summary>The read-ahead window after the first two sequential reads (default 8).</summary>
+    public int InitialReadAheadPages { get; set; } = 8;
+
+    /// <summary>
+    /// How long one Redis command may take before it fails (default 5 s). It becomes the
+    /// multiplexer's <c>SyncTimeout</c>, <c>AsyncTimeout</c> and <c>ConnectTimeout</c> for
+    /// connections made with <see cref="RedisPageStore.Connect(string, RedisStoreOptions?)"/>;
+    /// StackExchange.Redis has no per-command timeout, so a multiplexer you build yourself keeps
+    /// its own <c>SyncTimeout</c>.
+    /// </summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A copy, so a store keeps the settings it was opened with.</summary>
+    internal RedisStoreOptions Clone() => (RedisStoreOptions)MemberwiseClone();
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
+    public void Validate()
+    {
+        if (ChangeLogLength < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ChangeLogLength), ChangeLogLength, "The change log must keep at least one commit.");
+        }
+        if (ReadAheadPages is < 0 or > 4096)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ReadAheadPages), ReadAheadPages, "Read-ahead must be 0 (off) to 4096 pages.");
+        }
+        if (InitialReadAheadPages < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(InitialReadAheadPages), InitialReadAheadPages, "The first read-ahead window must be at least one page.");
+        }
+        if (CommandTimeout <= TimeSpan.Zero || CommandTimeout.TotalMilliseconds > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CommandTimeout), CommandTimeout, "The command timeout must be positive and fit in an int of milliseconds.");
+        }
+    }
+}

@@ -1,0 +1,206 @@
+using Folio.Diagnostics;
+using Folio.Storage;
+using Folio.Vfs;
+
+namespace Folio.Queries;
+
+/// <summary>
+/// The state behind one instance of a generated database class: the attached
+/// <see cref="FolioDatabase"/>, its connection, and one cached prepared statement per typed method.
+/// Generated code holds one and forwards to it; it is not meant to be shared between threads
+/// (open one database object per thread, as with any SQLite connection).
+/// </summary>
+public sealed partial class FolioSession : IDisposable
+{
+    private readonly FolioStatement?[] _statements;
+    private readonly string _className;
+    private bool _disposed;
+
+    private readonly SharedStore? _sharedStore;
+
+    private FolioSession(FolioDatabase database, FolioConnection connection, int statementCount, string className, SharedStore? sharedStore)
+    {
+        _sharedStore = sharedStore;
+        Database = database;
+        Connection = connection;
+        _statements = new FolioStatement?[statementCount];
+        _className = className;
+    }
+
+    /// <summary>The attached database.</summary>
+    public FolioDatabase Database { get; }
+
+    /// <summary>The session's SQLite connection.</summary>
+    public FolioConnection Connection { get; }
+
+    /// <summary>What the store did for this database in this process.</summary>
+    public FolioStatistics Statistics => Database.Statistics;
+
+    /// <summary>
+    /// Attaches <paramref name="store"/>, opens a connection and applies <paramref name="migrations"/>.
+    /// A store of the VFS's own type goes through <paramref name="registration"/>; any other store
+    /// through the runtime's general VFS, after the same page-size check.
+    /// </summary>
+    /// <param name="registration">The generated class's VFS.</param>
+    /// <param name="isRegistrationStore">True when <paramref name="store"/> is of the type <paramref name="registration"/> was specialised for.</param>
+    /// <param name="store">The store.</param>
+    /// <param name="pageSize">The class's page size.</param>
+    /// <param name="options">Attach options, or null for the defaults.</param>
+    /// <param name="ownsStore">Dispose the store with the database (also when opening fails).</param>
+    /// <param name="migrations">The class's migrations in any order.</param>
+    /// <param name="statementCount">How many typed methods the class has.</param>
+    /// <param name="className">The class's name, for error messages.</param>
+    public static FolioSession Open(VfsRegistration registration, bool isRegistrationStore, IPageStore store, int pageSize,
+        FolioOptions? options, bool ownsStore, ReadOnlySpan<Migration> migrations, int statementCount, string className)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        ArgumentNullException.ThrowIfNull(store);
+        FolioDatabase? database = null;
+        FolioConnection? connection = null;
+        SharedStore? shared = null;
+        try
+        {
+            if (registration.PageSize != 0 && registration.PageSize != pageSize)
+            {
+                // VfsRegistration.Register returns the first registration of a name: another class
+                // (or assembly) registered this VFS name before this one.
+                throw new InvalidOperationException(
+                    $"{className}: VFS '{registration.Name}' was registered by another database class with page size {registration.PageSize}, not {pageSize}; give [PagedDatabase(Name = ...)] a name of its own.");
+            }
+            if (store.PageSize != pageSize)
+            {
+                throw new PageSizeMismatchException(options?.Name ?? store.Name, store.PageSize, pageSize);
+            }
+            var vfs = isRegistrationStore ? registration : GeneralVfs.Registration;
+            shared = SharedStore.Acquire(vfs, options?.Name ?? store.Name, store, ownsStore);
+            // A shared store is disposed by the last session using it, not by the database.
+            database = shared is null
+                ? FolioDatabase.Open(vfs, store, options, ownsStore)
+                : FolioDatabase.Open(vfs, shared.Store, options, ownsStore: false);
+            connection = database.OpenConnection();
+            var session = new FolioSession(database, connection, statementCount, className, shared);
+            session.ApplyMigrations(migrations);
+            return session;
+        }
+        catch
+        {
+            connection?.Dispose();
+            if (database is not null)
+            {
+                database.Dispose();
+            }
+            else if (ownsStore && shared is null)
+            {
+                store.Dispose();
+            }
+            shared?.Release();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Takes the cached statement of method <paramref name="index"/>, preparing it on first use. A
+    /// statement already in use (a method called again while its stream is being read) gets a
+    /// fresh one for the call. Give it back with <see cref="Return"/>.
+    /// </summary>
+    public FolioStatement Rent(int index, StatementShape shape, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var statement = _statements[index];
+        if (statement is null)
+        {
+            statement = _statements[index] = FolioStatement.Prepare(Connection, shape, cached: true);
+        }
+        else if (statement.InUse)
+        {
+            statement = FolioStatement.Prepare(Connection, shape, cached: false);
+        }
+        statement.InUse = true;
+        try
+        {
+            statement.Arm(cancellationToken);
+        }
+        catch
+        {
+            Return(statement);
+            throw;
+        }
+        return statement;
+    }
+
+    /// <summary>Ends a call: resets the statement for the next one (or finalizes a one-off).</summary>
+    public void Return(FolioStatement statement)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        statement.Release();
+        statement.InUse = false;
+        if (!statement.IsCached || _disposed)
+        {
+            statement.Close();
+        }
+    }
+
+    /// <summary>Finalizes the cached statements. The generated class then closes the connection and detaches the database.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        foreach (var statement in _statements)
+        {
+            if (statement is not null && !statement.InUse)
+            {
+                statement.Close();
+            }
+        }
+        Connection.Dispose();
+        Database.Dispose();
+        _sharedStore?.Release();
+    }
+
+    private void ApplyMigrations(ReadOnlySpan<Migration> migrations)
+    {
+        if (migrations.IsEmpty)
+        {
+            return;
+        }
+        var ordered = migrations.ToArray();
+        Array.Sort(ordered, static (a, b) => a.Version.CompareTo(b.Version));
+        var latest = ordered[^1].Version;
+        if (UserVersion() == latest)
+        {
+            return; // the common case: nothing to do, no write lock taken
+        }
+        Transaction(this, session =>
+        {
+            // Read again inside the write transaction: another connection may have migrated meanwhile.
+            var current = session.UserVersion();
+            if (current > latest)
+            {
+                throw new InvalidOperationException(
+                    $"{_className}: database '{Database.Name}' is at schema version {current}, newer than this code's latest migration {latest}.");
+            }
+            foreach (var migration in ordered)
+            {
+                if (migration.Version <= current)
+                {
+                    continue;
+                }
+                try
+                {
+                    Connection.Execute(migration.Sql);
+                }
+                catch (FolioException e)
+                {
+                    throw new FolioException(e.Database, e.SqliteCode, e.ExtendedCode, e.SqliteMessage, e.Sql,
+                        $"{_className} migration {migration.Version}", e.InnerException);
+                }
+            }
+            Connection.Execute($"PRAGMA user_version = {latest}");
+        });
+    }
+
+    private long UserVersion() => (long)(Connection.ExecuteScalar("PRAGMA user_version") ?? 0L);
+}

@@ -1,0 +1,18 @@
+using BenchmarkDotNet.Running;
+using Folio.Benchmarks;
+
+// --quick: every figure from the interleaved harness in under a minute.
+// --scale: the 1 GB file-store run (minutes; not part of CI).
+// anything else: the BenchmarkDotNet suite (BenchmarkSwitcher arguments, e.g. --filter '*').
+if (args.Contains("--quick"))
+{
+    QuickRun.Run();
+    return 0;
+}
+if (args.Contains("--scale"))
+{
+    ScaleRun.Run(args);
+    return 0;
+}
+BenchmarkSwitcher.FromAssembly(typeof(Workloads).Assembly).Run(args);
+return 0;

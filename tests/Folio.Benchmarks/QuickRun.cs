@@ -1,0 +1,28 @@
+using Folio.Storage;
+
+namespace Folio.Benchmarks;
+
+/// <summary>The <c>--quick</c> figures.</summary>
+public static class QuickRun
+{
+    public static void Run()
+    {
+        using var workloads = new Workloads();
+
+        var memory = workloads.FolioMemory();
+        var memdb = workloads.Memdb();
+        QuickHarness.Ratio("read.folio-memory/memdb", () => memory.PointRead(), () => memdb.PointRead(), 20_000);
+
+        var folioFile = workloads.FolioFile();
+        var nativeFile = workloads.NativeFile("DELETE", "FULL");
+        QuickHarness.Ratio("read.folio-file/native-file", () => folioFile.PointRead(), () => nativeFile.PointRead(), 10_000);
+
+        QuickHarness.Ratio("commit.folio-memory/memdb", () => memory.SmallInsert(workloads.NextPayload()), () => memdb.SmallInsert(workloads.NextPayload()), 2_000);
+
+        var nativeWal = workloads.NativeFile("WAL", "FULL");
+        QuickHarness.Ratio("commit.folio-file/native-delete-full", () => folioFile.SmallInsert(workloads.NextPayload()), () => nativeFile.SmallInsert(workloads.NextPayload()), 40, 9);
+        QuickHarness.Ratio("commit.folio-file/native-wal-full", () => folioFile.SmallInsert(workloads.NextPayload()), () => nativeWal.SmallInsert(workloads.NextPayload()), 40, 9);
+
+        RedisFigures.Run();
+    }
+}

@@ -1,0 +1,142 @@
+using Folio.Redis;
+using Folio.Redis.Tests.Infrastructure;
+using Folio.Storage;
+using StackExchange.Redis;
+
+namespace Folio.Benchmarks;
+
+/// <summary>
+/// Round trips and bytes on a loopback redis-server of the run's own, from the stores' counters:
+/// Folio's Redis store against a baseline that behaves like the original proof of concept.
+/// </summary>
+public static class RedisFigures
+{
+    private const int Transactions = 200;
+
+    public static void Run()
+    {
+        using var server = RedisServer.Start();
+        using var redis = RedisPageStore.Connect(server.Configuration);
+
+        var store = RedisPageStore.Open(redis, "bench-" + Guid.NewGuid().ToString("N"));
+        using var db = FolioDatabase.Open(store, ownsStore: true);
+        using var folio = Database.Create(db.OpenConnection().Handle, "");
+        folio.PointRead(); // warm Folio's page cache
+
+        var trips = store.RoundTrips;
+        for (var i = 0; i < Transactions; i++)
+        {
+            folio.PointRead();
+        }
+        QuickHarness.Figure("redis.roundtrips-per-warm-read-txn", (double)(store.RoundTrips - trips) / Transactions);
+
+        trips = store.RoundTrips;
+        var bytes = store.BytesWritten;
+        var pages = db.Statistics.PagesWritten;
+        for (var i = 0; i < Transactions; i++)
+        {
+            folio.SmallInsert("redis " + i);
+        }
+        QuickHarness.Figure("redis.roundtrips-per-write-txn", (double)(store.RoundTrips - trips) / Transactions);
+        var dirtyBytes = (db.Statistics.PagesWritten - pages) * (double)store.PageSize;
+        var ratio = (store.BytesWritten - bytes) / dirtyBytes;
+        Console.WriteLine($"ratio redis.bytes-written/dirty-bytes = {ratio:F4}");
+
+        // One mixed workload, the same on both: 4 point reads for every small insert.
+        trips = store.RoundTrips;
+        Mixed(folio);
+        var folioTrips = store.RoundTrips - trips;
+
+        var naive = new NaiveRedisPageStore(redis.GetDatabase(), "naive-" + Guid.NewGuid().ToString("N"));
+        using var naiveDb = FolioDatabase.Open(naive, new FolioOptions { CachePages = 0 });
+        using var baseline = Database.Create(naiveDb.OpenConnection().Handle, "");
+        var naiveTrips = naive.RoundTrips;
+        Mixed(baseline);
+        naiveTrips = naive.RoundTrips - naiveTrips;
+        Console.WriteLine($"ratio redis.roundtrips.naive/folio = {(double)naiveTrips / folioTrips:F2}");
+        Console.Error.WriteLine($"  (mixed workload of {Transactions} transactions: naive {naiveTrips} round trips, Folio {folioTrips})");
+    }
+
+    private static void Mixed(Database database)
+    {
+        for (var i = 0; i < Transactions; i++)
+        {
+            if (i % 5 == 4)
+            {
+                database.SmallInsert("mixed " + i);
+            }
+            else
+            {
+                database.PointRead();
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The original per-page design, as a store: one GET per page read, one SET per page written (and
+/// one for the file size), no versions, no batching. With Folio's cache off, every page SQLite
+/// does not hold itself costs a round trip, as it did there.
+/// </summary>
+internal sealed class NaiveRedisPageStore(IDatabase redis, string name) : IPageStore
+{
+    private long _roundTrips;
+
+    private IDatabase Redis { get; } = redis;
+
+    public long RoundTrips => Interlocked.Read(ref _roundTrips);
+
+    public string Name { get; } = name;
+
+    public int PageSize => 4096;
+
+    public StoreHead GetHead()
+    {
+        Interlocked.Increment(ref _roundTrips);
+        var count = Redis.StringGet(Name + ":size");
+        return new StoreHead(0, count.IsNull ? 0 : (long)count);
+    }
+
+    public IPageStoreReader BeginRead(long knownVersion) => new Reader(this, GetHead().PageCount);
+
+    public long Commit(StoreCommit commit)
+    {
+        foreach (var page in commit.Pages)
+        {
+            Interlocked.Increment(ref _roundTrips);
+            Redis.StringSet($"{Name}:page:{page.Number}", page.Data);
+        }
+        Interlocked.Increment(ref _roundTrips);
+        Redis.StringSet(Name + ":size", commit.NewPageCount);
+        return commit.ExpectedVersion; // no versions: the baseline cannot detect a lost update
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Reader(NaiveRedisPageStore store, long pageCount) : IPageStoreReader
+    {
+        public long Version => 0;
+
+        public long PageCount => pageCount;
+
+        public IReadOnlyCollection<long>? ChangedPagesSinceKnown => null;
+
+        public int ReadPage(long pageNumber, Span<byte> destination)
+        {
+            Interlocked.Increment(ref store._roundTrips);
+            var value = (byte[]?)store.Redis.StringGet($"{store.Name}:page:{pageNumber}");
+            if (value is null)
+            {
+                return 0;
+            }
+            value.CopyTo(destination);
+            return value.Length;
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using Folio.Conformance.Targets;
+using NUnit.Framework;
+
+namespace Folio.Conformance.Tests;
+
+/// <summary>Every shared sqllogictest script, one test case per script and store.</summary>
+[TestFixture]
+public class SharedSuiteTests
+{
+    private static readonly string[] Stores = ["native", "memory", "file", "redis"];
+
+    // One private redis-server (or $FOLIO_REDIS) for every Redis case; when none can be had, each
+    // Redis case fails with the reason, as the Redis store's own tests do: they never skip.
+    private static readonly Lazy<RedisTarget> Redis = new(() => RedisTarget.Create());
+
+    private static IStoreTarget Target(string store) => store == "redis" ? Redis.Value : StoreTargets.Get(store);
+
+    [OneTimeTearDown]
+    public void StopRedis()
+    {
+        if (Redis.IsValueCreated)
+        {
+            Redis.Value.Dispose();
+        }
+    }
+
+    public static IEnumerable<TestCaseData> Cases()
+    {
+        foreach (var store in Stores)
+        {
+            foreach (var script in SharedSuite.Scripts)
+            {
+                yield return new TestCaseData(store, script).SetArgDisplayNames(store, Path.GetFileName(script));
+            }
+        }
+    }
+
+    [Test]
+    public void TheSharedFolderHoldsScripts()
+    {
+        Assert.That(SharedSuite.RepositoryRoot, Is.Not.Null, "repository root (Directory.Packages.props) not found above " + AppContext.BaseDirectory);
+        Assert.That(System.IO.Directory.Exists(SharedSuite.Directory), Is.True, $"missing: {SharedSuite.Directory}");
+        Assert.That(SharedSuite.Scripts, Is.Not.Empty, $"no .test files in {SharedSuite.Directory}");
+    }
+
+    [TestCase("memory")]
+    [TestCase("file")]
+    [TestCase("redis")]
+    public void ACorruptedExpectationInASharedScriptIsCaught(string store)
+    {
+        // The suite is only worth its passes if it can fail: change one expected hash and one
+        // expected value of a real script and each must come back as exactly one failed record.
+        var path = SharedSuite.Scripts.FirstOrDefault(p => File.ReadAllText(p).Contains(" values hashing to ", StringComparison.Ordinal));
+        Assert.That(path, Is.Not.Null, "no shared script has a hashed result");
+        var text = File.ReadAllText(path!).Replace("\r\n", "\n", StringComparison.Ordinal);
+        var lines = text.Split('\n');
+
+        var hashIndex = Array.FindIndex(lines, l => l.Contains(" values hashing to ", StringComparison.Ordinal));
+        var hashed = (string[])lines.Clone();
+        hashed[hashIndex] = hashed[hashIndex][..^1] + (hashed[hashIndex][^1] == '0' ? '1' : '0');
+
+        var valueIndex = Enumerable.Range(1, lines.Length - 1)
+            .First(i => lines[i - 1] == "----" && lines[i].Length > 0 && !lines[i].Contains(" values hashing to ", StringComparison.Ordinal));
+        var valued = (string[])lines.Clone();
+        valued[valueIndex] = "not what the engine says";
+
+        foreach (var (mutated, line, message) in new[] { (hashed, hashIndex + 1, "wrong result hash"), (valued, valueIndex + 1, "wrong result") })
+        {
+            using var session = Target(store).OpenFresh(path!);
+            var report = new SltRunner().Run(string.Join('\n', mutated), path!, session);
+            Assert.That(report.Failed, Is.EqualTo(1), string.Join("\n", report.Failures));
+            Assert.That(report.Failures[0].Message, Does.StartWith(message));
+            Assert.That(report.Failures[0].Line, Is.LessThan(line).And.GreaterThan(line - 40));
+            Assert.That(report.Passed, Is.GreaterThan(0));
+        }
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void Script(string store, string path)
+    {
+        var report = ScriptFiles.Run(new SltRunner(), Target(store), path);
+        TestContext.Out.WriteLine(ConsoleApp.SummaryLine(report));
+        var details = string.Join("\n\n", report.Failures.Take(20).Select(f => f.Describe()));
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Failed, Is.Zero, $"{report.Failed} records failed on '{store}':\n{details}");
+            Assert.That(report.Records, Is.GreaterThan(0), "no record ran");
+        });
+    }
+}

@@ -1,0 +1,103 @@
+using Folio.Redis;
+using Folio.Storage;
+using StackExchange.Redis;
+
+namespace Folio.Conformance.Targets;
+
+/// <summary>
+/// Folio's VFS on a fresh <see cref="RedisPageStore"/> database per script, on the Redis named by
+/// <c>--redis</c> or <c>FOLIO_REDIS</c> (a StackExchange.Redis configuration such as
+/// <c>127.0.0.1:6379</c>), else on a private redis-server started for the run on a free loopback
+/// port. Each script's keys are deleted after it.
+/// </summary>
+public sealed class RedisTarget : FolioStoreTarget, IDisposable
+{
+    /// <summary>The environment variable naming the Redis to use.</summary>
+    public const string ConfigurationVariable = "FOLIO_REDIS";
+
+    private readonly ConnectionMultiplexer _redis;
+    private readonly PrivateRedisServer? _server;
+
+    private RedisTarget(ConnectionMultiplexer redis, PrivateRedisServer? server)
+    {
+        _redis = redis;
+        _server = server;
+    }
+
+    /// <inheritdoc />
+    public override string Name => "redis";
+
+    /// <summary>Where the target's Redis is.</summary>
+    public string Configuration => _redis.Configuration;
+
+    /// <summary>
+    /// Connects to <paramref name="configuration"/> (or <c>FOLIO_REDIS</c>, or a private server when
+    /// neither is set) and checks that Redis answers.
+    /// </summary>
+    /// <exception cref="StoreNotAvailableException">No Redis can be reached or started.</exception>
+    public static RedisTarget Create(string? configuration = null)
+    {
+        configuration ??= Environment.GetEnvironmentVariable(ConfigurationVariable);
+        PrivateRedisServer? server = null;
+        if (string.IsNullOrEmpty(configuration))
+        {
+            if (!PrivateRedisServer.IsInstalled)
+            {
+                throw new StoreNotAvailableException("redis",
+                    $"redis-server is not installed (apt-get install redis-server) and neither --redis nor {ConfigurationVariable} names a Redis");
+            }
+            server = PrivateRedisServer.Start();
+            configuration = server.Configuration;
+        }
+        ConnectionMultiplexer? redis = null;
+        try
+        {
+            redis = RedisPageStore.Connect(configuration);
+            redis.GetDatabase().Ping();
+            return new RedisTarget(redis, server);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or ArgumentException)
+        {
+            redis?.Dispose();
+            server?.Dispose();
+            throw new StoreNotAvailableException("redis", $"cannot reach Redis at '{configuration}': {e.Message}");
+        }
+        catch
+        {
+            redis?.Dispose();
+            server?.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override IPageStore CreateStore(string name, out IDisposable? cleanup)
+    {
+        cleanup = new DeleteKeys(_redis, name);
+        return RedisPageStore.Open(_redis, name);
+    }
+
+    /// <summary>Closes the connection and stops the private server, if any.</summary>
+    public void Dispose()
+    {
+        _redis.Dispose();
+        _server?.Dispose();
+    }
+
+    /// <summary>Deletes every key of one database (they share the hash tag <c>{folio:name}</c>).</summary>
+    private sealed class DeleteKeys(ConnectionMultiplexer redis, string database) : IDisposable
+    {
+        public void Dispose()
+        {
+            var pattern = "{folio:" + database + "}:*";
+            foreach (var server in redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
+            {
+                var keys = server.Keys(pattern: pattern, pageSize: 1000).ToArray();
+                if (keys.Length > 0)
+                {
+                    redis.GetDatabase().KeyDelete(keys);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+using System.Buffers.Binary;
+using Folio.Storage;
+using NUnit.Framework;
+using StackExchange.Redis;
+
+namespace Folio.Redis.Tests;
+
+/// <summary>The store contract exercised directly (no SQLite): versions, pinned reads, the change log, the key layout.</summary>
+public sealed class StoreContractTests
+{
+    private const int PageSize = 4096;
+
+    [Test]
+    public void AReaderPinnedBeforeACommitFailsOnlyOnThePagesThatChanged()
+    {
+        using var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("pinned"));
+        store.Commit(new StoreCommit(0, 4, [Page(0, 1), Page(1, 1), Page(2, 1), Page(3, 1)]));
+        using var pinned = store.BeginRead(0);
+        using var pinnedBeforeTruncation = store.BeginRead(0);
+        Assert.That((pinned.Version, pinned.PageCount), Is.EqualTo((1L, 4L)));
+
+        store.Commit(new StoreCommit(1, 4, [Page(2, 2)]));
+        var buffer = new byte[PageSize + 64];
+        Assert.That(pinned.ReadPage(3, buffer), Is.EqualTo(PageSize));
+        Assert.That(buffer[0], Is.EqualTo(1), "an unchanged page still reads at the pinned version");
+        Assert.That(pinned.ReadPage(1, buffer), Is.EqualTo(PageSize));
+        Assert.Throws<StoreConflictException>(() => pinned.ReadPage(2, buffer));
+
+        store.Commit(new StoreCommit(2, 2, [Page(0, 3)]));
+        Assert.That(pinnedBeforeTruncation.ReadPage(1, buffer), Is.EqualTo(PageSize));
+        var deleted = Assert.Throws<StoreConflictException>(() => pinnedBeforeTruncation.ReadPage(3, buffer));
+        Assert.That(deleted!.Message, Does.Contain("page 3").And.Contain("deleted"));
+
+        using var fresh = store.BeginRead(0);
+        Assert.That((fresh.Version, fresh.PageCount), Is.EqualTo((3L, 2L)));
+        Assert.That(fresh.ReadPage(0, buffer), Is.EqualTo(PageSize));
+        Assert.That(buffer[0], Is.EqualTo(3));
+    }
+
+    [Test]
+    public void ACommitAtAStaleVersionConflictsAndChangesNothing()
+    {
+        using var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("stale"));
+        Assert.That(store.Commit(new StoreCommit(0, 1, [Page(0, 1)])), Is.EqualTo(1));
+        var conflict = Assert.Throws<StoreConflictException>(() => store.Commit(new StoreCommit(0, 2, [Page(0, 9), Page(1, 9)])));
+        Assert.That(conflict!.ActualVersion, Is.EqualTo(1));
+        Assert.That(store.GetHead(), Is.EqualTo(new StoreHead(1, 1)));
+        using var reader = store.BeginRead(0);
+        var buffer = new byte[PageSize];
+        reader.ReadPage(0, buffer);
+        Assert.That(buffer[0], Is.EqualTo(1));
+        Assert.That(store.Conflicts, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void ReadsReportThePagesChangedSinceTheKnownVersionWhileTheLogReachesBack()
+    {
+        using var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("change-log"), options: new RedisStoreOptions { ChangeLogLength = 3 });
+        store.Commit(new StoreCommit(0, 6, Enumerable.Range(0, 6).Select(p => Page(p, 1)).ToList()));
+        store.Commit(new StoreCommit(1, 6, [Page(1, 2), Page(2, 2), Page(3, 2)]));
+        store.Commit(new StoreCommit(2, 4, [Page(0, 3)]));
+
+        using (var reader = store.BeginRead(1))
+        {
+            Assert.That(reader.ChangedPagesSinceKnown, Is.EquivalentTo(new long[] { 0, 1, 2, 3, 4, 5 }), "pages written, and pages 4-5 cut off");
+        }
+        using (var reader = store.BeginRead(3))
+        {
+            Assert.That(reader.ChangedPagesSinceKnown, Is.Empty);
+        }
+        using (var reader = store.BeginRead(0))
+        {
+            Assert.That(reader.ChangedPagesSinceKnown, Is.Null, "a cache that knows nothing must drop everything");
+        }
+
+        store.Commit(new StoreCommit(3, 4, [Page(3, 4)]));
+        store.Commit(new StoreCommit(4, 4, [Page(2, 5)]));
+        using (var reader = store.BeginRead(1))
+        {
+            Assert.That(reader.ChangedPagesSinceKnown, Is.Null, "the 3-entry log no longer reaches back to version 2");
+        }
+        using (var reader = store.BeginRead(2))
+        {
+            Assert.That(reader.ChangedPagesSinceKnown, Is.EquivalentTo(new long[] { 0, 2, 3, 4, 5 }));
+        }
+    }
+
+    [Test]
+    public void ReadPagesFetchesABatchInOneRoundTrip()
+    {
+        using var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("batch"));
+        store.Commit(new StoreCommit(0, 8, [Page(1, 1), Page(3, 3), Page(5, 5), Page(7, 7)]));
+        using var reader = store.BeginRead(0);
+        var before = store.RoundTrips;
+        long[] pages = [7, 2, 5, 3, 1];
+        var slot = PageSize + 64;
+        var destination = new byte[pages.Length * slot];
+        var lengths = new int[pages.Length];
+        reader.ReadPages(pages, destination, slot, lengths);
+
+        Assert.That(store.RoundTrips - before, Is.EqualTo(1));
+        Assert.That(lengths, Is.EqualTo(new[] { PageSize, 0, PageSize, PageSize, PageSize }));
+        Assert.That(pages.Select((_, i) => destination[i * slot]), Is.EqualTo(new byte[] { 7, 0, 5, 3, 1 }));
+    }
+
+    [Test]
+    public void EveryKeyOfADatabaseSharesOneHashSlotAndEveryPageCarriesItsVersion()
+    {
+        var name = SharedRedis.NewName("layout");
+        using var store = RedisPageStore.Open(SharedRedis.Connection, name);
+        store.Commit(new StoreCommit(0, 2, [Page(0, 1), Page(1, 1)]));
+        store.Commit(new StoreCommit(1, 2, [Page(1, 2)]));
+
+        var server = SharedRedis.Connection.GetServer(SharedRedis.Connection.GetEndPoints()[0]);
+        var keys = server.Keys(pattern: "{folio:" + name + "}*").ToList();
+        Assert.That(keys.Select(k => k.ToString()), Is.EquivalentTo(new[]
+        {
+            $"{{folio:{name}}}:meta", $"{{folio:{name}}}:log", $"{{folio:{name}}}:p:0", $"{{folio:{name}}}:p:1",
+        }));
+        Assert.That(keys.Select(k => SharedRedis.Connection.HashSlot(k)).Distinct().Count(), Is.EqualTo(1));
+
+        var redis = SharedRedis.Connection.GetDatabase();
+        byte[] page0 = redis.StringGet($"{{folio:{name}}}:p:0")!;
+        byte[] page1 = redis.StringGet($"{{folio:{name}}}:p:1")!;
+        Assert.That(BinaryPrimitives.ReadInt64LittleEndian(page0), Is.EqualTo(1));
+        Assert.That(BinaryPrimitives.ReadInt64LittleEndian(page1), Is.EqualTo(2));
+        Assert.That(page1.Length, Is.EqualTo(RedisPageStore.ValueHeaderSize + PageSize));
+        Assert.That(page1[RedisPageStore.ValueHeaderSize], Is.EqualTo(2), "the rest of the value is exactly what was committed");
+    }
+
+    [Test]
+    public void ScriptsFlushedFromRedisAreSentAgainOnce()
+    {
+        using var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("noscript"));
+        store.Commit(new StoreCommit(0, 1, [Page(0, 1)]));
+        SharedRedis.Server.Cli("SCRIPT", "FLUSH");
+
+        var before = store.RoundTrips;
+        store.Commit(new StoreCommit(1, 1, [Page(0, 2)]));
+        Assert.That(store.RoundTrips - before, Is.EqualTo(2), "EVALSHA answered NOSCRIPT, then EVAL");
+        before = store.RoundTrips;
+        store.Commit(new StoreCommit(2, 1, [Page(0, 3)]));
+        Assert.That(store.RoundTrips - before, Is.EqualTo(1), "the script is cached again");
+    }
+
+    [TestCase("a{b")]
+    [TestCase("a}b")]
+    [TestCase("tab\there")]
+    [TestCase("")]
+    public void NamesThatCannotCarryAHashTagAreRefused(string name)
+    {
+        var error = Assert.Catch<ArgumentException>(() => RedisPageStore.Open(SharedRedis.Connection, name));
+        Assert.That(error!.ParamName, Is.EqualTo("database"));
+    }
+
+    [Test]
+    public void ABatchThatIsNotAscendingIsRefusedBeforeReachingRedis()
+    {
+        using var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("order"));
+        var before = store.RoundTrips;
+        var error = Assert.Throws<ArgumentException>(() => store.Commit(new StoreCommit(0, 3, [Page(2, 1), Page(1, 1)])));
+        Assert.That(error!.Message, Does.Contain("page 1"));
+        Assert.Throws<ArgumentException>(() => store.Commit(new StoreCommit(0, 2, [Page(2, 1)])));
+        Assert.That(store.RoundTrips, Is.EqualTo(before));
+    }
+
+    [Test]
+    public void OptionsOutOfRangeAreNamed()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("options"), options: new RedisStoreOptions { ChangeLogLength = 0 }));
+        Assert.That(error!.ParamName, Is.EqualTo(nameof(RedisStoreOptions.ChangeLogLength)));
+    }
+
+    private static StorePage Page(long number, byte fill)
+    {
+        var data = new byte[PageSize];
+        data.AsSpan().Fill(fill);
+        return new StorePage(number, data);
+    }
+}
