@@ -42,6 +42,21 @@ public class RoundTripTests
         Assert.That(exported.Rows("PRAGMA integrity_check"), Is.EqualTo(new[] { "tok" }));
     }
 
+    [Test]
+    public void TheSqliteShellDumpsTheSameDatabaseBeforeAndAfter()
+    {
+        var source = _directory.File("source.db");
+        using (SampleDatabase.Create(source, wal: false))
+        {
+        }
+        Assert.That(Cli.Run("import", source, $"file:{_directory.File("store")}").ExitCode, Is.EqualTo(0));
+        Assert.That(Cli.Run("export", $"file:{_directory.File("store")}", _directory.File("exported.db")).ExitCode, Is.EqualTo(0));
+        var before = SqliteShell.Dump(source);
+        var after = SqliteShell.Dump(_directory.File("exported.db"));
+        Assert.That(before, Does.Contain("CREATE TABLE people").And.Contain("CREATE TRIGGER people_touch").And.Contain("INSERT INTO blobs"));
+        Assert.That(after, Is.EqualTo(before));
+    }
+
     [TestCase(1024)]
     [TestCase(65536)]
     public void AnImportConvertedToAnotherPageSizeExportsTheSameData(int pageSize)

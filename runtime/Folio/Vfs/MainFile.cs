@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using Folio.Storage;
 using Microsoft.Extensions.Logging;
 using static Folio.Interop.SqliteConstants;
@@ -256,7 +257,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
             return;
         }
         var pageSize = PageSize;
-        var newPageCount = (_size + pageSize - 1) / pageSize;
+        var newPageCount = Math.Min((_size + pageSize - 1) / pageSize, HeaderPageCount() ?? long.MaxValue);
         var numbers = _dirty.Keys.Where(p => p < newPageCount).ToArray();
         Array.Sort(numbers);
         var batch = new List<StorePage>(numbers.Length);
@@ -315,6 +316,26 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         _viewVersion = newVersion;
         _viewPageCount = newPageCount;
         _dirty.Clear();
+    }
+
+    /// <summary>
+    /// The database size SQLite wrote in the header of page 0 (offset 28), when this transaction
+    /// holds page 0 and the size is valid (the version-valid-for number at offset 92 equals the
+    /// change counter at offset 24). A shrinking commit (VACUUM, incremental vacuum) syncs first
+    /// and truncates the file afterwards; committing the header's size makes the shrink part of
+    /// the same atomic commit instead of a second one that could fail on its own.
+    /// </summary>
+    private long? HeaderPageCount()
+    {
+        if (!_pages.TryGetValue(0, out var header) || header.Length < 100
+            || !header.AsSpan(24, 4).SequenceEqual(header.AsSpan(92, 4)))
+        {
+            return null;
+        }
+        var sqlitePageSize = BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(16));
+        var count = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(28));
+        // Only when SQLite's pages are the store's: otherwise the counts are in different units.
+        return (sqlitePageSize == 1 ? 65536 : sqlitePageSize) == PageSize && count > 0 ? count : null;
     }
 
     /// <summary>
