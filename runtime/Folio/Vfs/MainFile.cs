@@ -286,6 +286,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
                 _dirty.Clear();
                 return;
             }
+            CheckHeaderPageSize();
             newVersion = _store.Commit(new StoreCommit(_viewVersion, newPageCount, batch));
         }
         catch (StoreConflictException e)
@@ -316,6 +317,26 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         _viewVersion = newVersion;
         _viewPageCount = newPageCount;
         _dirty.Clear();
+    }
+
+    /// <summary>
+    /// Refuses a commit that would store a database whose SQLite page size differs from the
+    /// store's (a backup from a file with another page size, say): the page size is fixed at
+    /// creation, and mismatched sizes would turn every page write into a read-modify-write.
+    /// </summary>
+    private void CheckHeaderPageSize()
+    {
+        if (!_dirty.ContainsKey(0) || !_pages.TryGetValue(0, out var header) || !header.AsSpan(0, 16).SequenceEqual("SQLite format 3\0"u8))
+        {
+            return;
+        }
+        var raw = BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(16));
+        var sqlitePageSize = raw == 1 ? 65536 : raw;
+        if (sqlitePageSize != PageSize)
+        {
+            throw new InvalidOperationException(
+                $"Folio database '{_db.Name}': SQLite's page size would become {sqlitePageSize}, but the store's is {PageSize}; the page size is fixed when the database is created.");
+        }
     }
 
     /// <summary>
@@ -541,6 +562,9 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
             case "journal_mode" when value is not null && value.Equals("wal", StringComparison.OrdinalIgnoreCase):
                 throw new NotSupportedException(
                     $"Folio database '{_db.Name}': journal_mode=WAL is not supported (the store has no shared memory, and every commit is already atomic in the store); use MEMORY, the default.");
+            case "page_size" when value is not null && (!int.TryParse(value, out var requested) || requested != PageSize):
+                throw new NotSupportedException(
+                    $"Folio database '{_db.Name}': page_size is fixed at {PageSize} (the store's page size, chosen when the database was created); it cannot become {value}.");
             case "folio_version":
                 return (_reader is not null ? _viewVersion : _store.GetHead().Version).ToString(System.Globalization.CultureInfo.InvariantCulture);
             case "folio_page_size":
