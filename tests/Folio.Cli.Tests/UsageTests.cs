@@ -22,7 +22,6 @@ public class UsageTests
     [TestCase(new[] { "info", "file:" }, "has no path")]
     [TestCase(new[] { "info", "file:x#" }, "empty database name")]
     [TestCase(new[] { "info", "file://server/share/x" }, "a file store is local")]
-    [TestCase(new[] { "info", "redis://localhost:6379/db" }, "Redis stores are not available in this build")]
     [TestCase(new[] { "info", "redis://nohost" }, "is not a Redis store location")]
     [TestCase(new[] { "import", "--page-size", "4096", "a.db", "file:x", "--page-size", "4096" }, "given twice")]
     public void IsAUsageError(string[] args, string message)
