@@ -97,6 +97,25 @@ public sealed class RedisPageStore : IPageStore
         return store;
     }
 
+    /// <summary>Throws <see cref="ArgumentException"/> naming the problem when <paramref name="database"/> cannot be a database name in Redis (braces, control characters, empty).</summary>
+    public static void ValidateDatabaseName(string database) => RedisKeys.ValidateName(database);
+
+    /// <summary>
+    /// Reads an existing database's page size and page count without creating anything; null when
+    /// there is no database of that name.
+    /// </summary>
+    public static (int PageSize, long PageCount)? Probe(IConnectionMultiplexer redis, string database)
+    {
+        ArgumentNullException.ThrowIfNull(redis);
+        RedisKeys.ValidateName(database);
+        var values = redis.GetDatabase().HashGet(new RedisKeys(database).Meta, [(RedisValue)"page_size", (RedisValue)"pages"]);
+        if (values[0].IsNull)
+        {
+            return null;
+        }
+        return ((int)values[0], values[1].IsNull ? 0 : (long)values[1]);
+    }
+
     /// <summary>
     /// Connects to Redis with settings that suit a page store: <see cref="RedisStoreOptions.CommandTimeout"/>
     /// as the sync, async and connect timeouts, and <c>AbortOnConnectFail=false</c> so a Redis that is

@@ -7,6 +7,8 @@ public static class QuickRun
 {
     public static void Run()
     {
+        QueryFigures.Run();
+
         using var workloads = new Workloads();
 
         var memory = workloads.FolioMemory();

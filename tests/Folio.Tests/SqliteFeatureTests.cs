@@ -57,6 +57,21 @@ public class SqliteFeatureTests(StoreKind kind)
     }
 
     [Test]
+    public void ThePageSizeCannotDriftFromTheStores()
+    {
+        var store = _stores.Create(kind);
+        using var db = FolioDatabase.Open(store);
+        using var c = db.OpenConnection();
+        c.Execute("CREATE TABLE t(v TEXT); INSERT INTO t VALUES ('x');");
+        var error = Assert.Throws<FolioException>(() => c.Execute("PRAGMA page_size = 1024"))!;
+        Assert.That(error.Message, Does.Contain("page_size is fixed at 4096"));
+        c.Execute("PRAGMA page_size = 4096");
+        c.Execute("VACUUM");
+        Assert.That(c.ExecuteScalar("PRAGMA page_size"), Is.EqualTo(4096L));
+        Assert.That(c.ExecuteScalar("SELECT v FROM t"), Is.EqualTo("x"));
+    }
+
+    [Test]
     public void VacuumAndIncrementalVacuumShrinkTheStore()
     {
         var store = _stores.Create(kind);

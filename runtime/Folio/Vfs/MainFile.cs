@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using Folio.Storage;
 using Microsoft.Extensions.Logging;
 using static Folio.Interop.SqliteConstants;
@@ -256,7 +257,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
             return;
         }
         var pageSize = PageSize;
-        var newPageCount = (_size + pageSize - 1) / pageSize;
+        var newPageCount = Math.Min((_size + pageSize - 1) / pageSize, HeaderPageCount() ?? long.MaxValue);
         var numbers = _dirty.Keys.Where(p => p < newPageCount).ToArray();
         Array.Sort(numbers);
         var batch = new List<StorePage>(numbers.Length);
@@ -285,6 +286,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
                 _dirty.Clear();
                 return;
             }
+            CheckHeaderPageSize();
             newVersion = _store.Commit(new StoreCommit(_viewVersion, newPageCount, batch));
         }
         catch (StoreConflictException e)
@@ -315,6 +317,46 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         _viewVersion = newVersion;
         _viewPageCount = newPageCount;
         _dirty.Clear();
+    }
+
+    /// <summary>
+    /// Refuses a commit that would store a database whose SQLite page size differs from the
+    /// store's (a backup from a file with another page size, say): the page size is fixed at
+    /// creation, and mismatched sizes would turn every page write into a read-modify-write.
+    /// </summary>
+    private void CheckHeaderPageSize()
+    {
+        if (!_dirty.ContainsKey(0) || !_pages.TryGetValue(0, out var header) || !header.AsSpan(0, 16).SequenceEqual("SQLite format 3\0"u8))
+        {
+            return;
+        }
+        var raw = BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(16));
+        var sqlitePageSize = raw == 1 ? 65536 : raw;
+        if (sqlitePageSize != PageSize)
+        {
+            throw new InvalidOperationException(
+                $"Folio database '{_db.Name}': SQLite's page size would become {sqlitePageSize}, but the store's is {PageSize}; the page size is fixed when the database is created.");
+        }
+    }
+
+    /// <summary>
+    /// The database size SQLite wrote in the header of page 0 (offset 28), when this transaction
+    /// holds page 0 and the size is valid (the version-valid-for number at offset 92 equals the
+    /// change counter at offset 24). A shrinking commit (VACUUM, incremental vacuum) syncs first
+    /// and truncates the file afterwards; committing the header's size makes the shrink part of
+    /// the same atomic commit instead of a second one that could fail on its own.
+    /// </summary>
+    private long? HeaderPageCount()
+    {
+        if (!_pages.TryGetValue(0, out var header) || header.Length < 100
+            || !header.AsSpan(24, 4).SequenceEqual(header.AsSpan(92, 4)))
+        {
+            return null;
+        }
+        var sqlitePageSize = BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(16));
+        var count = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(28));
+        // Only when SQLite's pages are the store's: otherwise the counts are in different units.
+        return (sqlitePageSize == 1 ? 65536 : sqlitePageSize) == PageSize && count > 0 ? count : null;
     }
 
     /// <summary>
@@ -520,6 +562,9 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
             case "journal_mode" when value is not null && value.Equals("wal", StringComparison.OrdinalIgnoreCase):
                 throw new NotSupportedException(
                     $"Folio database '{_db.Name}': journal_mode=WAL is not supported (the store has no shared memory, and every commit is already atomic in the store); use MEMORY, the default.");
+            case "page_size" when value is not null && (!int.TryParse(value, out var requested) || requested != PageSize):
+                throw new NotSupportedException(
+                    $"Folio database '{_db.Name}': page_size is fixed at {PageSize} (the store's page size, chosen when the database was created); it cannot become {value}.");
             case "folio_version":
                 return (_reader is not null ? _viewVersion : _store.GetHead().Version).ToString(System.Globalization.CultureInfo.InvariantCulture);
             case "folio_page_size":

@@ -1,0 +1,68 @@
+using Folio;
+using Folio.Redis;
+using Folio.Storage;
+using StackExchange.Redis;
+
+namespace DurableGrains;
+
+/// <summary>
+/// Where accounts' ledgers live: one Redis connection per silo, and one Folio database per
+/// account, named <c>ledger:&lt;account&gt;</c>. Its keys share the hash tag
+/// <c>{folio:ledger:&lt;account&gt;}</c>, so each ledger sits in one Redis Cluster slot while the
+/// ledgers of many accounts spread over the cluster.
+/// </summary>
+public class LedgerStorage
+{
+    /// <summary>Creates the storage over a Redis connection that stays the caller's.</summary>
+    /// <param name="redis">The silo's Redis connection.</param>
+    public LedgerStorage(IConnectionMultiplexer redis)
+    {
+        ArgumentNullException.ThrowIfNull(redis);
+        Redis = redis;
+    }
+
+    /// <summary>The silo's Redis connection.</summary>
+    public IConnectionMultiplexer Redis { get; }
+
+    /// <summary>Pages each open ledger keeps decoded in memory (Folio's default is 2048). Default 256: 1 MiB at 4 KiB pages.</summary>
+    public int CachePages { get; init; } = 256;
+
+    /// <summary>The Folio database holding <paramref name="account"/>'s ledger.</summary>
+    /// <param name="account">The account (a grain key).</param>
+    /// <exception cref="ArgumentException">The account name is empty or holds a brace or a control character, which a Redis hash tag cannot.</exception>
+    public virtual string DatabaseName(string account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        if (account.Length == 0 || account.Any(c => c is '{' or '}' || char.IsControl(c)))
+        {
+            throw new ArgumentException(
+                $"Account '{account}' cannot name a ledger: account names must be non-empty, without braces or control characters (they become a Redis hash tag).",
+                nameof(account));
+        }
+        return "ledger:" + account;
+    }
+
+    /// <summary>Opens the page store of <paramref name="database"/> (one Redis round trip; creates it when missing).</summary>
+    /// <param name="database">A name from <see cref="DatabaseName"/>.</param>
+    public virtual IPageStore OpenStore(string database) =>
+        RedisStoreFactory.Create(Redis, database, LedgerDb.PageSize);
+
+    /// <summary>
+    /// Opens <paramref name="account"/>'s ledger for one activation, applying the schema when the
+    /// ledger is new. The caller disposes it (the store goes with it).
+    /// </summary>
+    /// <param name="account">The account.</param>
+    /// <param name="instance">What tells this opener apart from others in the same process, e.g. the activation.</param>
+    public LedgerDb Open(string account, string instance)
+    {
+        var database = DatabaseName(account);
+        // Within one process Folio shares locks and page cache between openers of the same SQLite
+        // file name. Two activations of one account in one process (several silos hosted together,
+        // as in tests, or an old activation still closing) must behave as if in separate processes,
+        // meeting only in Redis through the version check; so each opener gets its own file name.
+        // A small page cache: a silo holds many activations, each with its own cache, and a ledger's
+        // working set (the last pages of one table and its index) is a handful of pages.
+        var options = new FolioOptions { Name = $"{database}#{instance}", CachePages = CachePages };
+        return LedgerDb.Open(OpenStore(database), options, ownsStore: true);
+    }
+}
