@@ -3,7 +3,7 @@ using NUnit.Framework;
 
 namespace Folio.Analyzers.Tests;
 
-/// <summary>FOLIO001–FOLIO008 and FOLIO201: each reported where it applies, with a message naming the value, and quiet on valid code.</summary>
+/// <summary>FOLIO001–FOLIO009 and FOLIO201: each reported where it applies, with a message naming the value, and quiet on valid code.</summary>
 public class DeclarationRuleTests
 {
     [TestCase(3000, "nearest valid sizes are 2048 and 4096")]
@@ -259,6 +259,30 @@ public class DeclarationRuleTests
     public Task FOLIO008_ProjectsWithoutDatabasesNeedNoUnsafeCode() => Verify.Analyzer("""
         public class NotADatabase { }
         """, allowUnsafe: false);
+
+    [Test]
+    public Task FOLIO009_TwoClassesShareAVfsName() => Verify.Analyzer("""
+        using Folio;
+
+        namespace A
+        {
+            [PagedDatabase(Name = "shared")]
+            [MemoryStorage]
+            public partial class First { }
+        }
+
+        namespace B
+        {
+            [PagedDatabase(Name = "shared")]
+            [MemoryStorage]
+            public partial class {|#0:Second|} { }
+
+            [PagedDatabase(Name = "other")]
+            [MemoryStorage]
+            public partial class Third { }
+        }
+        """, Verify.Diagnostic("FOLIO009").WithLocation(0)
+        .WithMessage("'B.Second' registers VFS 'shared', as 'A.First' does; give one of them [PagedDatabase(Name = ...)] a name of its own"));
 
     [Test]
     public Task FOLIO201_StorageAttributeWithoutAUsableFactory() => Verify.Analyzer("""
