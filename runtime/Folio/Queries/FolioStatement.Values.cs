@@ -106,8 +106,14 @@ public sealed partial class FolioStatement
     /// <summary>Reads an INTEGER (SQLite converts other storage classes).</summary>
     public long GetInt64(int slot)
     {
-        var column = NotNull(slot);
-        return raw.sqlite3_column_int64(Handle, column);
+        // NULL reads as 0: ask for the column's type only then, not on every read.
+        var column = _columnOrdinals[slot];
+        var value = raw.sqlite3_column_int64(Handle, column);
+        if (value == 0)
+        {
+            NotNull(slot);
+        }
+        return value;
     }
 
     /// <summary>Reads an int, refusing values out of its range.</summary>
@@ -125,8 +131,13 @@ public sealed partial class FolioStatement
     /// <summary>Reads a REAL.</summary>
     public double GetDouble(int slot)
     {
-        var column = NotNull(slot);
-        return raw.sqlite3_column_double(Handle, column);
+        var column = _columnOrdinals[slot];
+        var value = raw.sqlite3_column_double(Handle, column);
+        if (value == 0)
+        {
+            NotNull(slot);
+        }
+        return value;
     }
 
     /// <summary>Reads a REAL as float.</summary>
@@ -147,8 +158,14 @@ public sealed partial class FolioStatement
     /// <summary>Reads TEXT.</summary>
     public string GetString(int slot)
     {
-        var column = NotNull(slot);
-        return Encoding.UTF8.GetString(raw.sqlite3_column_blob(Handle, column));
+        var column = _columnOrdinals[slot];
+        var text = raw.sqlite3_column_blob(Handle, column);
+        if (text.IsEmpty)
+        {
+            NotNull(slot); // NULL and '' both read as no bytes
+            return string.Empty;
+        }
+        return Encoding.UTF8.GetString(text);
     }
 
     /// <summary>Reads a BLOB into a new array.</summary>
