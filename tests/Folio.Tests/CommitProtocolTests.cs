@@ -5,20 +5,12 @@ namespace Folio.Tests;
 
 [TestFixture(StoreKind.Memory)]
 [TestFixture(StoreKind.File)]
-public class CommitProtocolTests(StoreKind kind)
+public class CommitProtocolTests(StoreKind kind) : StoreTest
 {
-    private StoreFactory _stores = null!;
-
-    [SetUp]
-    public void SetUp() => _stores = new StoreFactory();
-
-    [TearDown]
-    public void TearDown() => _stores.Dispose();
-
     [Test]
     public void HundredThousandRowsWithSpillsSurviveAReopen()
     {
-        var store = _stores.Create(kind);
+        var store = Stores.Create(kind);
         using (var db = FolioDatabase.Open(store))
         using (var c = db.OpenConnection())
         {
@@ -33,7 +25,7 @@ public class CommitProtocolTests(StoreKind kind)
             Assert.That(db.Statistics.Commits, Is.EqualTo(2), "the CREATE and the whole insert transaction, one commit each");
         }
 
-        using var reopened = FolioDatabase.Open(_stores.Reopen(kind, store));
+        using var reopened = FolioDatabase.Open(Stores.Reopen(kind, store));
         using var c2 = reopened.OpenConnection();
         Assert.That(c2.ExecuteScalar("SELECT count(*) FROM t"), Is.EqualTo(100_000L));
         Assert.That(c2.ExecuteScalar("SELECT v FROM t WHERE id = 77777"), Is.EqualTo("value-77776"));
@@ -43,7 +35,7 @@ public class CommitProtocolTests(StoreKind kind)
     [Test]
     public void OneRowUpdateOnALargeDatabaseIsOneCommitOfAFewPages()
     {
-        var store = _stores.Create(kind);
+        var store = Stores.Create(kind);
         using var db = FolioDatabase.Open(store);
         using var c = db.OpenConnection();
         c.Execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB NOT NULL)");
@@ -65,7 +57,7 @@ public class CommitProtocolTests(StoreKind kind)
     [Test]
     public void RollbackAndRollbackToSavepointLeaveTheStoreUntouched()
     {
-        var store = _stores.Create(kind);
+        var store = Stores.Create(kind);
         using var db = FolioDatabase.Open(store);
         using var c = db.OpenConnection();
         c.Execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
@@ -94,7 +86,7 @@ public class CommitProtocolTests(StoreKind kind)
     [Test]
     public void ReadsInsideATransactionSeeItsOwnWrites()
     {
-        var store = _stores.Create(kind);
+        var store = Stores.Create(kind);
         using var db = FolioDatabase.Open(store);
         using var c = db.OpenConnection();
         c.Execute("PRAGMA cache_size = 5");

@@ -5,21 +5,13 @@ namespace Folio.Tests;
 
 [TestFixture(StoreKind.Memory)]
 [TestFixture(StoreKind.File)]
-public class ConcurrencyTests(StoreKind kind)
+public class ConcurrencyTests(StoreKind kind) : StoreTest
 {
-    private StoreFactory _stores = null!;
-
-    [SetUp]
-    public void SetUp() => _stores = new StoreFactory();
-
-    [TearDown]
-    public void TearDown() => _stores.Dispose();
-
     [Test]
     public void EightThreadsIncrementingThroughTheirOwnConnectionsLoseNothing()
     {
         // A generous busy timeout: on a loaded machine a new connection can wait long for its turn.
-        using var db = FolioDatabase.Open(_stores.Create(kind), new FolioOptions { BusyTimeout = TimeSpan.FromMinutes(1) });
+        using var db = FolioDatabase.Open(Stores.Create(kind), new FolioOptions { BusyTimeout = TimeSpan.FromMinutes(1) });
         using (var setup = db.OpenConnection())
         {
             setup.Execute("CREATE TABLE c(n INTEGER NOT NULL); INSERT INTO c VALUES (0);");
@@ -52,7 +44,7 @@ public class ConcurrencyTests(StoreKind kind)
     [Test]
     public void AWritersCommitWaitsForReadersInTheSameProcess()
     {
-        using var db = FolioDatabase.Open(_stores.Create(kind), new FolioOptions { BusyTimeout = TimeSpan.Zero });
+        using var db = FolioDatabase.Open(Stores.Create(kind), new FolioOptions { BusyTimeout = TimeSpan.Zero });
         using var writer = db.OpenConnection();
         using var reader = db.OpenConnection();
         writer.Execute("CREATE TABLE t(v INTEGER); INSERT INTO t VALUES (1);");
@@ -72,22 +64,14 @@ public class ConcurrencyTests(StoreKind kind)
 
 [TestFixture(StoreKind.Memory)]
 [TestFixture(StoreKind.File)]
-public class VersionConflictTests(StoreKind kind)
+public class VersionConflictTests(StoreKind kind) : StoreTest
 {
-    private StoreFactory _stores = null!;
-
-    [SetUp]
-    public void SetUp() => _stores = new StoreFactory();
-
-    [TearDown]
-    public void TearDown() => _stores.Dispose();
-
     [Test]
     public void ACommitAgainstAStoreThatMovedOnIsBusyAndAppliesNothing()
     {
         // Two attachments of one store under different names share no locks: like two processes,
         // only the store's version check stands between their writers.
-        var store = _stores.Create(kind);
+        var store = Stores.Create(kind);
         using var first = FolioDatabase.Open(store, new FolioOptions { Name = "first-" + Guid.NewGuid() });
         using var second = FolioDatabase.Open(store, new FolioOptions { Name = "second-" + Guid.NewGuid() });
         using var a = first.OpenConnection();
@@ -118,20 +102,12 @@ public class VersionConflictTests(StoreKind kind)
 
 [TestFixture(StoreKind.Memory)]
 [TestFixture(StoreKind.File)]
-public class CommitRetryTests(StoreKind kind)
+public class CommitRetryTests(StoreKind kind) : StoreTest
 {
-    private StoreFactory _stores = null!;
-
-    [SetUp]
-    public void SetUp() => _stores = new StoreFactory();
-
-    [TearDown]
-    public void TearDown() => _stores.Dispose();
-
     [Test]
     public void ACommitRetriedAfterAConflictNeverReportsSuccessWithoutStoringTheUpdate()
     {
-        var store = _stores.Create(kind);
+        var store = Stores.Create(kind);
         using var first = FolioDatabase.Open(store, new FolioOptions { Name = "a-" + Guid.NewGuid() });
         using var second = FolioDatabase.Open(store, new FolioOptions { Name = "b-" + Guid.NewGuid() });
         using var a = first.OpenConnection();
@@ -159,7 +135,7 @@ public class CommitRetryTests(StoreKind kind)
     [Test]
     public void AnAutocommitStatementThatLosesIsRolledBackAndTheConnectionCarriesOn()
     {
-        var store = _stores.Create(kind);
+        var store = Stores.Create(kind);
         using var first = FolioDatabase.Open(store, new FolioOptions { Name = "a-" + Guid.NewGuid() });
         using var second = FolioDatabase.Open(store, new FolioOptions { Name = "b-" + Guid.NewGuid() });
         using var a = first.OpenConnection();

@@ -5,20 +5,12 @@ using NUnit.Framework;
 namespace Folio.Tests;
 
 /// <summary>Two OS processes on one file store: versions keep them honest.</summary>
-public class CrossProcessTests
+public class CrossProcessTests : StoreTest
 {
-    private StoreFactory _stores = null!;
-
-    [SetUp]
-    public void SetUp() => _stores = new StoreFactory();
-
-    [TearDown]
-    public void TearDown() => _stores.Dispose();
-
     [Test]
     public void TwoProcessesIncrementingOneCounterReachTheExactTotal()
     {
-        var file = Path.Combine(_stores.Directory, "counter.folio");
+        var file = Path.Combine(Stores.Directory, "counter.folio");
         using (var store = FilePageStore.Open(file))
         using (var db = FolioDatabase.Open(store))
         using (var c = db.OpenConnection())
@@ -43,7 +35,7 @@ public class CrossProcessTests
     [Test]
     public void AReaderInAnotherProcessKeepsItsSnapshotWhileAWriterCommits()
     {
-        var file = Path.Combine(_stores.Directory, "snapshot.folio");
+        var file = Path.Combine(Stores.Directory, "snapshot.folio");
         using var store = FilePageStore.Open(file);
         using var db = FolioDatabase.Open(store);
         using var c = db.OpenConnection();

@@ -6,20 +6,12 @@ namespace Folio.Tests;
 
 [TestFixture(StoreKind.Memory)]
 [TestFixture(StoreKind.File)]
-public class FaultTests(StoreKind kind)
+public class FaultTests(StoreKind kind) : StoreTest
 {
-    private StoreFactory _stores = null!;
-
-    [SetUp]
-    public void SetUp() => _stores = new StoreFactory();
-
-    [TearDown]
-    public void TearDown() => _stores.Dispose();
-
     [Test]
     public void AFailedCommitLeavesEveryStoredByteAsItWasAndTheNextTransactionWorks()
     {
-        var inner = _stores.Create(kind);
+        var inner = Stores.Create(kind);
         var store = new FaultInjectingPageStore(inner);
         using var db = FolioDatabase.Open(store);
         using var c = db.OpenConnection();
@@ -46,7 +38,7 @@ public class FaultTests(StoreKind kind)
         }
 
         store.FailCommits = false;
-        using (var fresh = FolioDatabase.Open(_stores.Reopen(kind, inner), new FolioOptions { Name = db.Name + "-reopened" }))
+        using (var fresh = FolioDatabase.Open(Stores.Reopen(kind, inner), new FolioOptions { Name = db.Name + "-reopened" }))
         using (var check = fresh.OpenConnection())
         {
             Assert.That(check.ExecuteScalar("PRAGMA integrity_check"), Is.EqualTo("ok"));
@@ -60,7 +52,7 @@ public class FaultTests(StoreKind kind)
     [Test]
     public void AFlippedByteInAStoredPageIsReportedWithItsPageNumber()
     {
-        var store = _stores.Create(kind);
+        var store = Stores.Create(kind);
         using (var db = FolioDatabase.Open(store))
         using (var c = db.OpenConnection())
         {

@@ -6,22 +6,14 @@ namespace Folio.Tests;
 
 [TestFixture(StoreKind.Memory)]
 [TestFixture(StoreKind.File)]
-public class SqliteFeatureTests(StoreKind kind)
+public class SqliteFeatureTests(StoreKind kind) : StoreTest
 {
-    private StoreFactory _stores = null!;
-
-    [SetUp]
-    public void SetUp() => _stores = new StoreFactory();
-
-    [TearDown]
-    public void TearDown() => _stores.Dispose();
-
     [TestCase(512)]
     [TestCase(4096)]
     [TestCase(65536)]
     public void EveryPageSizeWorks(int pageSize)
     {
-        var store = _stores.Create(kind, pageSize: pageSize);
+        var store = Stores.Create(kind, pageSize: pageSize);
         using var db = FolioDatabase.Open(store);
         using var c = db.OpenConnection();
         c.Execute("CREATE TABLE t(v TEXT); INSERT INTO t SELECT printf('%0500d', value) FROM (WITH RECURSIVE s(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM s WHERE value < 300) SELECT value FROM s);");
@@ -34,7 +26,7 @@ public class SqliteFeatureTests(StoreKind kind)
     [Test]
     public void OpeningWithAnotherPageSizeOrAnInvalidOneThrowsClearly()
     {
-        var store = _stores.Create(kind, name: "sized", pageSize: 8192);
+        var store = Stores.Create(kind, name: "sized", pageSize: 8192);
         using (var db = FolioDatabase.Open(store))
         using (var c = db.OpenConnection())
         {
@@ -52,14 +44,14 @@ public class SqliteFeatureTests(StoreKind kind)
             Assert.That(mismatch.Message, Does.Contain("8192").And.Contain("4096").And.Contain(named.Name));
             MemoryPageStore.Drop(named.Name);
         }
-        var invalid = Assert.Throws<ArgumentOutOfRangeException>(() => _stores.Create(kind, name: "bad", pageSize: 3000))!;
+        var invalid = Assert.Throws<ArgumentOutOfRangeException>(() => Stores.Create(kind, name: "bad", pageSize: 3000))!;
         Assert.That(invalid.Message, Does.Contain("3000").And.Contain("power of two"));
     }
 
     [Test]
     public void ThePageSizeCannotDriftFromTheStores()
     {
-        var store = _stores.Create(kind);
+        var store = Stores.Create(kind);
         using var db = FolioDatabase.Open(store);
         using var c = db.OpenConnection();
         c.Execute("CREATE TABLE t(v TEXT); INSERT INTO t VALUES ('x');");
@@ -74,7 +66,7 @@ public class SqliteFeatureTests(StoreKind kind)
     [Test]
     public void VacuumAndIncrementalVacuumShrinkTheStore()
     {
-        var store = _stores.Create(kind);
+        var store = Stores.Create(kind);
         using var db = FolioDatabase.Open(store);
         using var c = db.OpenConnection();
         c.Execute("CREATE TABLE t(v BLOB); INSERT INTO t SELECT randomblob(3000) FROM (WITH RECURSIVE s(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM s WHERE value < 300) SELECT value FROM s);");
@@ -99,14 +91,14 @@ public class SqliteFeatureTests(StoreKind kind)
     {
         var blob = new byte[10 * 1024 * 1024];
         new Random(7).NextBytes(blob);
-        var store = _stores.Create(kind);
+        var store = Stores.Create(kind);
         using (var db = FolioDatabase.Open(store))
         using (var c = db.OpenConnection())
         {
             c.Execute("CREATE TABLE b(v BLOB NOT NULL)");
             c.Execute("INSERT INTO b VALUES (?1)", blob);
         }
-        using var again = FolioDatabase.Open(_stores.Reopen(kind, store), new FolioOptions { Name = store.Name + "-2" });
+        using var again = FolioDatabase.Open(Stores.Reopen(kind, store), new FolioOptions { Name = store.Name + "-2" });
         using var c2 = again.OpenConnection();
         Assert.That((byte[])c2.ExecuteScalar("SELECT v FROM b")!, Is.EqualTo(blob));
     }
@@ -114,7 +106,7 @@ public class SqliteFeatureTests(StoreKind kind)
     [Test]
     public void FullTextSearchWorks()
     {
-        using var db = FolioDatabase.Open(_stores.Create(kind));
+        using var db = FolioDatabase.Open(Stores.Create(kind));
         using var c = db.OpenConnection();
         c.Execute("CREATE VIRTUAL TABLE docs USING fts5(body)");
         c.Execute("INSERT INTO docs VALUES ('pages in a key-value store'), ('one atomic commit'), ('the store keeps pages')");
@@ -125,7 +117,7 @@ public class SqliteFeatureTests(StoreKind kind)
     [Test]
     public void WalJournalModeIsRefusedWithAClearMessage()
     {
-        using var db = FolioDatabase.Open(_stores.Create(kind));
+        using var db = FolioDatabase.Open(Stores.Create(kind));
         using var c = db.OpenConnection();
         var error = Assert.Throws<FolioException>(() => c.Execute("PRAGMA journal_mode = WAL"))!;
         Assert.That(error.Message, Does.Contain("journal_mode=WAL is not supported"));
@@ -135,7 +127,7 @@ public class SqliteFeatureTests(StoreKind kind)
     [Test]
     public void FolioPragmasReportTheStore()
     {
-        var store = _stores.Create(kind);
+        var store = Stores.Create(kind);
         using var db = FolioDatabase.Open(store);
         using var c = db.OpenConnection();
         c.Execute("CREATE TABLE t(x); INSERT INTO t VALUES (1);");
@@ -147,7 +139,7 @@ public class SqliteFeatureTests(StoreKind kind)
     [Test]
     public void MicrosoftDataSqliteOpensTheSameDatabaseThroughTheVfs()
     {
-        using var db = FolioDatabase.Open(_stores.Create(kind));
+        using var db = FolioDatabase.Open(Stores.Create(kind));
         using (var c = db.OpenConnection())
         {
             c.Execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t(v) VALUES ('from folio');");

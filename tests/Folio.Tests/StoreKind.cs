@@ -1,4 +1,5 @@
 using Folio.Storage;
+using NUnit.Framework;
 
 namespace Folio.Tests;
 
@@ -63,4 +64,16 @@ public sealed class StoreFactory : IDisposable
             // A child process may still hold a file for a moment; the OS temp cleaner takes it.
         }
     }
+}
+
+/// <summary>A fresh <see cref="StoreFactory"/> (and temp directory) per test, disposed after it.</summary>
+public abstract class StoreTest
+{
+    protected StoreFactory Stores { get; private set; } = null!;
+
+    [SetUp]
+    public void CreateStores() => Stores = new StoreFactory();
+
+    [TearDown]
+    public void DisposeStores() => Stores.Dispose();
 }
