@@ -1,3 +1,4 @@
+using Folio.Redis.Tests.Infrastructure;
 using Folio.Redis;
 using Folio.Storage;
 using StackExchange.Redis;
@@ -16,9 +17,9 @@ public sealed class RedisTarget : FolioStoreTarget, IDisposable
     public const string ConfigurationVariable = "FOLIO_REDIS";
 
     private readonly ConnectionMultiplexer _redis;
-    private readonly PrivateRedisServer? _server;
+    private readonly RedisServer? _server;
 
-    private RedisTarget(ConnectionMultiplexer redis, PrivateRedisServer? server)
+    private RedisTarget(ConnectionMultiplexer redis, RedisServer? server)
     {
         _redis = redis;
         _server = server;
@@ -38,15 +39,15 @@ public sealed class RedisTarget : FolioStoreTarget, IDisposable
     public static RedisTarget Create(string? configuration = null)
     {
         configuration ??= Environment.GetEnvironmentVariable(ConfigurationVariable);
-        PrivateRedisServer? server = null;
+        RedisServer? server = null;
         if (string.IsNullOrEmpty(configuration))
         {
-            if (!PrivateRedisServer.IsInstalled)
+            if (!RedisServerInstalled)
             {
                 throw new StoreNotAvailableException("redis",
                     $"redis-server is not installed (apt-get install redis-server) and neither --redis nor {ConfigurationVariable} names a Redis");
             }
-            server = PrivateRedisServer.Start();
+            server = RedisServer.Start();
             configuration = server.Configuration;
         }
         ConnectionMultiplexer? redis = null;
@@ -69,6 +70,10 @@ public sealed class RedisTarget : FolioStoreTarget, IDisposable
             throw;
         }
     }
+
+    private static bool RedisServerInstalled => (Environment.GetEnvironmentVariable("PATH") ?? "")
+        .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        .Any(dir => File.Exists(Path.Combine(dir, "redis-server")));
 
     /// <inheritdoc />
     protected override IPageStore CreateStore(string name, out IDisposable? cleanup)
