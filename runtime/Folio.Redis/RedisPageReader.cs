@@ -26,13 +26,16 @@ internal sealed class RedisPageReader : IPageStoreReader
     private long _lastPage = -2;
     private int _window;
 
-    public RedisPageReader(RedisPageStore store, long version, long pageCount, IReadOnlyCollection<long>? changed)
+    public RedisPageReader(RedisPageStore store, StoreLineage lineage, long version, long pageCount, IReadOnlyCollection<long>? changed)
     {
         _store = store;
+        Lineage = lineage;
         Version = version;
         PageCount = pageCount;
         ChangedPagesSinceKnown = changed;
     }
+
+    public StoreLineage Lineage { get; }
 
     public long Version { get; }
 
@@ -141,7 +144,7 @@ internal sealed class RedisPageReader : IPageStoreReader
         var items = (RedisResult[])result!;
         if (items.Length == 0 || items[0].IsNull)
         {
-            throw _store.DatabaseMissing();
+            throw _store.DatabaseMissing(Lineage, Version);
         }
         var current = (long)items[0];
         if (current < Version)

@@ -82,8 +82,9 @@ public sealed class RedisPageStore : IPageStore
 
         var store = new RedisPageStore(redis, database, pageSize, options);
         var result = store.Run("open", write: false, () => RedisScript.Open.Evaluate(store._redis, [store.Keys.Meta],
-            [pageSize, Format], store.CountRoundTrip));
+            [pageSize, Format, StoreLineage.CreateNew().DatabaseId.ToString("N")], store.CountRoundTrip));
         var fields = (RedisValue[])result!;
+        store.OpenedLineage = store.ParseLineage(fields[4], fields[5]);
         if (!int.TryParse((string?)fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var format) || format != Format)
         {
             throw new InvalidDataException(
@@ -172,6 +173,9 @@ public sealed class RedisPageStore : IPageStore
 
     internal RedisKeys Keys { get; }
 
+    /// <summary>The lineage the database had when this store opened it (what a vanished database is reported against).</summary>
+    internal StoreLineage OpenedLineage { get; private set; }
+
     internal IDatabase Redis => _redis;
 
     /// <inheritdoc />
@@ -180,13 +184,13 @@ public sealed class RedisPageStore : IPageStore
         var fields = Run("read of the version", write: false, () =>
         {
             CountRoundTrip();
-            return _redis.HashGet(Keys.Meta, ["version", "pages"]);
+            return _redis.HashGet(Keys.Meta, ["version", "pages", "id", "epoch"]);
         });
         if (fields[0].IsNull)
         {
             throw DatabaseMissing();
         }
-        return new StoreHead((long)fields[0], (long)fields[1]);
+        return new StoreHead((long)fields[0], (long)fields[1], ParseLineage(fields[2], fields[3]));
     }
 
     /// <inheritdoc />
@@ -202,19 +206,20 @@ public sealed class RedisPageStore : IPageStore
         var items = (RedisResult[])result!;
         var version = (long)items[0];
         var pageCount = (long)items[1];
+        var lineage = ParseLineage((RedisValue)items[2], (RedisValue)items[3]);
         HashSet<long>? changed = null;
-        if ((long)items[2] == 1)
+        if ((long)items[4] == 1)
         {
             changed = [];
-            if (!ChangeLog.TryCollect(items.Skip(4).Select(e => (string)e!), knownVersion, changed))
+            if (!ChangeLog.TryCollect(items.Skip(6).Select(e => (string)e!), knownVersion, changed))
             {
                 changed = null;
             }
         }
-        var reader = new RedisPageReader(this, version, pageCount, changed);
+        var reader = new RedisPageReader(this, lineage, version, pageCount, changed);
         if (version != knownVersion)
         {
-            reader.Prefetched(0, items[3]);
+            reader.Prefetched(0, items[5]);
         }
         return reader;
     }
@@ -226,7 +231,7 @@ public sealed class RedisPageStore : IPageStore
         var newVersion = commit.ExpectedVersion + 1;
         var pages = commit.Pages;
         var keys = new RedisKey[2 + pages.Count];
-        var values = new RedisValue[5 + pages.Count];
+        var values = new RedisValue[7 + pages.Count];
         var numbers = new long[pages.Count];
         long bytes = 0;
         keys[0] = Keys.Meta;
@@ -245,7 +250,7 @@ public sealed class RedisPageStore : IPageStore
             BinaryPrimitives.WriteInt64LittleEndian(value, newVersion);
             page.Data.Span.CopyTo(value.AsSpan(ValueHeaderSize));
             keys[2 + i] = Keys.Page(page.Number);
-            values[5 + i] = value;
+            values[7 + i] = value;
             bytes += value.Length;
         }
         values[0] = commit.ExpectedVersion;
@@ -253,6 +258,8 @@ public sealed class RedisPageStore : IPageStore
         values[2] = Options.ChangeLogLength;
         values[3] = Keys.PagePrefix;
         values[4] = ChangeLog.Encode(numbers);
+        values[5] = commit.ExpectedLineage.DatabaseId.ToString("N");
+        values[6] = commit.ExpectedLineage.Epoch;
 
         var result = Run($"commit at version {commit.ExpectedVersion}", write: true,
             () => RedisScript.Commit.Evaluate(_redis, keys, values, CountRoundTrip));
@@ -268,8 +275,11 @@ public sealed class RedisPageStore : IPageStore
             case 0:
                 OnConflict();
                 throw new StoreConflictException(Name, commit.ExpectedVersion, (long)items[1]);
+            case -2:
+                throw new HistoryChangedException(Name, commit.ExpectedLineage, commit.ExpectedVersion,
+                    ParseLineage((RedisValue)items[2], (RedisValue)items[3]), (long)items[1], "the commit was built on another history of the database");
             default:
-                throw DatabaseMissing();
+                throw DatabaseMissing(commit.ExpectedLineage, commit.ExpectedVersion);
         }
     }
 
@@ -301,8 +311,20 @@ public sealed class RedisPageStore : IPageStore
         RedisStoreMetrics.Conflicts.Add(1, _tag);
     }
 
-    internal Exception DatabaseMissing() => new InvalidOperationException(
-        $"Folio database '{Name}' no longer exists in Redis (key {Keys.Meta} is missing): it was deleted, or Redis lost its data (check its persistence settings).");
+    internal HistoryChangedException DatabaseMissing(StoreLineage? expected = null, long expectedVersion = 0) => new(
+        Name, expected ?? OpenedLineage, expectedVersion, default, 0,
+        $"the database no longer exists in Redis (key {Keys.Meta} is missing): it was deleted, or Redis lost its data; check its persistence and failover settings");
+
+    /// <summary>Reads the identity and epoch fields of the metadata hash.</summary>
+    internal StoreLineage ParseLineage(RedisValue id, RedisValue epoch)
+    {
+        if (id.IsNull || !Guid.TryParseExact((string?)id, "N", out var databaseId)
+            || !long.TryParse((string?)epoch, NumberStyles.None, CultureInfo.InvariantCulture, out var epochValue))
+        {
+            throw new InvalidDataException($"Folio database '{Name}' in Redis has no valid identity (fields 'id' and 'epoch' of key {Keys.Meta}: '{id}', '{epoch}').");
+        }
+        return new StoreLineage(databaseId, epochValue);
+    }
 
     /// <summary>
     /// Runs one Redis call, turning StackExchange.Redis failures into exceptions that name the

@@ -20,39 +20,42 @@ namespace Folio.Redis;
 internal sealed class RedisScript
 {
     /// <summary>
-    /// Creates or opens a database. KEYS: meta. ARGV: page size, format.
-    /// Returns [page_size, format, version, pages].
+    /// Creates or opens a database. KEYS: meta. ARGV: page size, format, a fresh identity (used
+    /// when the database is created, or when one made before identities existed has none yet).
+    /// Returns [page_size, format, version, pages, id, epoch].
     /// </summary>
     public static readonly RedisScript Open = new("""
         #!lua
         if redis.call('EXISTS', KEYS[1]) == 0 then
-          redis.call('HSET', KEYS[1], 'page_size', ARGV[1], 'format', ARGV[2], 'version', '0', 'pages', '0')
+          redis.call('HSET', KEYS[1], 'page_size', ARGV[1], 'format', ARGV[2], 'version', '0', 'pages', '0', 'id', ARGV[3], 'epoch', '0')
+        elseif redis.call('HEXISTS', KEYS[1], 'id') == 0 then
+          redis.call('HSET', KEYS[1], 'id', ARGV[3], 'epoch', '0')
         end
-        return redis.call('HMGET', KEYS[1], 'page_size', 'format', 'version', 'pages')
+        return redis.call('HMGET', KEYS[1], 'page_size', 'format', 'version', 'pages', 'id', 'epoch')
         """);
 
     /// <summary>
     /// Starts a read. KEYS: meta, log, page 0. ARGV: the version the caller's cache knows.
-    /// Returns nil when the database is gone, else [version, pages, listed, page 0, entries…]:
+    /// Returns nil when the database is gone, else [version, pages, id, epoch, listed, page 0, entries…]:
     /// listed is 1 when the entries (possibly none) are every commit since the known version, 0 when
     /// the log cannot tell; page 0 comes along (nil when unchanged) because SQLite reads its change
     /// counter first in every transaction and every commit rewrites it.
     /// </summary>
     public static readonly RedisScript BeginRead = new("""
         #!lua flags=no-writes
-        local head = redis.call('HMGET', KEYS[1], 'version', 'pages')
+        local head = redis.call('HMGET', KEYS[1], 'version', 'pages', 'id', 'epoch')
         if not head[1] then return nil end
         local version = tonumber(head[1])
         local known = tonumber(ARGV[1])
-        if known == version then return {head[1], head[2], 1, false} end
+        if known == version then return {head[1], head[2], head[3], head[4], 1, false} end
         local header = redis.call('GET', KEYS[3])
         local missing = version - known
         if known <= 0 or missing < 0 or missing > redis.call('LLEN', KEYS[2]) then
-          return {head[1], head[2], 0, header}
+          return {head[1], head[2], head[3], head[4], 0, header}
         end
-        local result = {head[1], head[2], 1, header}
+        local result = {head[1], head[2], head[3], head[4], 1, header}
         local entries = redis.call('LRANGE', KEYS[2], -missing, -1)
-        for i = 1, #entries do result[i + 4] = entries[i] end
+        for i = 1, #entries do result[i + 6] = entries[i] end
         return result
         """);
 
@@ -69,19 +72,21 @@ internal sealed class RedisScript
 
     /// <summary>
     /// Commits a batch. KEYS: meta, log, then the written page keys. ARGV: expected version, new
-    /// page count, change-log length, page-key prefix, changed pages (log text), then one value per
-    /// written page. Returns [1, new version] when applied, [0, actual version] on a conflict,
-    /// [-1] when the database is gone.
+    /// page count, change-log length, page-key prefix, changed pages (log text), expected id,
+    /// expected epoch, then one value per written page. Returns [1, new version] when applied,
+    /// [0, actual version] on a conflict, [-1] when the database is gone, [-2, version, id, epoch]
+    /// when it is another history (another identity or epoch).
     /// </summary>
     public static readonly RedisScript Commit = new("""
         #!lua
-        local head = redis.call('HMGET', KEYS[1], 'version', 'pages')
+        local head = redis.call('HMGET', KEYS[1], 'version', 'pages', 'id', 'epoch')
         if not head[1] then return {-1} end
+        if head[3] ~= ARGV[6] or head[4] ~= ARGV[7] then return {-2, head[1], head[3], head[4]} end
         local version = tonumber(head[1])
         if version ~= tonumber(ARGV[1]) then return {0, head[1]} end
         local newCount = tonumber(ARGV[2])
         local oldCount = tonumber(head[2])
-        for i = 3, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 3]) end
+        for i = 3, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 5]) end
         local changes = ARGV[5]
         if newCount < oldCount then
           for p = newCount, oldCount - 1 do redis.call('DEL', ARGV[4] .. string.format('%d', p)) end

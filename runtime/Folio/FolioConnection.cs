@@ -34,7 +34,7 @@ public sealed class FolioConnection : IDisposable
         {
             var message = handle is null ? raw.sqlite3_errstr(rc).utf8_to_string() : raw.sqlite3_errmsg(handle).utf8_to_string();
             handle?.Dispose();
-            throw new FolioException(database.Name, rc & 0xff, rc, message, null, null, VfsErrors.TakeLastError());
+            throw FolioException.Create(database.Name, rc & 0xff, rc, message, null, null, VfsErrors.TakeLastError());
         }
         var connection = new FolioConnection(database, handle);
         try
@@ -123,7 +123,7 @@ public sealed class FolioConnection : IDisposable
             return;
         }
         var message = raw.sqlite3_errmsg(Handle).utf8_to_string();
-        throw new FolioException(Database.Name, rc & 0xff, raw.sqlite3_extended_errcode(Handle), message, sql, method, VfsErrors.TakeLastError());
+        throw FolioException.Create(Database.Name, rc & 0xff, raw.sqlite3_extended_errcode(Handle), message, sql, method, VfsErrors.TakeLastError());
     }
 
     /// <summary>Closes the connection.</summary>

@@ -44,7 +44,7 @@ public sealed class FolioDatabase : IDisposable
         ArgumentNullException.ThrowIfNull(registration);
         ArgumentNullException.ThrowIfNull(store);
         options ??= new FolioOptions();
-        var shared = registration.Attach(options.Name ?? store.Name, store, options);
+        var shared = registration.Attach(options.Name ?? store.Name, store, options, exactName: options.Name is not null);
         return new FolioDatabase(registration, shared, options, ownsStore);
     }
 

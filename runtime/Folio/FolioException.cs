@@ -21,6 +21,18 @@ public class FolioException : Exception
         Method = method;
     }
 
+    /// <summary>Creates a Folio failure with a message of its own (for subtypes that say more than SQLite's code).</summary>
+    protected FolioException(string database, int sqliteCode, int extendedCode, string message, string? sql, string? method)
+        : base(message)
+    {
+        Database = database;
+        SqliteCode = sqliteCode;
+        ExtendedCode = extendedCode;
+        SqliteMessage = message;
+        Sql = sql;
+        Method = method;
+    }
+
     /// <summary>The database's name.</summary>
     public string Database { get; }
 
@@ -38,6 +50,16 @@ public class FolioException : Exception
 
     /// <summary>The method that ran the SQL, when known.</summary>
     public string? Method { get; }
+
+    /// <summary>
+    /// The exception for a failed SQLite call: the VFS's own failure when it is a Folio exception
+    /// (a <see cref="HistoryChangedException"/> keeps its type, with the SQL and method added),
+    /// else a <see cref="FolioException"/> carrying SQLite's code and the store's cause.
+    /// </summary>
+    internal static FolioException Create(string database, int sqliteCode, int extendedCode, string sqliteMessage, string? sql, string? method, Exception? cause) =>
+        cause is HistoryChangedException history
+            ? new HistoryChangedException(history, sql, method)
+            : new FolioException(database, sqliteCode, extendedCode, sqliteMessage, sql, method, cause);
 
     /// <summary>True for SQLITE_BUSY: another connection or process got there first; retry the transaction.</summary>
     public bool IsBusy => SqliteCode == SqliteConstants.SQLITE_BUSY;

@@ -25,4 +25,11 @@ public sealed class FolioOptions
 
     /// <summary>Where Folio logs commits, conflicts and store failures; none by default.</summary>
     public ILogger? Logger { get; set; }
+
+    /// <summary>
+    /// Stands for another process, for tests: attachments of one database with different scopes
+    /// share no lock table, page cache or history, exactly as two processes would not. Null (the
+    /// default) is this process.
+    /// </summary>
+    internal object? ProcessScope { get; set; }
 }

@@ -5,7 +5,8 @@ namespace Folio;
 /// <summary>Process-wide set-up of the SQLite library Folio runs on.</summary>
 public static class FolioRuntime
 {
-    private static int _initialized;
+    private static readonly Lock Gate = new();
+    private static volatile bool _initialized;
 
     /// <summary>
     /// Points SQLitePCLRaw at the bundled e_sqlite3 library, once. Safe to call many times and
@@ -13,9 +14,19 @@ public static class FolioRuntime
     /// </summary>
     public static void EnsureProvider()
     {
-        if (Interlocked.Exchange(ref _initialized, 1) == 0)
+        // The flag is set only after the provider is: a second thread arriving meanwhile waits on
+        // the lock instead of going on to open SQLite with no provider yet.
+        if (_initialized)
         {
-            raw.SetProvider(new SQLite3Provider_e_sqlite3());
+            return;
+        }
+        lock (Gate)
+        {
+            if (!_initialized)
+            {
+                raw.SetProvider(new SQLite3Provider_e_sqlite3());
+                _initialized = true;
+            }
         }
     }
 }

@@ -82,6 +82,9 @@ internal sealed class NaiveRedisPageStore(IDatabase redis, string name) : IPageS
 {
     private long _roundTrips;
 
+    // The baseline keeps no identity in Redis: one derived from the name stands for it.
+    private readonly StoreLineage _lineage = new(new Guid(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(name))), 0);
+
     private IDatabase Redis { get; } = redis;
 
     public long RoundTrips => Interlocked.Read(ref _roundTrips);
@@ -94,10 +97,10 @@ internal sealed class NaiveRedisPageStore(IDatabase redis, string name) : IPageS
     {
         Interlocked.Increment(ref _roundTrips);
         var count = Redis.StringGet(Name + ":size");
-        return new StoreHead(0, count.IsNull ? 0 : (long)count);
+        return new StoreHead(0, count.IsNull ? 0 : (long)count, _lineage);
     }
 
-    public IPageStoreReader BeginRead(long knownVersion) => new Reader(this, GetHead().PageCount);
+    public IPageStoreReader BeginRead(long knownVersion) => new Reader(this, GetHead().PageCount, _lineage);
 
     public long Commit(StoreCommit commit)
     {
@@ -115,8 +118,10 @@ internal sealed class NaiveRedisPageStore(IDatabase redis, string name) : IPageS
     {
     }
 
-    private sealed class Reader(NaiveRedisPageStore store, long pageCount) : IPageStoreReader
+    private sealed class Reader(NaiveRedisPageStore store, long pageCount, StoreLineage lineage) : IPageStoreReader
     {
+        public StoreLineage Lineage => lineage;
+
         public long Version => 0;
 
         public long PageCount => pageCount;

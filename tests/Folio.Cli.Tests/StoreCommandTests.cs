@@ -145,7 +145,7 @@ public class StoreCommandTests
         Assert.That(result.Error, Does.Contain("stats (import): ").And.Contain($"commits 1, pages written {pages}"));
         Assert.That(result.Error, Does.Contain("stats (integrity check): "));
         using var store = FilePageStore.Open(_storePath, "main", 2048);
-        Assert.That(store.GetHead(), Is.EqualTo(new StoreHead(1, pages)), "one commit of every page");
+        Assert.That((store.GetHead().Version, store.GetHead().PageCount), Is.EqualTo((1L, pages)), "one commit of every page");
     }
 
     [TestCase("missing.db", "does not exist")]
@@ -178,7 +178,7 @@ public class StoreCommandTests
         using (var store = FilePageStore.Open(_storePath))
         {
             var page = new byte[store.PageSize];
-            ChecksumPageCodec.Instance.Decode(store.Name, 0, store.GetStoredPage(0), page);
+            ChecksumPageCodec.Instance.Decode(store.Name, store.GetHead().Lineage.DatabaseId, 0, store.GetStoredPage(0), page);
             Assert.That(page[18..20], Is.EqualTo(new byte[] { 1, 1 }), "file format bytes: rollback journal");
         }
         Assert.That(Cli.Run("sql", _store, "SELECT x FROM w", "--csv").Out, Is.EqualTo("x\r\nin the wal\r\n"));

@@ -72,7 +72,7 @@ public class TransactionTests
         using var db = TodoDb.Open(store);
         // Another writer on the same store through another VFS: it shares no lock with db, so the
         // two meet only at the store's version check, as two processes would.
-        using var other = FolioDatabase.Open(store, new FolioOptions { Name = "other-writer" });
+        using var other = FolioDatabase.Open(store, new FolioOptions { ProcessScope = new object(), Name = "other-writer" });
         using var otherConnection = other.OpenConnection();
         var attempts = 0;
         db.Transaction(d =>

@@ -17,7 +17,7 @@ public sealed class CommitRetryTests
         var name = SharedRedis.NewName("commit-retry");
         using var otherProcess = SharedRedis.Connect();
         using var dbA = FolioDatabase.Open(RedisPageStore.Open(SharedRedis.Connection, name), ownsStore: true);
-        using var dbB = FolioDatabase.Open(RedisPageStore.Open(otherProcess, name), new FolioOptions { Name = name + "-b" }, ownsStore: true);
+        using var dbB = FolioDatabase.Open(RedisPageStore.Open(otherProcess, name), new FolioOptions { ProcessScope = new object(), Name = name + "-b" }, ownsStore: true);
         using var a = dbA.OpenConnection();
         using var b = dbB.OpenConnection();
         a.Execute("CREATE TABLE c(n INTEGER NOT NULL); INSERT INTO c VALUES (0);");

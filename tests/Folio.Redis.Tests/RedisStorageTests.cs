@@ -82,7 +82,7 @@ public sealed class RedisStorageTests
         using var other = SharedRedis.Connect();
         using var a = RedisLedgerDb.Open(SharedRedis.Connection, name);
         // In one process each attached database needs its own SQLite file name; another process would not.
-        using var b = RedisLedgerDb.Open(RedisStoreFactory.Create(other, name, RedisLedgerDb.PageSize), new FolioOptions { Name = name + "#b" }, ownsStore: true);
+        using var b = RedisLedgerDb.Open(RedisStoreFactory.Create(other, name, RedisLedgerDb.PageSize), new FolioOptions { ProcessScope = new object(), Name = name + "#b" }, ownsStore: true);
 
         a.Add("from a", 1);
         Assert.That(b.Balance(), Is.EqualTo(1));
@@ -96,7 +96,7 @@ public sealed class RedisStorageTests
         var name = SharedRedis.NewName("redis-storage-stale");
         using var other = SharedRedis.Connect();
         using var a = RedisLedgerDb.Open(SharedRedis.Connection, name);
-        using var b = RedisLedgerDb.Open(RedisStoreFactory.Create(other, name, RedisLedgerDb.PageSize), new FolioOptions { Name = name + "#b" }, ownsStore: true);
+        using var b = RedisLedgerDb.Open(RedisStoreFactory.Create(other, name, RedisLedgerDb.PageSize), new FolioOptions { ProcessScope = new object(), Name = name + "#b" }, ownsStore: true);
 
         using var stale = a.BeginTransaction();
         a.Add("a, read at the old version", 1);

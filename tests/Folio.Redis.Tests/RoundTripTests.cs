@@ -104,7 +104,7 @@ public sealed class RoundTripTests
         var storeA = RedisPageStore.Open(SharedRedis.Connection, name);
         using var dbA = FolioDatabase.Open(storeA);
         using var dbB = FolioDatabase.Open(RedisPageStore.Open(otherProcess, name, options: new RedisStoreOptions { ChangeLogLength = 4 }),
-            new FolioOptions { Name = name + "-b" }, ownsStore: true);
+            new FolioOptions { ProcessScope = new object(), Name = name + "-b" }, ownsStore: true);
         using var a = dbA.OpenConnection();
         using var b = dbB.OpenConnection();
         Fill(a, rows: 1100, rowBytes: 3000);

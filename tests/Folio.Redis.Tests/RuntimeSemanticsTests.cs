@@ -106,7 +106,7 @@ public sealed class RuntimeSemanticsTests
         // through a second store on its own Redis connection, as another process would, so only
         // Redis's version check keeps the two halves from losing updates.
         using var dbA = FolioDatabase.Open(RedisPageStore.Open(SharedRedis.Connection, name), ownsStore: true);
-        using var dbB = FolioDatabase.Open(RedisPageStore.Open(otherProcess, name), new FolioOptions { Name = name + "-b" }, ownsStore: true);
+        using var dbB = FolioDatabase.Open(RedisPageStore.Open(otherProcess, name), new FolioOptions { ProcessScope = new object(), Name = name + "-b" }, ownsStore: true);
         using (var setup = dbA.OpenConnection())
         {
             setup.Execute("CREATE TABLE c(n INTEGER NOT NULL); INSERT INTO c VALUES (0);");

@@ -14,19 +14,19 @@ public sealed class StoreContractTests
     public void AReaderPinnedBeforeACommitFailsOnlyOnThePagesThatChanged()
     {
         using var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("pinned"));
-        store.Commit(new StoreCommit(0, 4, [Page(0, 1), Page(1, 1), Page(2, 1), Page(3, 1)]));
+        store.Commit(new StoreCommit(store.GetHead().Lineage, 0, 4, [Page(0, 1), Page(1, 1), Page(2, 1), Page(3, 1)]));
         using var pinned = store.BeginRead(0);
         using var pinnedBeforeTruncation = store.BeginRead(0);
         Assert.That((pinned.Version, pinned.PageCount), Is.EqualTo((1L, 4L)));
 
-        store.Commit(new StoreCommit(1, 4, [Page(2, 2)]));
+        store.Commit(new StoreCommit(store.GetHead().Lineage, 1, 4, [Page(2, 2)]));
         var buffer = new byte[PageSize + 64];
         Assert.That(pinned.ReadPage(3, buffer), Is.EqualTo(PageSize));
         Assert.That(buffer[0], Is.EqualTo(1), "an unchanged page still reads at the pinned version");
         Assert.That(pinned.ReadPage(1, buffer), Is.EqualTo(PageSize));
         Assert.Throws<StoreConflictException>(() => pinned.ReadPage(2, buffer));
 
-        store.Commit(new StoreCommit(2, 2, [Page(0, 3)]));
+        store.Commit(new StoreCommit(store.GetHead().Lineage, 2, 2, [Page(0, 3)]));
         Assert.That(pinnedBeforeTruncation.ReadPage(1, buffer), Is.EqualTo(PageSize));
         var deleted = Assert.Throws<StoreConflictException>(() => pinnedBeforeTruncation.ReadPage(3, buffer));
         Assert.That(deleted!.Message, Does.Contain("page 3").And.Contain("deleted"));
@@ -41,10 +41,10 @@ public sealed class StoreContractTests
     public void ACommitAtAStaleVersionConflictsAndChangesNothing()
     {
         using var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("stale"));
-        Assert.That(store.Commit(new StoreCommit(0, 1, [Page(0, 1)])), Is.EqualTo(1));
-        var conflict = Assert.Throws<StoreConflictException>(() => store.Commit(new StoreCommit(0, 2, [Page(0, 9), Page(1, 9)])));
+        Assert.That(store.Commit(new StoreCommit(store.GetHead().Lineage, 0, 1, [Page(0, 1)])), Is.EqualTo(1));
+        var conflict = Assert.Throws<StoreConflictException>(() => store.Commit(new StoreCommit(store.GetHead().Lineage, 0, 2, [Page(0, 9), Page(1, 9)])));
         Assert.That(conflict!.ActualVersion, Is.EqualTo(1));
-        Assert.That(store.GetHead(), Is.EqualTo(new StoreHead(1, 1)));
+        Assert.That((store.GetHead().Version, store.GetHead().PageCount), Is.EqualTo((1L, 1L)));
         using var reader = store.BeginRead(0);
         var buffer = new byte[PageSize];
         reader.ReadPage(0, buffer);
@@ -56,9 +56,9 @@ public sealed class StoreContractTests
     public void ReadsReportThePagesChangedSinceTheKnownVersionWhileTheLogReachesBack()
     {
         using var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("change-log"), options: new RedisStoreOptions { ChangeLogLength = 3 });
-        store.Commit(new StoreCommit(0, 6, Enumerable.Range(0, 6).Select(p => Page(p, 1)).ToList()));
-        store.Commit(new StoreCommit(1, 6, [Page(1, 2), Page(2, 2), Page(3, 2)]));
-        store.Commit(new StoreCommit(2, 4, [Page(0, 3)]));
+        store.Commit(new StoreCommit(store.GetHead().Lineage, 0, 6, Enumerable.Range(0, 6).Select(p => Page(p, 1)).ToList()));
+        store.Commit(new StoreCommit(store.GetHead().Lineage, 1, 6, [Page(1, 2), Page(2, 2), Page(3, 2)]));
+        store.Commit(new StoreCommit(store.GetHead().Lineage, 2, 4, [Page(0, 3)]));
 
         using (var reader = store.BeginRead(1))
         {
@@ -73,8 +73,8 @@ public sealed class StoreContractTests
             Assert.That(reader.ChangedPagesSinceKnown, Is.Null, "a cache that knows nothing must drop everything");
         }
 
-        store.Commit(new StoreCommit(3, 4, [Page(3, 4)]));
-        store.Commit(new StoreCommit(4, 4, [Page(2, 5)]));
+        store.Commit(new StoreCommit(store.GetHead().Lineage, 3, 4, [Page(3, 4)]));
+        store.Commit(new StoreCommit(store.GetHead().Lineage, 4, 4, [Page(2, 5)]));
         using (var reader = store.BeginRead(1))
         {
             Assert.That(reader.ChangedPagesSinceKnown, Is.Null, "the 3-entry log no longer reaches back to version 2");
@@ -89,7 +89,7 @@ public sealed class StoreContractTests
     public void ReadPagesFetchesABatchInOneRoundTrip()
     {
         using var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("batch"));
-        store.Commit(new StoreCommit(0, 8, [Page(1, 1), Page(3, 3), Page(5, 5), Page(7, 7)]));
+        store.Commit(new StoreCommit(store.GetHead().Lineage, 0, 8, [Page(1, 1), Page(3, 3), Page(5, 5), Page(7, 7)]));
         using var reader = store.BeginRead(0);
         var before = store.RoundTrips;
         long[] pages = [7, 2, 5, 3, 1];
@@ -108,8 +108,8 @@ public sealed class StoreContractTests
     {
         var name = SharedRedis.NewName("layout");
         using var store = RedisPageStore.Open(SharedRedis.Connection, name);
-        store.Commit(new StoreCommit(0, 2, [Page(0, 1), Page(1, 1)]));
-        store.Commit(new StoreCommit(1, 2, [Page(1, 2)]));
+        store.Commit(new StoreCommit(store.GetHead().Lineage, 0, 2, [Page(0, 1), Page(1, 1)]));
+        store.Commit(new StoreCommit(store.GetHead().Lineage, 1, 2, [Page(1, 2)]));
 
         var server = SharedRedis.Connection.GetServer(SharedRedis.Connection.GetEndPoints()[0]);
         var keys = server.Keys(pattern: "{folio:" + name + "}*").ToList();
@@ -132,14 +132,14 @@ public sealed class StoreContractTests
     public void ScriptsFlushedFromRedisAreSentAgainOnce()
     {
         using var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("noscript"));
-        store.Commit(new StoreCommit(0, 1, [Page(0, 1)]));
+        store.Commit(new StoreCommit(store.GetHead().Lineage, 0, 1, [Page(0, 1)]));
         SharedRedis.Server.Cli("SCRIPT", "FLUSH");
 
         var before = store.RoundTrips;
-        store.Commit(new StoreCommit(1, 1, [Page(0, 2)]));
+        store.Commit(new StoreCommit(store.GetHead().Lineage, 1, 1, [Page(0, 2)]));
         Assert.That(store.RoundTrips - before, Is.EqualTo(2), "EVALSHA answered NOSCRIPT, then EVAL");
         before = store.RoundTrips;
-        store.Commit(new StoreCommit(2, 1, [Page(0, 3)]));
+        store.Commit(new StoreCommit(store.GetHead().Lineage, 2, 1, [Page(0, 3)]));
         Assert.That(store.RoundTrips - before, Is.EqualTo(1), "the script is cached again");
     }
 
@@ -158,9 +158,9 @@ public sealed class StoreContractTests
     {
         using var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("order"));
         var before = store.RoundTrips;
-        var error = Assert.Throws<ArgumentException>(() => store.Commit(new StoreCommit(0, 3, [Page(2, 1), Page(1, 1)])));
+        var error = Assert.Throws<ArgumentException>(() => store.Commit(new StoreCommit(store.GetHead().Lineage, 0, 3, [Page(2, 1), Page(1, 1)])));
         Assert.That(error!.Message, Does.Contain("page 1"));
-        Assert.Throws<ArgumentException>(() => store.Commit(new StoreCommit(0, 2, [Page(2, 1)])));
+        Assert.Throws<ArgumentException>(() => store.Commit(new StoreCommit(store.GetHead().Lineage, 0, 2, [Page(2, 1)])));
         Assert.That(store.RoundTrips, Is.EqualTo(before));
     }
 

@@ -66,6 +66,8 @@ public sealed class FaultInjectingPageStore(IPageStore inner) : IPageStore
 
     private sealed class Reader(FaultInjectingPageStore owner, IPageStoreReader inner) : IPageStoreReader
     {
+        public StoreLineage Lineage => inner.Lineage;
+
         public long Version => inner.Version;
 
         public long PageCount => inner.PageCount;

@@ -69,11 +69,11 @@ public class VersionConflictTests(StoreKind kind) : StoreTest
     [Test]
     public void ACommitAgainstAStoreThatMovedOnIsBusyAndAppliesNothing()
     {
-        // Two attachments of one store under different names share no locks: like two processes,
+        // Two attachments of one store in different process scopes share no locks: like two processes,
         // only the store's version check stands between their writers.
         var store = Stores.Create(kind);
         using var first = FolioDatabase.Open(store, new FolioOptions { Name = "first-" + Guid.NewGuid() });
-        using var second = FolioDatabase.Open(store, new FolioOptions { Name = "second-" + Guid.NewGuid() });
+        using var second = FolioDatabase.Open(store, new FolioOptions { ProcessScope = new object(), Name = "second-" + Guid.NewGuid() });
         using var a = first.OpenConnection();
         using var b = second.OpenConnection();
         a.Execute("CREATE TABLE t(v TEXT); INSERT INTO t VALUES ('base');");
@@ -109,7 +109,7 @@ public class CommitRetryTests(StoreKind kind) : StoreTest
     {
         var store = Stores.Create(kind);
         using var first = FolioDatabase.Open(store, new FolioOptions { Name = "a-" + Guid.NewGuid() });
-        using var second = FolioDatabase.Open(store, new FolioOptions { Name = "b-" + Guid.NewGuid() });
+        using var second = FolioDatabase.Open(store, new FolioOptions { ProcessScope = new object(), Name = "b-" + Guid.NewGuid() });
         using var a = first.OpenConnection();
         using var b = second.OpenConnection();
         a.Execute("CREATE TABLE c(n INTEGER NOT NULL); INSERT INTO c VALUES (0);");
@@ -137,7 +137,7 @@ public class CommitRetryTests(StoreKind kind) : StoreTest
     {
         var store = Stores.Create(kind);
         using var first = FolioDatabase.Open(store, new FolioOptions { Name = "a-" + Guid.NewGuid() });
-        using var second = FolioDatabase.Open(store, new FolioOptions { Name = "b-" + Guid.NewGuid() });
+        using var second = FolioDatabase.Open(store, new FolioOptions { ProcessScope = new object(), Name = "b-" + Guid.NewGuid() });
         using var a = first.OpenConnection();
         using var b = second.OpenConnection();
         a.Execute("CREATE TABLE t(v BLOB); INSERT INTO t SELECT randomblob(500) FROM (WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 200) SELECT n FROM s);");

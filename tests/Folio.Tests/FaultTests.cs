@@ -70,7 +70,7 @@ public class FaultTests(StoreKind kind) : StoreTest
             ((FilePageStore)store).OverwriteStoredPageForTesting(page, stored);
         }
 
-        using var db2 = FolioDatabase.Open(store, new FolioOptions { Name = store.Name + "-again", CachePages = 0 });
+        using var db2 = FolioDatabase.Open(store, new FolioOptions { ProcessScope = new object(), Name = store.Name + "-again", CachePages = 0 });
         using var c2 = db2.OpenConnection();
         var error = Assert.Throws<FolioException>(() => c2.Execute("SELECT hex(v) FROM t"))!;
         Assert.That(error.InnerException, Is.TypeOf<PageCorruptException>());

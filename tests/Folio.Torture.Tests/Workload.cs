@@ -69,7 +69,7 @@ internal static class Workload
                 hash.Append(buffer.AsSpan(0, length));
                 continue;
             }
-            ChecksumPageCodec.Instance.Decode(store.Name, number, buffer.AsSpan(0, length), page);
+            ChecksumPageCodec.Instance.Decode(store.Name, store.GetHead().Lineage.DatabaseId, number, buffer.AsSpan(0, length), page);
             if (number == 0)
             {
                 page.AsSpan(24, 4).Clear();

@@ -32,16 +32,16 @@ internal sealed class RollbackFormatStore(IPageStore inner) : IPageStore
         {
             var codec = ChecksumPageCodec.Instance;
             var page = new byte[PageSize];
-            codec.Decode(Name, 0, pages[0].Data.Span, page);
+            codec.Decode(Name, commit.ExpectedLineage.DatabaseId, 0, pages[0].Data.Span, page);
             if (page[WriteVersionOffset] == 2 || page[ReadVersionOffset] == 2)
             {
                 page[WriteVersionOffset] = 1;
                 page[ReadVersionOffset] = 1;
                 var encoded = new byte[codec.MaxEncodedSize(PageSize)];
-                var length = codec.Encode(0, page, encoded);
+                var length = codec.Encode(commit.ExpectedLineage.DatabaseId, 0, page, encoded);
                 var rewritten = pages.ToList();
                 rewritten[0] = new StorePage(0, encoded.AsMemory(0, length));
-                commit = new StoreCommit(commit.ExpectedVersion, commit.NewPageCount, rewritten);
+                commit = new StoreCommit(commit.ExpectedLineage, commit.ExpectedVersion, commit.NewPageCount, rewritten);
                 Rewrote = true;
             }
         }

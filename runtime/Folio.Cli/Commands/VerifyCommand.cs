@@ -99,7 +99,7 @@ internal sealed class VerifyCommand : ICliCommand
                         missing++;
                         continue;
                     }
-                    codec.Decode(store.Name, number, stored[..length], page);
+                    codec.Decode(store.Name, reader.Lineage.DatabaseId, number, stored[..length], page);
                 }
                 catch (PageCorruptException e)
                 {

@@ -16,11 +16,9 @@ public sealed partial class FolioSession : IDisposable
     private readonly string _className;
     private bool _disposed;
 
-    private readonly SharedStore? _sharedStore;
 
-    private FolioSession(FolioDatabase database, FolioConnection connection, int statementCount, string className, SharedStore? sharedStore)
+    private FolioSession(FolioDatabase database, FolioConnection connection, int statementCount, string className)
     {
-        _sharedStore = sharedStore;
         Database = database;
         Connection = connection;
         _statements = new FolioStatement?[statementCount];
@@ -57,7 +55,6 @@ public sealed partial class FolioSession : IDisposable
         ArgumentNullException.ThrowIfNull(store);
         FolioDatabase? database = null;
         FolioConnection? connection = null;
-        SharedStore? shared = null;
         try
         {
             if (registration.PageSize != 0 && registration.PageSize != pageSize)
@@ -72,13 +69,11 @@ public sealed partial class FolioSession : IDisposable
                 throw new PageSizeMismatchException(options?.Name ?? store.Name, store.PageSize, pageSize);
             }
             var vfs = isRegistrationStore ? registration : GeneralVfs.Registration;
-            shared = SharedStore.Acquire(vfs, options?.Name ?? store.Name, store, ownsStore);
-            // A shared store is disposed by the last session using it, not by the database.
-            database = shared is null
-                ? FolioDatabase.Open(vfs, store, options, ownsStore)
-                : FolioDatabase.Open(vfs, shared.Store, options, ownsStore: false);
+            // Opening the same database twice (TodoDb.Open(path) from two places) attaches each
+            // store under a name of its own; both share the database's locks and page cache.
+            database = FolioDatabase.Open(vfs, store, options, ownsStore);
             connection = database.OpenConnection();
-            var session = new FolioSession(database, connection, statementCount, className, shared);
+            var session = new FolioSession(database, connection, statementCount, className);
             session.ApplyMigrations(migrations);
             return session;
         }
@@ -89,11 +84,10 @@ public sealed partial class FolioSession : IDisposable
             {
                 database.Dispose();
             }
-            else if (ownsStore && shared is null)
+            else if (ownsStore)
             {
                 store.Dispose();
             }
-            shared?.Release();
             throw;
         }
     }
@@ -157,7 +151,6 @@ public sealed partial class FolioSession : IDisposable
         }
         Connection.Dispose();
         Database.Dispose();
-        _sharedStore?.Release();
     }
 
     private void ApplyMigrations(ReadOnlySpan<Migration> migrations)
@@ -194,8 +187,8 @@ public sealed partial class FolioSession : IDisposable
                 }
                 catch (FolioException e)
                 {
-                    throw new FolioException(e.Database, e.SqliteCode, e.ExtendedCode, e.SqliteMessage, e.Sql,
-                        $"{_className} migration {migration.Version}", e.InnerException);
+                    throw FolioException.Create(e.Database, e.SqliteCode, e.ExtendedCode, e.SqliteMessage, e.Sql,
+                        $"{_className} migration {migration.Version}", e as HistoryChangedException ?? e.InnerException);
                 }
             }
             Connection.Execute($"PRAGMA user_version = {latest}");

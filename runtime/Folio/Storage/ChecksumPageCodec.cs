@@ -10,20 +10,23 @@ namespace Folio.Storage;
 /// Header layout (little-endian):
 /// <code>
 /// 0..1   magic "FP"
-/// 2      format (1)
+/// 2      format (2; 1 was written before pages bound their database's identity)
 /// 3      flags (0: plain page)
 /// 4..7   payload length
-/// 8..15  XxHash3 of the payload, seeded with the page number
+/// 8..15  XxHash3 of the payload, seeded with a hash of the database identity and page number
 /// </code>
-/// Hashing the page number with the payload catches a page stored under the wrong key as well as
-/// flipped bits. For a 4096-byte page the header adds 0.4%.
+/// Seeding with the identity and the page number catches a page stored under the wrong key, or
+/// copied in from another database, as well as flipped bits. Format 1 values (seeded with the
+/// page number alone) still verify, so databases written before identities existed stay readable.
+/// For a 4096-byte page the header adds 0.4%.
 /// </remarks>
 public sealed class ChecksumPageCodec : IPageCodec
 {
     /// <summary>The header's size in bytes.</summary>
     public const int HeaderSize = 16;
 
-    private const byte Format = 1;
+    private const byte Format = 2;
+    private const byte LegacyFormat = 1;
 
     /// <summary>The shared instance.</summary>
     public static ChecksumPageCodec Instance { get; } = new();
@@ -32,26 +35,26 @@ public sealed class ChecksumPageCodec : IPageCodec
     public int MaxEncodedSize(int pageSize) => HeaderSize + pageSize;
 
     /// <inheritdoc />
-    public int Encode(long pageNumber, ReadOnlySpan<byte> page, Span<byte> destination)
+    public int Encode(Guid databaseId, long pageNumber, ReadOnlySpan<byte> page, Span<byte> destination)
     {
         destination[0] = (byte)'F';
         destination[1] = (byte)'P';
         destination[2] = Format;
         destination[3] = 0;
         BinaryPrimitives.WriteInt32LittleEndian(destination[4..], page.Length);
-        BinaryPrimitives.WriteUInt64LittleEndian(destination[8..], Hash(pageNumber, page));
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[8..], Hash(Seed(databaseId, pageNumber), page));
         page.CopyTo(destination[HeaderSize..]);
         return HeaderSize + page.Length;
     }
 
     /// <inheritdoc />
-    public void Decode(string database, long pageNumber, ReadOnlySpan<byte> stored, Span<byte> page)
+    public void Decode(string database, Guid databaseId, long pageNumber, ReadOnlySpan<byte> stored, Span<byte> page)
     {
         if (stored.Length < HeaderSize || stored[0] != 'F' || stored[1] != 'P')
         {
             throw new PageCorruptException(database, pageNumber, $"the stored value ({stored.Length} bytes) has no Folio page header");
         }
-        if (stored[2] != Format || stored[3] != 0)
+        if ((stored[2] != Format && stored[2] != LegacyFormat) || stored[3] != 0)
         {
             throw new PageCorruptException(database, pageNumber, $"unknown page format {stored[2]} with flags {stored[3]}");
         }
@@ -62,14 +65,23 @@ public sealed class ChecksumPageCodec : IPageCodec
             throw new PageCorruptException(database, pageNumber, $"the header says {length} bytes, the value holds {payload.Length}, the page size is {page.Length}");
         }
         var expected = BinaryPrimitives.ReadUInt64LittleEndian(stored[8..]);
-        var actual = Hash(pageNumber, payload);
+        var actual = Hash(stored[2] == LegacyFormat ? pageNumber : Seed(databaseId, pageNumber), payload);
         if (expected != actual)
         {
-            throw new PageCorruptException(database, pageNumber, $"checksum mismatch: stored {expected:x16}, computed {actual:x16}");
+            throw new PageCorruptException(database, pageNumber,
+                $"checksum mismatch: stored {expected:x16}, computed {actual:x16} for database identity {databaseId:D}; the page is damaged, stored under another page's key, or copied from another database");
         }
         payload.CopyTo(page);
     }
 
-    // The page number is the hash's seed, so the same bytes under another page number do not verify.
-    private static ulong Hash(long pageNumber, ReadOnlySpan<byte> payload) => XxHash3.HashToUInt64(payload, pageNumber);
+    private static ulong Hash(long seed, ReadOnlySpan<byte> payload) => XxHash3.HashToUInt64(payload, seed);
+
+    // The seed binds the page to its place: the same bytes under another page number, or in a
+    // database with another identity, do not verify.
+    private static long Seed(Guid databaseId, long pageNumber)
+    {
+        Span<byte> id = stackalloc byte[16];
+        databaseId.TryWriteBytes(id);
+        return (long)XxHash3.HashToUInt64(id, pageNumber);
+    }
 }

@@ -135,6 +135,11 @@ public sealed class FilePageStore : IPageStore
             try
             {
                 var head = c.ReadHead(_databaseId);
+                if (head.Lineage != commit.ExpectedLineage)
+                {
+                    throw new HistoryChangedException(Name, commit.ExpectedLineage, commit.ExpectedVersion, head.Lineage, head.Version,
+                        "the commit was built on another history of the database");
+                }
                 if (head.Version != commit.ExpectedVersion)
                 {
                     throw new StoreConflictException(Name, commit.ExpectedVersion, head.Version);
@@ -218,6 +223,7 @@ public sealed class FilePageStore : IPageStore
             {
                 _connection.BeginRead();
                 var head = _connection.ReadHead(store._databaseId);
+                Lineage = head.Lineage;
                 Version = head.Version;
                 PageCount = head.PageCount;
                 ChangedPagesSinceKnown = knownVersion == head.Version ? Array.Empty<long>() : null;
@@ -230,6 +236,8 @@ public sealed class FilePageStore : IPageStore
                 throw;
             }
         }
+
+        public StoreLineage Lineage { get; }
 
         public long Version { get; }
 
@@ -276,10 +284,13 @@ public sealed class FilePageStore : IPageStore
         {
             _store = store;
             var head = store.GetHead();
+            Lineage = head.Lineage;
             Version = head.Version;
             PageCount = head.PageCount;
             ChangedPagesSinceKnown = knownVersion == head.Version ? Array.Empty<long>() : null;
         }
+
+        public StoreLineage Lineage { get; }
 
         public long Version { get; }
 

@@ -10,12 +10,17 @@ public interface IPageCodec
     /// <summary>The largest encoded size of a page of <paramref name="pageSize"/> bytes.</summary>
     int MaxEncodedSize(int pageSize);
 
-    /// <summary>Encodes <paramref name="page"/> (page number <paramref name="pageNumber"/>) into <paramref name="destination"/>; returns the bytes written.</summary>
-    int Encode(long pageNumber, ReadOnlySpan<byte> page, Span<byte> destination);
+    /// <summary>
+    /// Encodes <paramref name="page"/> (page number <paramref name="pageNumber"/> of the database
+    /// whose identity is <paramref name="databaseId"/>) into <paramref name="destination"/>;
+    /// returns the bytes written. The value should bind the identity and the page number, so a
+    /// value moved to another page or copied from another database fails to decode.
+    /// </summary>
+    int Encode(Guid databaseId, long pageNumber, ReadOnlySpan<byte> page, Span<byte> destination);
 
     /// <summary>
     /// Decodes a stored value into <paramref name="page"/> (exactly one page long).
     /// </summary>
     /// <exception cref="PageCorruptException">The value fails its check; the message names <paramref name="database"/> and the page.</exception>
-    void Decode(string database, long pageNumber, ReadOnlySpan<byte> stored, Span<byte> page);
+    void Decode(string database, Guid databaseId, long pageNumber, ReadOnlySpan<byte> stored, Span<byte> page);
 }

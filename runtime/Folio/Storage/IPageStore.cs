@@ -15,6 +15,29 @@ namespace Folio.Storage;
 /// then the page) before it reaches the store, and decodes and verifies it after a read.
 /// </para>
 /// <para>
+/// <b>Identity and lineage.</b> A version number alone does not name a state: a store can lose
+/// its history (a Redis failover to an empty or lagging replica, a restored backup, a replaced
+/// file) and count up to the same numbers again. So every database has a
+/// <see cref="StoreLineage"/>: a random 128-bit identity created with the database, and an epoch
+/// the store bumps whenever it rewrites history on purpose (a restore). A store must:
+/// </para>
+/// <list type="bullet">
+/// <item>create the identity when it creates the database, keep it with the data (so losing the
+/// data loses the identity too), and never reuse or change it;</item>
+/// <item>report the lineage with every head (<see cref="GetHead"/>) and every read
+/// (<see cref="IPageStoreReader.Lineage"/>), read atomically with the version;</item>
+/// <item>apply a commit only when both <see cref="StoreCommit.ExpectedLineage"/> and
+/// <see cref="StoreCommit.ExpectedVersion"/> match, throwing <see cref="HistoryChangedException"/>
+/// when the lineage differs (or the database is gone) and <see cref="StoreConflictException"/>
+/// when only the version does.</item>
+/// </list>
+/// <para>
+/// Folio checks every head and read against what it saw before: a changed lineage, or a version
+/// lower than one it already saw, clears its caches and fails the open transaction with
+/// <see cref="HistoryChangedException"/>; the next transaction starts on the new history.
+/// Page checksums bind the identity, so a page copied in from another database fails to verify.
+/// </para>
+/// <para>
 /// Implementations must be safe to call from several threads at once. Folio calls them
 /// synchronously, from inside SQLite's VFS callbacks.
 /// </para>
@@ -27,7 +50,8 @@ public interface IPageStore : IDisposable
     /// <summary>The page size in bytes: a power of two from 512 to 65536, fixed at creation.</summary>
     int PageSize { get; }
 
-    /// <summary>Reads the current version and page count.</summary>
+    /// <summary>Reads the current lineage, version and page count.</summary>
+    /// <exception cref="HistoryChangedException">The database no longer exists in the store.</exception>
     StoreHead GetHead();
 
     /// <summary>
@@ -46,18 +70,42 @@ public interface IPageStore : IDisposable
     /// once this returns: a store copies whatever it keeps.
     /// </summary>
     /// <returns>The new version, <c>commit.ExpectedVersion + 1</c>.</returns>
+    /// <exception cref="HistoryChangedException">The database's lineage is not <see cref="StoreCommit.ExpectedLineage"/> (or the database is gone): nothing is written.</exception>
     /// <exception cref="StoreConflictException">The store is no longer at <see cref="StoreCommit.ExpectedVersion"/>.</exception>
     long Commit(StoreCommit commit);
 }
 
-/// <summary>A store's current version and page count.</summary>
+/// <summary>A store's current version and page count, with the lineage they belong to.</summary>
 /// <param name="Version">The number of commits applied so far; 0 for a database never written.</param>
 /// <param name="PageCount">The number of pages in the database at that version.</param>
-public readonly record struct StoreHead(long Version, long PageCount);
+/// <param name="Lineage">The database's identity and epoch.</param>
+public readonly record struct StoreHead(long Version, long PageCount, StoreLineage Lineage);
+
+/// <summary>
+/// Names one history of one database: <paramref name="DatabaseId"/> is created at random with the
+/// database and never changes; <paramref name="Epoch"/> grows when the store rewrites history on
+/// purpose (a restore). A version means something only together with its lineage.
+/// </summary>
+/// <param name="DatabaseId">The database's identity: random, 128 bits, created with it.</param>
+/// <param name="Epoch">Bumped by the store whenever history is rewritten; 0 at creation.</param>
+public readonly record struct StoreLineage(Guid DatabaseId, long Epoch)
+{
+    /// <summary>A lineage for a database being created now: a fresh random identity, epoch 0.</summary>
+    public static StoreLineage CreateNew() => new(Guid.NewGuid(), 0);
+
+    /// <summary>True for the default value, which no database has.</summary>
+    public bool IsEmpty => DatabaseId == Guid.Empty;
+
+    /// <summary>The identity and epoch as text, as error messages show them.</summary>
+    public override string ToString() => $"{DatabaseId:D} epoch {Epoch}";
+}
 
 /// <summary>A read pinned at one version of a store. Dispose it to end the read.</summary>
 public interface IPageStoreReader : IDisposable
 {
+    /// <summary>The lineage the pinned version belongs to.</summary>
+    StoreLineage Lineage { get; }
+
     /// <summary>The pinned version.</summary>
     long Version { get; }
 
@@ -96,14 +144,26 @@ public interface IPageStoreReader : IDisposable
 public sealed class StoreCommit
 {
     /// <summary>Creates a batch.</summary>
-    public StoreCommit(long expectedVersion, long newPageCount, IReadOnlyList<StorePage> pages)
+    /// <param name="expectedLineage">The lineage the writer read from.</param>
+    /// <param name="expectedVersion">The version the writer read.</param>
+    /// <param name="newPageCount">The page count after the commit.</param>
+    /// <param name="pages">The pages to write, ascending.</param>
+    public StoreCommit(StoreLineage expectedLineage, long expectedVersion, long newPageCount, IReadOnlyList<StorePage> pages)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
         ArgumentOutOfRangeException.ThrowIfNegative(newPageCount);
+        if (expectedLineage.IsEmpty)
+        {
+            throw new ArgumentException("A commit names the lineage it was read from; the empty lineage belongs to no database.", nameof(expectedLineage));
+        }
+        ExpectedLineage = expectedLineage;
         ExpectedVersion = expectedVersion;
         NewPageCount = newPageCount;
         Pages = pages ?? throw new ArgumentNullException(nameof(pages));
     }
+
+    /// <summary>The lineage the writer read from; the commit applies only on that history.</summary>
+    public StoreLineage ExpectedLineage { get; }
 
     /// <summary>The version the writer read; the commit applies only if the store is still there.</summary>
     public long ExpectedVersion { get; }

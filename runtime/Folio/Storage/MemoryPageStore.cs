@@ -36,6 +36,7 @@ public sealed class MemoryPageStore : IPageStore
         PageSize = pageSize;
         _changeLog = new (long, long[])[changeLogLength];
         _current = new Snapshot(0, 0, []);
+        Lineage = StoreLineage.CreateNew();
     }
 
     /// <summary>
@@ -63,11 +64,14 @@ public sealed class MemoryPageStore : IPageStore
     /// <inheritdoc />
     public int PageSize { get; }
 
+    /// <summary>The database's identity (created with this store) and epoch.</summary>
+    public StoreLineage Lineage { get; }
+
     /// <inheritdoc />
     public StoreHead GetHead()
     {
         var snapshot = _current;
-        return new StoreHead(snapshot.Version, snapshot.PageCount);
+        return new StoreHead(snapshot.Version, snapshot.PageCount, Lineage);
     }
 
     /// <inheritdoc />
@@ -75,7 +79,7 @@ public sealed class MemoryPageStore : IPageStore
     {
         var snapshot = _current;
         // The common case, a reader whose cache is current, shares one reader per snapshot.
-        return knownVersion == snapshot.Version ? snapshot.CurrentReader : new Reader(snapshot, ChangesSince(snapshot.Version, knownVersion));
+        return knownVersion == snapshot.Version ? snapshot.CurrentReader(Lineage) : new Reader(snapshot, Lineage, ChangesSince(snapshot.Version, knownVersion));
     }
 
     /// <inheritdoc />
@@ -85,6 +89,11 @@ public sealed class MemoryPageStore : IPageStore
         lock (_commitLock)
         {
             var current = _current;
+            if (commit.ExpectedLineage != Lineage)
+            {
+                throw new HistoryChangedException(Name, commit.ExpectedLineage, commit.ExpectedVersion, Lineage, current.Version,
+                    "the commit was built on another database's history");
+            }
             if (current.Version != commit.ExpectedVersion)
             {
                 throw new StoreConflictException(Name, commit.ExpectedVersion, current.Version);
@@ -192,7 +201,7 @@ public sealed class MemoryPageStore : IPageStore
         public byte[]?[][] Chunks { get; } = chunks;
 
         /// <summary>A reader for callers already at this version; readers hold no state of their own.</summary>
-        public Reader CurrentReader => _currentReader ??= new Reader(this, Array.Empty<long>());
+        public Reader CurrentReader(StoreLineage lineage) => _currentReader ??= new Reader(this, lineage, Array.Empty<long>());
 
         public byte[]? Get(long pageNumber)
         {
@@ -201,8 +210,10 @@ public sealed class MemoryPageStore : IPageStore
         }
     }
 
-    private sealed class Reader(Snapshot snapshot, IReadOnlyCollection<long>? changed) : IPageStoreReader
+    private sealed class Reader(Snapshot snapshot, StoreLineage lineage, IReadOnlyCollection<long>? changed) : IPageStoreReader
     {
+        public StoreLineage Lineage => lineage;
+
         public long Version => snapshot.Version;
 
         public long PageCount => snapshot.PageCount;

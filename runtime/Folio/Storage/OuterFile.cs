@@ -139,12 +139,15 @@ internal sealed class OuterConnection : IDisposable
                     page_size INTEGER NOT NULL,
                     page_count INTEGER NOT NULL,
                     version INTEGER NOT NULL,
-                    committed_at INTEGER NOT NULL);
+                    committed_at INTEGER NOT NULL,
+                    identity TEXT,
+                    epoch INTEGER NOT NULL DEFAULT 0);
                 CREATE TABLE IF NOT EXISTS folio_page(
                     key INTEGER PRIMARY KEY,
                     data BLOB NOT NULL);
                 """);
-            _selectHead = Prepare("SELECT version, page_count FROM folio_database WHERE id = ?1");
+            AddIdentityColumns();
+            _selectHead = Prepare("SELECT version, page_count, identity, epoch FROM folio_database WHERE id = ?1");
             _selectPage = Prepare("SELECT data FROM folio_page WHERE key = ?1");
             _upsertPage = Prepare("INSERT INTO folio_page(key, data) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET data = excluded.data");
             _deletePages = Prepare("DELETE FROM folio_page WHERE key >= ?1 AND key < ?2");
@@ -172,16 +175,50 @@ internal sealed class OuterConnection : IDisposable
         }
     }
 
-    /// <summary>Finds or creates the database row; returns its id and page size.</summary>
+    /// <summary>
+    /// Files written before databases had identities lack the two columns: add them, once, under
+    /// the file's write lock (another process may be doing the same).
+    /// </summary>
+    private void AddIdentityColumns()
+    {
+        using (var probe = Prepare("SELECT count(*) FROM pragma_table_info('folio_database') WHERE name = 'identity'"))
+        {
+            raw.sqlite3_step(probe);
+            if (raw.sqlite3_column_int(probe, 0) == 1)
+            {
+                return;
+            }
+        }
+        Exec("BEGIN IMMEDIATE");
+        try
+        {
+            using var again = Prepare("SELECT count(*) FROM pragma_table_info('folio_database') WHERE name = 'identity'");
+            raw.sqlite3_step(again);
+            if (raw.sqlite3_column_int(again, 0) == 0)
+            {
+                Exec("ALTER TABLE folio_database ADD COLUMN identity TEXT; ALTER TABLE folio_database ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0");
+            }
+            Exec("COMMIT");
+        }
+        catch
+        {
+            raw.sqlite3_exec(_db, "ROLLBACK");
+            throw;
+        }
+    }
+
+    /// <summary>Finds or creates the database row (giving it an identity when it has none); returns its id and page size.</summary>
     public (long Id, int PageSize) OpenDatabase(string name, int pageSize)
     {
         Exec("BEGIN IMMEDIATE");
         try
         {
-            using (var insert = Prepare("INSERT INTO folio_database(name, page_size, page_count, version, committed_at) VALUES (?1, ?2, 0, 0, 0) ON CONFLICT(name) DO NOTHING"))
+            var identity = StoreLineage.CreateNew().DatabaseId.ToString("N");
+            using (var insert = Prepare("INSERT INTO folio_database(name, page_size, page_count, version, committed_at, identity, epoch) VALUES (?1, ?2, 0, 0, 0, ?3, 0) ON CONFLICT(name) DO UPDATE SET identity = coalesce(identity, excluded.identity)"))
             {
                 raw.sqlite3_bind_text(insert, 1, name);
                 raw.sqlite3_bind_int(insert, 2, pageSize);
+                raw.sqlite3_bind_text(insert, 3, identity);
                 Step(insert, "INSERT INTO folio_database");
             }
             using var select = Prepare("SELECT id, page_size FROM folio_database WHERE name = ?1");
@@ -217,7 +254,13 @@ internal sealed class OuterConnection : IDisposable
             {
                 throw Error(rc, rc == SqliteConstants.SQLITE_DONE ? "the database's row is missing" : raw.sqlite3_errmsg(_db).utf8_to_string(), "SELECT version");
             }
-            return new StoreHead(raw.sqlite3_column_int64(_selectHead, 0), raw.sqlite3_column_int64(_selectHead, 1));
+            var identity = raw.sqlite3_column_text(_selectHead, 2).utf8_to_string();
+            if (!Guid.TryParseExact(identity, "N", out var identityId))
+            {
+                throw new InvalidDataException($"Folio file store '{Path}': database row {databaseId} has no valid identity ('{identity}').");
+            }
+            return new StoreHead(raw.sqlite3_column_int64(_selectHead, 0), raw.sqlite3_column_int64(_selectHead, 1),
+                new StoreLineage(identityId, raw.sqlite3_column_int64(_selectHead, 3)));
         }
         finally
         {

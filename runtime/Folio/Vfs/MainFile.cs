@@ -45,10 +45,16 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
 
     // This connection's view: the pinned store version plus its own commits since.
     private IPageStoreReader? _reader;
+    private PageCache _cache;
+    private StoreLineage _viewLineage;
     private long _viewVersion;
     private long _viewPageCount;
     private long _size;
     private int _lockLevel;
+
+    // The database state's generation this connection last served; see BeginView.
+    private int _seenGeneration;
+    private bool _invalidateSqliteCache;
 
     // Pages this connection holds newer than the store's pinned version: its own commits while the
     // read lasts, and the current transaction's dirty pages.
@@ -71,6 +77,8 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         _store = (TStore)db.Store;
         _encoded = new byte[db.Codec.MaxEncodedSize(PageSize)];
         _scratch = new byte[PageSize];
+        _cache = db.Cache;
+        _seenGeneration = db.State.Generation;
     }
 
     /// <summary>The page size: a JIT-time constant for generated VFSs, the store's for the general one.</summary>
@@ -104,6 +112,17 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
 
     private int ReadView(Span<byte> buffer, long offset)
     {
+        if (_invalidateSqliteCache && offset == 24 && buffer.Length == 16)
+        {
+            // SQLite's change-counter probe at the start of a transaction (see BeginView).
+            _invalidateSqliteCache = false;
+            var rc = ReadView(buffer, offset);
+            for (var i = 0; i < buffer.Length; i++)
+            {
+                buffer[i] = (byte)~buffer[i];
+            }
+            return rc;
+        }
         var pageSize = PageSize;
         var available = (int)Math.Clamp(_size - offset, 0, buffer.Length);
         var position = offset;
@@ -121,7 +140,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
             {
                 ReadViewPage(page, remaining[..n]);
             }
-            else if (page < _viewPageCount && _db.Cache.TryRead(_viewVersion, page, inPage, remaining[..n]))
+            else if (page < _viewPageCount && _cache.TryRead(_viewVersion, page, inPage, remaining[..n]))
             {
                 // Part of a cached page (SQLite's header read at every transaction start).
                 _db.Statistics.OnCacheHit();
@@ -150,7 +169,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
             destination.Clear();
             return;
         }
-        if (_db.Cache.TryRead(_viewVersion, page, destination))
+        if (_cache.TryRead(_viewVersion, page, destination))
         {
             _db.Statistics.OnCacheHit();
             return;
@@ -163,9 +182,9 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         }
         else
         {
-            _db.Codec.Decode(_db.Name, page, _encoded.AsSpan(0, length), destination);
+            _db.Codec.Decode(_db.Name, _viewLineage.DatabaseId, page, _encoded.AsSpan(0, length), destination);
         }
-        _db.Cache.Add(_viewVersion, page, destination);
+        _cache.Add(_viewVersion, page, destination);
     }
 
     // ---- xWrite, xTruncate, xFileSize -------------------------------------------------------
@@ -238,7 +257,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         {
             return _size;
         }
-        var head = _store.GetHead();
+        var head = _db.GetHead();
         return head.PageCount * PageSize;
     }
 
@@ -277,7 +296,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
                 // store copies what it keeps), so they come from the shared pool.
                 var encoded = ArrayPool<byte>.Shared.Rent(_db.Codec.MaxEncodedSize(pageSize));
                 rented.Add(encoded);
-                var length = _db.Codec.Encode(page, data, encoded);
+                var length = _db.Codec.Encode(_viewLineage.DatabaseId, page, data, encoded);
                 batch.Add(new StorePage(page, encoded.AsMemory(0, length)));
                 bytes += length;
             }
@@ -287,7 +306,13 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
                 return;
             }
             CheckHeaderPageSize();
-            newVersion = _store.Commit(new StoreCommit(_viewVersion, newPageCount, batch));
+            newVersion = _store.Commit(new StoreCommit(_viewLineage, _viewVersion, newPageCount, batch));
+        }
+        catch (HistoryChangedException e)
+        {
+            _db.State.OnHistoryChanged(e);
+            DiscardTransaction(e);
+            throw;
         }
         catch (StoreConflictException e)
         {
@@ -311,8 +336,9 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
             }
         }
 
+        _db.State.OnCommitted(_viewLineage, newVersion);
         _db.Statistics.OnCommitted(batch.Count, bytes);
-        _db.Cache.ApplyCommit(_viewVersion, newVersion, _viewPageCount, newPageCount,
+        _cache.ApplyCommit(_viewVersion, newVersion, _viewPageCount, newPageCount,
             _dirty.Keys.Where(p => p < newPageCount).Select(p => new KeyValuePair<long, byte[]>(p, _pages[p])));
         _viewVersion = newVersion;
         _viewPageCount = newPageCount;
@@ -394,7 +420,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
         {
             return before.AsSpan().SequenceEqual(now);
         }
-        return _db.Cache.Matches(_viewVersion, page, now) ?? ReadViewPageCopy(page).AsSpan().SequenceEqual(now);
+        return _cache.Matches(_viewVersion, page, now) ?? ReadViewPageCopy(page).AsSpan().SequenceEqual(now);
     }
 
     /// <summary>
@@ -519,10 +545,18 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
 
     private void BeginView()
     {
-        var knownVersion = _db.Cache.Version;
-        _reader = _store.BeginRead(Math.Max(knownVersion, 0));
-        _db.Statistics.OnReadStarted();
-        _db.Cache.Advance(knownVersion, _reader.Version, _reader.ChangedPagesSinceKnown);
+        _reader = _db.BeginRead(out _cache);
+        _viewLineage = _reader.Lineage;
+        var generation = _db.State.Generation;
+        if (generation != _seenGeneration)
+        {
+            // The history changed since this connection's last transaction: SQLite's own page
+            // cache may hold pages of the old history, and the change counter it compares may
+            // even match by coincidence. Answer its next change-counter probe with bytes that
+            // cannot match, so it drops that cache.
+            _seenGeneration = generation;
+            _invalidateSqliteCache = true;
+        }
         _viewVersion = _reader.Version;
         _viewPageCount = _reader.PageCount;
         _size = _viewPageCount * PageSize;
@@ -566,7 +600,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
                 throw new NotSupportedException(
                     $"Folio database '{_db.Name}': page_size is fixed at {PageSize} (the store's page size, chosen when the database was created); it cannot become {value}.");
             case "folio_version":
-                return (_reader is not null ? _viewVersion : _store.GetHead().Version).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return (_reader is not null ? _viewVersion : _db.GetHead().Version).ToString(System.Globalization.CultureInfo.InvariantCulture);
             case "folio_page_size":
                 return PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
             case "folio_stats":

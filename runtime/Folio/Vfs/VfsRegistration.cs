@@ -17,6 +17,7 @@ public sealed unsafe class VfsRegistration
     private static readonly Lock RegisterLock = new();
 
     private readonly ConcurrentDictionary<string, SharedDatabase> _databases = new(StringComparer.Ordinal);
+    private readonly Lock _attachLock = new();
 
     private VfsRegistration(string name, int pageSize)
     {
@@ -118,45 +119,59 @@ public sealed unsafe class VfsRegistration
         }
     }
 
-    /// <summary>Makes <paramref name="store"/> openable through this VFS under <paramref name="name"/>.</summary>
-    internal SharedDatabase Attach(string name, IPageStore store, FolioOptions options)
+    /// <summary>
+    /// Makes <paramref name="store"/> openable through this VFS under <paramref name="name"/>.
+    /// When another store already holds the name, this one is attached as <c>name~2</c>,
+    /// <c>name~3</c>…: two store instances are never one attachment, and whether they are one
+    /// database is decided by identity (<see cref="DatabaseState"/>), not by name. With
+    /// <paramref name="exactName"/> (the caller chose the name) a name held by another database is
+    /// refused instead.
+    /// </summary>
+    internal SharedDatabase Attach(string name, IPageStore store, FolioOptions options, bool exactName)
     {
         if (PageSize != 0 && store.PageSize != PageSize)
         {
             throw new PageSizeMismatchException(name, store.PageSize, PageSize);
         }
-        while (true)
+        var head = store.GetHead();
+        lock (_attachLock)
         {
-            var shared = _databases.GetOrAdd(name, static (n, args) => new SharedDatabase(n, args.store, args.options), (store, options));
-            if (!ReferenceEquals(shared.Store, store))
+            for (var n = 1; ; n++)
             {
-                throw new InvalidOperationException(
-                    $"VFS '{Name}' already has a database named '{name}' on another store; give this one another name (FolioOptions.Name).");
-            }
-            lock (shared)
-            {
-                if (shared.AttachCount >= 0)
+                var candidate = n == 1 ? name : $"{name}~{n}";
+                if (_databases.TryGetValue(candidate, out var shared))
                 {
-                    shared.AttachCount++;
-                    return shared;
+                    if (ReferenceEquals(shared.Store, store))
+                    {
+                        shared.AttachCount++;
+                        return shared;
+                    }
+                    if (exactName && shared.State.Lineage.DatabaseId != head.Lineage.DatabaseId)
+                    {
+                        throw new InvalidOperationException(
+                            $"VFS '{Name}' already has a database named '{name}' (identity {shared.State.Lineage.DatabaseId:D}) and this store holds another one (identity {head.Lineage.DatabaseId:D}); give this one another name (FolioOptions.Name).");
+                    }
+                    continue;
                 }
+                shared = new SharedDatabase(candidate, store, head, options) { AttachCount = 1 };
+                _databases[candidate] = shared;
+                return shared;
             }
-            // It was being detached in the meantime: try again with a fresh entry.
         }
     }
 
     internal void Detach(SharedDatabase shared)
     {
-        lock (shared)
+        lock (_attachLock)
         {
             if (--shared.AttachCount > 0)
             {
                 return;
             }
-            shared.AttachCount = -1;
+            _databases.TryRemove(new KeyValuePair<string, SharedDatabase>(shared.Name, shared));
+            Files.TryRemove(shared.Name + "-journal", out _);
         }
-        _databases.TryRemove(new KeyValuePair<string, SharedDatabase>(shared.Name, shared));
-        Files.TryRemove(shared.Name + "-journal", out _);
+        shared.State.Release();
     }
 
     internal SharedDatabase? FindDatabase(string name) => _databases.TryGetValue(name, out var db) ? db : null;

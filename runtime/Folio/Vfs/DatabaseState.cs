@@ -1,0 +1,218 @@
+using Folio.Diagnostics;
+using Folio.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Folio.Vfs;
+
+/// <summary>
+/// Everything this process keeps about one database, whoever opened it: each generated class's
+/// VFS, the general VFS behind <see cref="FolioDatabase"/>, the <c>folio</c> tool. It is found by
+/// the database's identity, never by its name, so two stores that share a name are two databases
+/// and one database reached through several registrations has one lock table, one page cache and
+/// one set of statistics.
+/// </summary>
+/// <remarks>
+/// <para>
+/// It also keeps the history this process has seen: the lineage (identity and epoch) and the
+/// highest version confirmed by a read or a commit. Every read start, head and commit result is
+/// checked against them (<see cref="Observe"/>). A changed lineage, or a version lower than one
+/// confirmed before the read began, means the store lost or rewrote its history: the page cache is
+/// replaced by an empty one, <see cref="Generation"/> moves on (so each connection makes SQLite drop
+/// its own cache at its next transaction), and the caller gets <see cref="HistoryChangedException"/>.
+/// The next transaction then starts on the new history.
+/// </para>
+/// <para>
+/// "Confirmed before the read began" matters: two reads of the process may overlap while another
+/// process commits, and the one that started first may legitimately finish at the lower version.
+/// </para>
+/// </remarks>
+internal sealed class DatabaseState
+{
+    private static readonly Dictionary<(Guid Id, object? Scope), DatabaseState> ByIdentity = new();
+    private static readonly Lock RegistryGate = new();
+
+    private readonly Lock _gate = new();
+    private readonly int _cachePages;
+    private readonly ILogger _logger;
+    private StoreLineage _lineage;
+    private long _confirmedVersion;
+    private int _generation;
+    private int _references;
+    private Guid _registeredId; // the key in ByIdentity; guarded by RegistryGate (lock order: _gate, then RegistryGate)
+    private volatile PageCache _cache;
+
+    private readonly object? _scope;
+
+    private DatabaseState(string name, int pageSize, StoreHead head, FolioOptions options, ILogger logger)
+    {
+        _scope = options.ProcessScope;
+        Name = name;
+        PageSize = pageSize;
+        _lineage = head.Lineage;
+        _registeredId = head.Lineage.DatabaseId;
+        _confirmedVersion = head.Version;
+        _cachePages = options.CachePages;
+        _cache = new PageCache(_cachePages);
+        _logger = logger;
+        Statistics = new FolioStatistics(name);
+    }
+
+    /// <summary>The name of the first attachment, used in messages and metrics.</summary>
+    public string Name { get; }
+
+    public int PageSize { get; }
+
+    public IPageCodec Codec { get; } = ChecksumPageCodec.Instance;
+
+    public LockState Locks { get; } = new();
+
+    public FolioStatistics Statistics { get; }
+
+    /// <summary>The page cache of the current history; replaced by an empty one when the history changes.</summary>
+    public PageCache Cache => _cache;
+
+    /// <summary>Moves on each time the history changed under this process.</summary>
+    public int Generation => Volatile.Read(ref _generation);
+
+    /// <summary>The lineage this process works on.</summary>
+    public StoreLineage Lineage
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lineage;
+            }
+        }
+    }
+
+    /// <summary>Finds the state of the database <paramref name="head"/> belongs to, creating it for the first opener.</summary>
+    public static DatabaseState Acquire(string name, int pageSize, StoreHead head, FolioOptions options, ILogger logger)
+    {
+        if (head.Lineage.IsEmpty)
+        {
+            throw new InvalidOperationException($"Folio database '{name}': the store reports no identity; every store must create one with its database (see IPageStore).");
+        }
+        lock (RegistryGate)
+        {
+            if (!ByIdentity.TryGetValue((head.Lineage.DatabaseId, options.ProcessScope), out var state))
+            {
+                state = new DatabaseState(name, pageSize, head, options, logger);
+                ByIdentity[(head.Lineage.DatabaseId, options.ProcessScope)] = state;
+            }
+            else if (state.PageSize != pageSize)
+            {
+                throw new PageSizeMismatchException(name, state.PageSize, pageSize);
+            }
+            state._references++;
+            return state;
+        }
+    }
+
+    /// <summary>Ends one attachment's use; the last one forgets the state.</summary>
+    public void Release()
+    {
+        lock (RegistryGate)
+        {
+            if (--_references > 0)
+            {
+                return;
+            }
+            if (ByIdentity.TryGetValue((_registeredId, _scope), out var current) && ReferenceEquals(current, this))
+            {
+                ByIdentity.Remove((_registeredId, _scope));
+            }
+        }
+    }
+
+    /// <summary>A point to check a later observation against: taken before the store call.</summary>
+    public (int Generation, long Confirmed) Watermark()
+    {
+        lock (_gate)
+        {
+            return (_generation, _confirmedVersion);
+        }
+    }
+
+    /// <summary>
+    /// Checks what the store reported (a read start or a head) against the history seen so far.
+    /// </summary>
+    /// <exception cref="HistoryChangedException">The history changed; the cache was reset.</exception>
+    public void Observe(StoreLineage lineage, long version, (int Generation, long Confirmed) before)
+    {
+        HistoryChangedException? changed = null;
+        lock (_gate)
+        {
+            if (lineage != _lineage)
+            {
+                changed = new HistoryChangedException(Name, _lineage, _confirmedVersion, lineage, version,
+                    lineage.DatabaseId == _lineage.DatabaseId ? "the store's epoch changed: its history was rewritten" : "the store now holds a database with another identity");
+            }
+            else if (before.Generation == _generation && version < before.Confirmed)
+            {
+                changed = new HistoryChangedException(Name, _lineage, before.Confirmed, lineage, version,
+                    $"the version went back from {before.Confirmed} to {version}");
+            }
+            else if (version > _confirmedVersion)
+            {
+                _confirmedVersion = version;
+            }
+            if (changed is not null)
+            {
+                ResetLocked(lineage, version);
+            }
+        }
+        if (changed is not null)
+        {
+            _logger.LogWarning("{Message}", changed.Message);
+            throw changed;
+        }
+    }
+
+    /// <summary>Records a commit this process made; the store confirmed <paramref name="version"/>.</summary>
+    public void OnCommitted(StoreLineage lineage, long version)
+    {
+        lock (_gate)
+        {
+            if (lineage == _lineage && version > _confirmedVersion)
+            {
+                _confirmedVersion = version;
+            }
+        }
+    }
+
+    /// <summary>A store refused a commit because the history changed: adopt what it reported.</summary>
+    public void OnHistoryChanged(HistoryChangedException failure)
+    {
+        lock (_gate)
+        {
+            if (failure.FoundLineage != _lineage || failure.FoundVersion < _confirmedVersion)
+            {
+                ResetLocked(failure.FoundLineage.IsEmpty ? _lineage : failure.FoundLineage, failure.FoundVersion);
+            }
+        }
+        _logger.LogWarning("{Message}", failure.Message);
+    }
+
+    private void ResetLocked(StoreLineage lineage, long version)
+    {
+        _cache = new PageCache(_cachePages);
+        _generation++;
+        if (lineage.DatabaseId != _lineage.DatabaseId)
+        {
+            lock (RegistryGate)
+            {
+                if (ByIdentity.TryGetValue((_registeredId, _scope), out var current) && ReferenceEquals(current, this))
+                {
+                    ByIdentity.Remove((_registeredId, _scope));
+                }
+                if (ByIdentity.TryAdd((lineage.DatabaseId, _scope), this))
+                {
+                    _registeredId = lineage.DatabaseId;
+                }
+            }
+        }
+        _lineage = lineage;
+        _confirmedVersion = version;
+    }
+}
