@@ -135,11 +135,12 @@ public sealed class StoreContractTests
         store.Commit(new StoreCommit(store.GetHead().Lineage, 0, 1, [Page(0, 1)]));
         SharedRedis.Server.Cli("SCRIPT", "FLUSH");
 
+        var lineage = store.GetHead().Lineage;
         var before = store.RoundTrips;
-        store.Commit(new StoreCommit(store.GetHead().Lineage, 1, 1, [Page(0, 2)]));
+        store.Commit(new StoreCommit(lineage, 1, 1, [Page(0, 2)]));
         Assert.That(store.RoundTrips - before, Is.EqualTo(2), "EVALSHA answered NOSCRIPT, then EVAL");
         before = store.RoundTrips;
-        store.Commit(new StoreCommit(store.GetHead().Lineage, 2, 1, [Page(0, 3)]));
+        store.Commit(new StoreCommit(lineage, 2, 1, [Page(0, 3)]));
         Assert.That(store.RoundTrips - before, Is.EqualTo(1), "the script is cached again");
     }
 
@@ -157,10 +158,11 @@ public sealed class StoreContractTests
     public void ABatchThatIsNotAscendingIsRefusedBeforeReachingRedis()
     {
         using var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("order"));
+        var lineage = store.GetHead().Lineage;
         var before = store.RoundTrips;
-        var error = Assert.Throws<ArgumentException>(() => store.Commit(new StoreCommit(store.GetHead().Lineage, 0, 3, [Page(2, 1), Page(1, 1)])));
+        var error = Assert.Throws<ArgumentException>(() => store.Commit(new StoreCommit(lineage, 0, 3, [Page(2, 1), Page(1, 1)])));
         Assert.That(error!.Message, Does.Contain("page 1"));
-        Assert.Throws<ArgumentException>(() => store.Commit(new StoreCommit(store.GetHead().Lineage, 0, 2, [Page(2, 1)])));
+        Assert.Throws<ArgumentException>(() => store.Commit(new StoreCommit(lineage, 0, 2, [Page(2, 1)])));
         Assert.That(store.RoundTrips, Is.EqualTo(before));
     }
 
