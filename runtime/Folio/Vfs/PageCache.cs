@@ -6,17 +6,26 @@ namespace Folio.Vfs;
 /// only the pages the store reports as changed are dropped (everything, when it cannot tell).
 /// A reader pinned at another version than the cache's simply bypasses it.
 /// </summary>
+/// <remarks>
+/// Eviction is CLOCK (second chance): every entry has a referenced bit set on use; when the cache
+/// is full, a hand sweeps the slots, clearing bits, and takes the first entry whose bit was
+/// clear. Each access and insertion costs O(1) amortised, with no allocation per access.
+/// </remarks>
 internal sealed class PageCache
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<long, Entry> _pages = new();
     private readonly int _capacity;
+    private readonly Entry?[] _slots;
+    private readonly Stack<int> _freeSlots = new();
+    private int _hand;
     private long _version = -1;
-    private long _clock;
 
     public PageCache(int capacityPages)
     {
         _capacity = Math.Max(0, capacityPages);
+        _slots = new Entry?[_capacity];
+        ResetFreeSlots();
     }
 
     /// <summary>The version the cached pages belong to; -1 when nothing is known.</summary>
@@ -42,13 +51,13 @@ internal sealed class PageCache
             }
             if (changed is null || fromVersion != _version)
             {
-                _pages.Clear();
+                ClearLocked();
             }
             else
             {
                 foreach (var page in changed)
                 {
-                    _pages.Remove(page);
+                    RemoveLocked(page);
                 }
             }
             _version = version;
@@ -71,7 +80,7 @@ internal sealed class PageCache
             {
                 return false;
             }
-            entry.LastUse = ++_clock;
+            entry.Referenced = true;
             entry.Data.AsSpan(offset, destination.Length).CopyTo(destination);
             return true;
         }
@@ -93,14 +102,10 @@ internal sealed class PageCache
             if (_pages.TryGetValue(page, out var entry))
             {
                 data.CopyTo(entry.Data);
-                entry.LastUse = ++_clock;
+                entry.Referenced = true;
                 return;
             }
-            if (_pages.Count >= _capacity)
-            {
-                EvictOldest();
-            }
-            _pages[page] = new Entry(data.ToArray(), ++_clock);
+            InsertLocked(page, data);
         }
     }
 
@@ -114,14 +119,14 @@ internal sealed class PageCache
         {
             if (_version != expectedVersion)
             {
-                _pages.Clear();
+                ClearLocked();
                 _version = newVersion;
                 return;
             }
             _version = newVersion;
             for (var number = newPageCount; number < oldPageCount; number++)
             {
-                _pages.Remove(number);
+                RemoveLocked(number);
             }
             // Committed pages are the likeliest to be read (and compared) next: keep them all, so
             // the next write transaction needs no store read to find its originals.
@@ -130,15 +135,11 @@ internal sealed class PageCache
                 if (_pages.TryGetValue(number, out var entry))
                 {
                     data.CopyTo(entry.Data, 0);
-                    entry.LastUse = ++_clock;
+                    entry.Referenced = true;
                 }
                 else if (_capacity > 0)
                 {
-                    if (_pages.Count >= _capacity)
-                    {
-                        EvictOldest();
-                    }
-                    _pages[number] = new Entry((byte[])data.Clone(), ++_clock);
+                    InsertLocked(number, data);
                 }
             }
         }
@@ -160,30 +161,68 @@ internal sealed class PageCache
         }
     }
 
-    /// <summary>Drops everything (used after a failure whose outcome is unknown).</summary>
-    public void Clear()
+    private void InsertLocked(long page, ReadOnlySpan<byte> data)
     {
-        lock (_lock)
+        var slot = _freeSlots.TryPop(out var free) ? free : EvictLocked();
+        var entry = new Entry(page, slot, data.ToArray());
+        _slots[slot] = entry;
+        _pages[page] = entry;
+    }
+
+    // The hand passes over referenced entries (clearing their bit) and takes the first one that
+    // was not used since its last pass: at most two turns, O(1) amortised per insertion.
+    private int EvictLocked()
+    {
+        while (true)
         {
-            _pages.Clear();
-            _version = -1;
+            var slot = _hand;
+            _hand = (_hand + 1) % _capacity;
+            var entry = _slots[slot]!;
+            if (entry.Referenced)
+            {
+                entry.Referenced = false;
+                continue;
+            }
+            _pages.Remove(entry.Page);
+            _slots[slot] = null;
+            return slot;
         }
     }
 
-    // Drops the least recently used eighth: amortised O(1) per insertion, no per-access allocation.
-    private void EvictOldest()
+    private void RemoveLocked(long page)
     {
-        var victims = Math.Max(1, _pages.Count / 8);
-        foreach (var (number, _) in _pages.OrderBy(p => p.Value.LastUse).Take(victims).ToList())
+        if (_pages.Remove(page, out var entry))
         {
-            _pages.Remove(number);
+            _slots[entry.Slot] = null;
+            _freeSlots.Push(entry.Slot);
         }
     }
 
-    private sealed class Entry(byte[] data, long lastUse)
+    private void ClearLocked()
     {
+        _pages.Clear();
+        Array.Clear(_slots);
+        _hand = 0;
+        ResetFreeSlots();
+    }
+
+    private void ResetFreeSlots()
+    {
+        _freeSlots.Clear();
+        for (var slot = _capacity - 1; slot >= 0; slot--)
+        {
+            _freeSlots.Push(slot);
+        }
+    }
+
+    private sealed class Entry(long page, int slot, byte[] data)
+    {
+        public long Page { get; } = page;
+
+        public int Slot { get; } = slot;
+
         public byte[] Data { get; } = data;
 
-        public long LastUse { get; set; } = lastUse;
+        public bool Referenced { get; set; } = true;
     }
 }
