@@ -149,8 +149,12 @@ internal sealed class RedisPageReader : IPageStoreReader
         var current = (long)items[0];
         if (current < Version)
         {
-            throw new IOException(
-                $"Folio database '{_store.Name}': Redis is at version {current}, older than version {Version} this read started at: Redis lost acknowledged writes (a restart without persistence, or a failover to a lagging replica).");
+            throw new HistoryChangedException(_store.Name, Lineage, Version, Lineage, current,
+                "Redis is older than the version this read started at: it lost acknowledged writes (a restart without persistence, or a failover to a lagging replica)");
+        }
+        if (current != Version && _store.Options.Owned)
+        {
+            throw _store.LoseOwnership(Version, current, "another writer committed after this process claimed the database");
         }
         var values = new RedisResult[pages.Count];
         long bytes = 0;

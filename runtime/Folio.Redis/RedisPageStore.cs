@@ -32,7 +32,7 @@ namespace Folio.Redis;
 /// Redis answers. The store does not own <see cref="Connection"/>.
 /// </para>
 /// </remarks>
-public sealed class RedisPageStore : IPageStore
+public sealed partial class RedisPageStore : IPageStore
 {
     /// <summary>The layout version written to the metadata hash; a database with another one is refused.</summary>
     public const int Format = 1;
@@ -60,6 +60,7 @@ public sealed class RedisPageStore : IPageStore
         Keys = new RedisKeys(database);
         _redis = connection.GetDatabase();
         _tag = new KeyValuePair<string, object?>("folio.database", database);
+        _ownerToken = options.Owned ? $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}" : "";
     }
 
     /// <summary>
@@ -82,9 +83,10 @@ public sealed class RedisPageStore : IPageStore
 
         var store = new RedisPageStore(redis, database, pageSize, options);
         var result = store.Run("open", write: false, () => RedisScript.Open.Evaluate(store._redis, [store.Keys.Meta],
-            [pageSize, Format, StoreLineage.CreateNew().DatabaseId.ToString("N")], store.CountRoundTrip));
+            [pageSize, Format, StoreLineage.CreateNew().DatabaseId.ToString("N"), store._ownerToken], store.CountRoundTrip));
         var fields = (RedisValue[])result!;
         store.OpenedLineage = store.ParseLineage(fields[4], fields[5]);
+        store.ClaimedHead((long)fields[2], (long)fields[3]);
         if (!int.TryParse((string?)fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var format) || format != Format)
         {
             throw new InvalidDataException(
@@ -181,6 +183,10 @@ public sealed class RedisPageStore : IPageStore
     /// <inheritdoc />
     public StoreHead GetHead()
     {
+        if (Options.Owned)
+        {
+            return OwnedHead();
+        }
         var fields = Run("read of the version", write: false, () =>
         {
             CountRoundTrip();
@@ -191,96 +197,6 @@ public sealed class RedisPageStore : IPageStore
             throw DatabaseMissing();
         }
         return new StoreHead((long)fields[0], (long)fields[1], ParseLineage(fields[2], fields[3]));
-    }
-
-    /// <inheritdoc />
-    public IPageStoreReader BeginRead(long knownVersion)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(knownVersion);
-        var result = Run("start of a read", write: false, () => RedisScript.BeginRead.Evaluate(_redis, [Keys.Meta, Keys.Log, Keys.Page(0)],
-            [knownVersion], CountRoundTrip));
-        if (result.IsNull)
-        {
-            throw DatabaseMissing();
-        }
-        var items = (RedisResult[])result!;
-        var version = (long)items[0];
-        var pageCount = (long)items[1];
-        var lineage = ParseLineage((RedisValue)items[2], (RedisValue)items[3]);
-        HashSet<long>? changed = null;
-        if ((long)items[4] == 1)
-        {
-            changed = [];
-            if (!ChangeLog.TryCollect(items.Skip(6).Select(e => (string)e!), knownVersion, changed))
-            {
-                changed = null;
-            }
-        }
-        var reader = new RedisPageReader(this, lineage, version, pageCount, changed);
-        if (version != knownVersion)
-        {
-            reader.Prefetched(0, items[5]);
-        }
-        return reader;
-    }
-
-    /// <inheritdoc />
-    public long Commit(StoreCommit commit)
-    {
-        ArgumentNullException.ThrowIfNull(commit);
-        var newVersion = commit.ExpectedVersion + 1;
-        var pages = commit.Pages;
-        var keys = new RedisKey[2 + pages.Count];
-        var values = new RedisValue[7 + pages.Count];
-        var numbers = new long[pages.Count];
-        long bytes = 0;
-        keys[0] = Keys.Meta;
-        keys[1] = Keys.Log;
-        for (var i = 0; i < pages.Count; i++)
-        {
-            var page = pages[i];
-            if (page.Number < 0 || page.Number >= commit.NewPageCount || (i > 0 && page.Number <= numbers[i - 1]))
-            {
-                throw new ArgumentException(
-                    $"Folio database '{Name}': page {page.Number} cannot be committed: pages must be ascending, distinct and below the new page count {commit.NewPageCount}.",
-                    nameof(commit));
-            }
-            numbers[i] = page.Number;
-            var value = new byte[ValueHeaderSize + page.Data.Length];
-            BinaryPrimitives.WriteInt64LittleEndian(value, newVersion);
-            page.Data.Span.CopyTo(value.AsSpan(ValueHeaderSize));
-            keys[2 + i] = Keys.Page(page.Number);
-            values[7 + i] = value;
-            bytes += value.Length;
-        }
-        values[0] = commit.ExpectedVersion;
-        values[1] = commit.NewPageCount;
-        values[2] = Options.ChangeLogLength;
-        values[3] = Keys.PagePrefix;
-        values[4] = ChangeLog.Encode(numbers);
-        values[5] = commit.ExpectedLineage.DatabaseId.ToString("N");
-        values[6] = commit.ExpectedLineage.Epoch;
-
-        var result = Run($"commit at version {commit.ExpectedVersion}", write: true,
-            () => RedisScript.Commit.Evaluate(_redis, keys, values, CountRoundTrip));
-        var items = (RedisResult[])result!;
-        switch ((long)items[0])
-        {
-            case 1:
-                Interlocked.Increment(ref _commits);
-                Interlocked.Add(ref _bytesWritten, bytes);
-                RedisStoreMetrics.Commits.Add(1, _tag);
-                RedisStoreMetrics.BytesWritten.Add(bytes, _tag);
-                return (long)items[1];
-            case 0:
-                OnConflict();
-                throw new StoreConflictException(Name, commit.ExpectedVersion, (long)items[1]);
-            case -2:
-                throw new HistoryChangedException(Name, commit.ExpectedLineage, commit.ExpectedVersion,
-                    ParseLineage((RedisValue)items[2], (RedisValue)items[3]), (long)items[1], "the commit was built on another history of the database");
-            default:
-                throw DatabaseMissing(commit.ExpectedLineage, commit.ExpectedVersion);
-        }
     }
 
     /// <summary>Marks the store closed; the connection stays open (it is the caller's).</summary>
@@ -332,20 +248,45 @@ public sealed class RedisPageStore : IPageStore
     /// </summary>
     internal T Run<T>(string operation, bool write, Func<T> call)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ThrowIfClosed();
         try
         {
             return call();
         }
-        catch (Exception e) when (RedisStoreUnavailableException.IsOutage(e))
+        catch (Exception e) when (e is RedisServerException || RedisStoreUnavailableException.IsOutage(e))
         {
-            Interlocked.Increment(ref _failures);
-            RedisStoreMetrics.Failures.Add(1, _tag);
-            throw new RedisStoreUnavailableException(Name, operation, write && !RedisStoreUnavailableException.WasNeverSent(e), e);
+            throw Translate(operation, write, e);
         }
-        catch (RedisServerException e)
+    }
+
+    /// <summary>The asynchronous twin of <see cref="Run{T}"/>: the same translation of failures.</summary>
+    internal async Task<T> RunAsync<T>(string operation, bool write, Func<Task<T>> call)
+    {
+        ThrowIfClosed();
+        try
         {
-            throw new IOException($"Folio database '{Name}': Redis refused the {operation}: {e.Message}", e);
+            return await call().ConfigureAwait(false);
         }
+        catch (Exception e) when (e is RedisServerException || RedisStoreUnavailableException.IsOutage(e))
+        {
+            throw Translate(operation, write, e);
+        }
+    }
+
+    private void ThrowIfClosed()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ThrowIfOwnershipLost();
+    }
+
+    private Exception Translate(string operation, bool write, Exception e)
+    {
+        if (e is RedisServerException)
+        {
+            return new IOException($"Folio database '{Name}': Redis refused the {operation}: {e.Message}", e);
+        }
+        Interlocked.Increment(ref _failures);
+        RedisStoreMetrics.Failures.Add(1, _tag);
+        return new RedisStoreUnavailableException(Name, operation, write && !RedisStoreUnavailableException.WasNeverSent(e), e);
     }
 }

@@ -21,7 +21,8 @@ internal sealed class RedisScript
 {
     /// <summary>
     /// Creates or opens a database. KEYS: meta. ARGV: page size, format, a fresh identity (used
-    /// when the database is created, or when one made before identities existed has none yet).
+    /// when the database is created, or when one made before identities existed has none yet),
+    /// the owner token ('' when not opened owned; otherwise it claims the database).
     /// Returns [page_size, format, version, pages, id, epoch].
     /// </summary>
     public static readonly RedisScript Open = new("""
@@ -31,6 +32,7 @@ internal sealed class RedisScript
         elseif redis.call('HEXISTS', KEYS[1], 'id') == 0 then
           redis.call('HSET', KEYS[1], 'id', ARGV[3], 'epoch', '0')
         end
+        if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'owner', ARGV[4]) end
         return redis.call('HMGET', KEYS[1], 'page_size', 'format', 'version', 'pages', 'id', 'epoch')
         """);
 
@@ -73,20 +75,22 @@ internal sealed class RedisScript
     /// <summary>
     /// Commits a batch. KEYS: meta, log, then the written page keys. ARGV: expected version, new
     /// page count, change-log length, page-key prefix, changed pages (log text), expected id,
-    /// expected epoch, then one value per written page. Returns [1, new version] when applied,
-    /// [0, actual version] on a conflict, [-1] when the database is gone, [-2, version, id, epoch]
-    /// when it is another history (another identity or epoch).
+    /// expected epoch, owner token ('' for a shared-mode writer), then one value per written page.
+    /// Returns [1, new version] when applied, [0, actual version] on a conflict, [-1] when the
+    /// database is gone, [-2, version, id, epoch] when it is another history (another identity or
+    /// epoch), [-3, version] when an owner's claim was taken over by another owner.
     /// </summary>
     public static readonly RedisScript Commit = new("""
         #!lua
-        local head = redis.call('HMGET', KEYS[1], 'version', 'pages', 'id', 'epoch')
+        local head = redis.call('HMGET', KEYS[1], 'version', 'pages', 'id', 'epoch', 'owner')
         if not head[1] then return {-1} end
         if head[3] ~= ARGV[6] or head[4] ~= ARGV[7] then return {-2, head[1], head[3], head[4]} end
+        if ARGV[8] ~= '' and head[5] ~= ARGV[8] then return {-3, head[1]} end
         local version = tonumber(head[1])
         if version ~= tonumber(ARGV[1]) then return {0, head[1]} end
         local newCount = tonumber(ARGV[2])
         local oldCount = tonumber(head[2])
-        for i = 3, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 5]) end
+        for i = 3, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 6]) end
         local changes = ARGV[5]
         if newCount < oldCount then
           for p = newCount, oldCount - 1 do redis.call('DEL', ARGV[4] .. string.format('%d', p)) end
@@ -132,6 +136,21 @@ internal sealed class RedisScript
         {
             roundTrips();
             return database.ScriptEvaluate(Text, keys, values, CommandFlags.NoScriptCache);
+        }
+    }
+
+    /// <summary>The asynchronous twin of <see cref="Evaluate"/>: no thread waits for Redis.</summary>
+    public async Task<RedisResult> EvaluateAsync(IDatabase database, RedisKey[] keys, RedisValue[] values, Action roundTrips)
+    {
+        roundTrips();
+        try
+        {
+            return await database.ScriptEvaluateAsync(Sha1, keys, values, CommandFlags.None).ConfigureAwait(false);
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            roundTrips();
+            return await database.ScriptEvaluateAsync(Text, keys, values, CommandFlags.NoScriptCache).ConfigureAwait(false);
         }
     }
 }

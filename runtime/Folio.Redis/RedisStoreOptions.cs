@@ -30,6 +30,17 @@ public sealed class RedisStoreOptions
     /// </summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Open the database owned (default false): the Durable Object model. Opening claims the
+    /// database; this process's page cache is then authoritative, so a read transaction costs no
+    /// round trip and a write transaction exactly one, the commit, whose compare-and-set on
+    /// identity, version and owner token is the fence. If anyone else commits or claims the
+    /// database, the owner's next commit fails with <see cref="OwnershipLostException"/>, writes
+    /// nothing, and the store refuses every further call until opened again. Give the page cache
+    /// room for the whole database (<see cref="FolioOptions.CachePages"/>) so reads never miss.
+    /// </summary>
+    public bool Owned { get; set; }
+
     /// <summary>A copy, so a store keeps the settings it was opened with.</summary>
     internal RedisStoreOptions Clone() => (RedisStoreOptions)MemberwiseClone();
 

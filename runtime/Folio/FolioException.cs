@@ -53,13 +53,18 @@ public class FolioException : Exception
 
     /// <summary>
     /// The exception for a failed SQLite call: the VFS's own failure when it is a Folio exception
-    /// (a <see cref="HistoryChangedException"/> keeps its type, with the SQL and method added),
+    /// (<see cref="HistoryChangedException"/> and <see cref="OwnershipLostException"/> keep their type, with the SQL and method added),
     /// else a <see cref="FolioException"/> carrying SQLite's code and the store's cause.
     /// </summary>
     internal static FolioException Create(string database, int sqliteCode, int extendedCode, string sqliteMessage, string? sql, string? method, Exception? cause) =>
-        cause is HistoryChangedException history
-            ? new HistoryChangedException(history, sql, method)
-            : new FolioException(database, sqliteCode, extendedCode, sqliteMessage, sql, method, cause);
+        (cause as FolioException)?.WithStatement(sql, method)
+            ?? new FolioException(database, sqliteCode, extendedCode, sqliteMessage, sql, method, cause);
+
+    /// <summary>
+    /// For failures that keep their own type when they surface through SQLite (history changed,
+    /// ownership lost): the same failure with the SQL and method added. Null for the others.
+    /// </summary>
+    internal virtual FolioException? WithStatement(string? sql, string? method) => null;
 
     /// <summary>True for SQLITE_BUSY: another connection or process got there first; retry the transaction.</summary>
     public bool IsBusy => SqliteCode == SqliteConstants.SQLITE_BUSY;

@@ -25,12 +25,6 @@ public class HistoryChangedException : FolioException
     {
     }
 
-    /// <summary>The same failure, with the SQL and the method during which it surfaced.</summary>
-    public HistoryChangedException(HistoryChangedException failure, string? sql, string? method)
-        : this(failure?.Database!, failure!.ExpectedLineage, failure.ExpectedVersion, failure.FoundLineage, failure.FoundVersion, failure.Detail, sql, method)
-    {
-    }
-
     private HistoryChangedException(string database, StoreLineage expectedLineage, long expectedVersion, StoreLineage foundLineage, long foundVersion, string detail, string? sql, string? method)
         : base(database, SqliteConstants.SQLITE_IOERR, SqliteConstants.SQLITE_IOERR,
             Describe(database, expectedLineage, expectedVersion, foundLineage, foundVersion, detail, sql, method), sql, method)
@@ -56,6 +50,9 @@ public class HistoryChangedException : FolioException
 
     /// <summary>What was observed, in a few words.</summary>
     public string Detail { get; }
+
+    internal override FolioException WithStatement(string? sql, string? method) =>
+        new HistoryChangedException(Database, ExpectedLineage, ExpectedVersion, FoundLineage, FoundVersion, Detail, sql, method);
 
     private static string Describe(string database, StoreLineage expectedLineage, long expectedVersion, StoreLineage foundLineage, long foundVersion, string detail, string? sql, string? method)
     {

@@ -188,7 +188,7 @@ public sealed partial class FolioSession : IDisposable
                 catch (FolioException e)
                 {
                     throw FolioException.Create(e.Database, e.SqliteCode, e.ExtendedCode, e.SqliteMessage, e.Sql,
-                        $"{_className} migration {migration.Version}", e as HistoryChangedException ?? e.InnerException);
+                        $"{_className} migration {migration.Version}", e.WithStatement(null, null) is null ? e.InnerException : e);
                 }
             }
             Connection.Execute($"PRAGMA user_version = {latest}");

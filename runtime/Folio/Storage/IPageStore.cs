@@ -38,8 +38,12 @@ namespace Folio.Storage;
 /// Page checksums bind the identity, so a page copied in from another database fails to verify.
 /// </para>
 /// <para>
-/// Implementations must be safe to call from several threads at once. Folio calls them
-/// synchronously, from inside SQLite's VFS callbacks.
+/// Implementations must be safe to call from several threads at once. Folio calls the
+/// synchronous members from inside SQLite's VFS callbacks, and the asynchronous twins
+/// (<see cref="BeginReadAsync"/>, <see cref="IPageStoreReader.ReadPagesAsync"/>,
+/// <see cref="CommitAsync"/>) from its async typed methods, outside SQLite. Their default
+/// implementations run the synchronous members: a store whose I/O is remote should override them
+/// so no thread waits on it.
 /// </para>
 /// </remarks>
 public interface IPageStore : IDisposable
@@ -73,6 +77,28 @@ public interface IPageStore : IDisposable
     /// <exception cref="HistoryChangedException">The database's lineage is not <see cref="StoreCommit.ExpectedLineage"/> (or the database is gone): nothing is written.</exception>
     /// <exception cref="StoreConflictException">The store is no longer at <see cref="StoreCommit.ExpectedVersion"/>.</exception>
     long Commit(StoreCommit commit);
+
+    /// <summary>
+    /// The asynchronous twin of <see cref="BeginRead"/>. The default runs <see cref="BeginRead"/>
+    /// on the calling thread.
+    /// </summary>
+    ValueTask<IPageStoreReader> BeginReadAsync(long knownVersion, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new(BeginRead(knownVersion));
+    }
+
+    /// <summary>
+    /// The asynchronous twin of <see cref="Commit"/>. Cancellation is honoured only before the
+    /// batch leaves for the store: once sent, the call completes with the store's answer, so a
+    /// caller always learns whether the commit was applied. The default runs <see cref="Commit"/>
+    /// on the calling thread.
+    /// </summary>
+    ValueTask<long> CommitAsync(StoreCommit commit, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new(Commit(commit));
+    }
 }
 
 /// <summary>A store's current version and page count, with the lineage they belong to.</summary>
@@ -137,6 +163,17 @@ public interface IPageStoreReader : IDisposable
         {
             lengths[i] = ReadPage(pageNumbers[i], destination.Slice(i * slotSize, slotSize));
         }
+    }
+
+    /// <summary>
+    /// The asynchronous twin of <see cref="ReadPages"/>. The default runs <see cref="ReadPages"/>
+    /// on the calling thread.
+    /// </summary>
+    ValueTask ReadPagesAsync(ReadOnlyMemory<long> pageNumbers, Memory<byte> destination, int slotSize, Memory<int> lengths, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ReadPages(pageNumbers.Span, destination.Span, slotSize, lengths.Span);
+        return default;
     }
 }
 

@@ -1,0 +1,107 @@
+using System.Buffers.Binary;
+using Folio.Storage;
+using StackExchange.Redis;
+
+namespace Folio.Redis;
+
+public sealed partial class RedisPageStore
+{
+    /// <inheritdoc />
+    public long Commit(StoreCommit commit)
+    {
+        var (keys, values, bytes) = CommitArguments(commit);
+        var result = Run($"commit at version {commit.ExpectedVersion}", write: true,
+            () => RedisScript.Commit.Evaluate(_redis, keys, values, CountRoundTrip));
+        return CommitOutcome(commit, result, bytes);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One EVALSHA with StackExchange.Redis's async API: no thread waits for Redis. Cancellation is
+    /// honoured until the command is handed to the connection; after that the call completes with
+    /// Redis's answer, so the caller always learns whether the commit was applied.
+    /// </remarks>
+    public async ValueTask<long> CommitAsync(StoreCommit commit, CancellationToken cancellationToken = default)
+    {
+        var (keys, values, bytes) = CommitArguments(commit);
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = await RunAsync($"commit at version {commit.ExpectedVersion}", write: true,
+            () => RedisScript.Commit.EvaluateAsync(_redis, keys, values, CountRoundTrip)).ConfigureAwait(false);
+        return CommitOutcome(commit, result, bytes);
+    }
+
+    /// <summary>The commit script's keys and arguments (see <see cref="RedisScript.Commit"/>), checked before anything is sent.</summary>
+    private (RedisKey[] Keys, RedisValue[] Values, long Bytes) CommitArguments(StoreCommit commit)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        ThrowIfOwnershipLost();
+        var newVersion = commit.ExpectedVersion + 1;
+        var pages = commit.Pages;
+        var keys = new RedisKey[2 + pages.Count];
+        var values = new RedisValue[ValuesBeforePages + pages.Count];
+        var numbers = new long[pages.Count];
+        long bytes = 0;
+        keys[0] = Keys.Meta;
+        keys[1] = Keys.Log;
+        for (var i = 0; i < pages.Count; i++)
+        {
+            var page = pages[i];
+            if (page.Number < 0 || page.Number >= commit.NewPageCount || (i > 0 && page.Number <= numbers[i - 1]))
+            {
+                throw new ArgumentException(
+                    $"Folio database '{Name}': page {page.Number} cannot be committed: pages must be ascending, distinct and below the new page count {commit.NewPageCount}.",
+                    nameof(commit));
+            }
+            numbers[i] = page.Number;
+            var value = new byte[ValueHeaderSize + page.Data.Length];
+            BinaryPrimitives.WriteInt64LittleEndian(value, newVersion);
+            page.Data.Span.CopyTo(value.AsSpan(ValueHeaderSize));
+            keys[2 + i] = Keys.Page(page.Number);
+            values[ValuesBeforePages + i] = value;
+            bytes += value.Length;
+        }
+        values[0] = commit.ExpectedVersion;
+        values[1] = commit.NewPageCount;
+        values[2] = Options.ChangeLogLength;
+        values[3] = Keys.PagePrefix;
+        values[4] = ChangeLog.Encode(numbers);
+        values[5] = commit.ExpectedLineage.DatabaseId.ToString("N");
+        values[6] = commit.ExpectedLineage.Epoch;
+        values[7] = _ownerToken;
+        return (keys, values, bytes);
+    }
+
+    private const int ValuesBeforePages = 8;
+
+    /// <summary>What the commit script answered, as the contract says it.</summary>
+    private long CommitOutcome(StoreCommit commit, RedisResult result, long bytes)
+    {
+        var items = (RedisResult[])result!;
+        switch ((long)items[0])
+        {
+            case 1:
+                var newVersion = (long)items[1];
+                Interlocked.Increment(ref _commits);
+                Interlocked.Add(ref _bytesWritten, bytes);
+                RedisStoreMetrics.Commits.Add(1, _tag);
+                RedisStoreMetrics.BytesWritten.Add(bytes, _tag);
+                OnOwnCommit(commit, newVersion);
+                return newVersion;
+            case 0:
+                OnConflict();
+                if (Options.Owned)
+                {
+                    throw LoseOwnership(commit.ExpectedVersion, (long)items[1], "another writer committed after this process claimed the database");
+                }
+                throw new StoreConflictException(Name, commit.ExpectedVersion, (long)items[1]);
+            case -2:
+                throw new HistoryChangedException(Name, commit.ExpectedLineage, commit.ExpectedVersion,
+                    ParseLineage((RedisValue)items[2], (RedisValue)items[3]), (long)items[1], "the commit was built on another history of the database");
+            case -3:
+                OnConflict();
+                throw LoseOwnership(commit.ExpectedVersion, (long)items[1], "another process opened it owned and claimed it");
+            default:
+                throw DatabaseMissing(commit.ExpectedLineage, commit.ExpectedVersion);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using Folio.Storage;
+using StackExchange.Redis;
+
+namespace Folio.Redis;
+
+public sealed partial class RedisPageStore
+{
+    /// <inheritdoc />
+    /// <remarks>
+    /// One round trip in shared mode. An owned store answers from its own head with none: its
+    /// claim means no one else writes, and its commit's compare-and-set proves it.
+    /// </remarks>
+    public IPageStoreReader BeginRead(long knownVersion)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(knownVersion);
+        if (Options.Owned)
+        {
+            return OwnedReader(knownVersion);
+        }
+        var result = Run("start of a read", write: false, () => RedisScript.BeginRead.Evaluate(_redis, BeginReadKeys(), [knownVersion], CountRoundTrip));
+        return ReaderFrom(result, knownVersion);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IPageStoreReader> BeginReadAsync(long knownVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(knownVersion);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Options.Owned)
+        {
+            return OwnedReader(knownVersion);
+        }
+        var result = await RunAsync("start of a read", write: false,
+            () => RedisScript.BeginRead.EvaluateAsync(_redis, BeginReadKeys(), [knownVersion], CountRoundTrip)).ConfigureAwait(false);
+        return ReaderFrom(result, knownVersion);
+    }
+
+    private RedisKey[] BeginReadKeys() => [Keys.Meta, Keys.Log, Keys.Page(0)];
+
+    /// <summary>Turns the begin-read script's answer into a reader (see <see cref="RedisScript.BeginRead"/>).</summary>
+    private RedisPageReader ReaderFrom(RedisResult result, long knownVersion)
+    {
+        if (result.IsNull)
+        {
+            throw DatabaseMissing();
+        }
+        var items = (RedisResult[])result!;
+        var version = (long)items[0];
+        var pageCount = (long)items[1];
+        var lineage = ParseLineage((RedisValue)items[2], (RedisValue)items[3]);
+        HashSet<long>? changed = null;
+        if ((long)items[4] == 1)
+        {
+            changed = [];
+            if (!ChangeLog.TryCollect(items.Skip(6).Select(e => (string)e!), knownVersion, changed))
+            {
+                changed = null;
+            }
+        }
+        var reader = new RedisPageReader(this, lineage, version, pageCount, changed);
+        if (version != knownVersion)
+        {
+            reader.Prefetched(0, items[5]);
+        }
+        return reader;
+    }
+}
