@@ -1,0 +1,263 @@
+using System.Buffers;
+using Folio.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Folio.Vfs;
+
+/// <summary>Where one connection's transaction stands, as far as the store is concerned.</summary>
+internal enum TransactionState
+{
+    /// <summary>No lock: no view, nothing buffered.</summary>
+    None,
+
+    /// <summary>A view is pinned and nothing is buffered (also after a commit or a rollback).</summary>
+    Reading,
+
+    /// <summary>SQLite wrote or truncated the main file since the view began or the last commit point.</summary>
+    Writing,
+
+    /// <summary>
+    /// The transaction was published at its commit point and the write lock is still held.
+    /// SQLite may still truncate the file to the committed size (VACUUM does, after its sync).
+    /// </summary>
+    Committed,
+
+    /// <summary>
+    /// The commit point failed, the buffer was discarded, the store is untouched. Until the write
+    /// lock drops, a sync succeeds only as the end of a rollback.
+    /// </summary>
+    Failed,
+}
+
+/// <summary>
+/// The one place that decides when a connection's buffered transaction is published to the
+/// store, and the transaction's state (<see cref="TransactionState"/>).
+/// </summary>
+/// <remarks>
+/// <para>SQLite drives a write transaction on the main file like this (traced, SQLite 3.53):</para>
+/// <code>
+/// xLock(SHARED)  read @24  xLock(RESERVED)  xLock(EXCLUSIVE)  xWrite…  FCNTL_SYNC  xSync  FCNTL_COMMIT_PHASETWO  xUnlock(SHARED)  xUnlock(NONE)
+/// </code>
+/// <para>FCNTL_SYNC arrives whatever <c>synchronous</c> is, and only when SQLite commits, or ends
+/// a rollback that played a journal back (the originals written back; they equal the view, so
+/// nothing is published). It is the commit point; the xSync after it finds nothing left to do.</para>
+/// <para>Everything else that ends a transaction (a ROLLBACK with <c>journal_mode=OFF</c>, the
+/// automatic rollback after an I/O error, a connection closed mid-transaction) drops the write
+/// lock without a commit point, with whatever SQLite spilled still in the buffer: that buffer is
+/// half a transaction, and it is discarded, never published.</para>
+/// </remarks>
+internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreView<TStore, TPageSize> view, TransactionBuffer<TStore, TPageSize> buffer)
+    where TStore : class, IPageStore
+    where TPageSize : struct, IPageSize
+{
+    private readonly TStore _store = (TStore)db.Store;
+
+    // Set in state Failed: why the commit failed, and whether SQLite wrote since (a rollback
+    // writes the originals back; a retried COMMIT writes nothing).
+    private Exception? _failure;
+    private bool _writtenSinceFailure;
+
+    public TransactionState State { get; private set; }
+
+    // ---- the transaction's life -------------------------------------------------------------
+
+    /// <summary>xLock(SHARED), or a read outside any lock: pins the store's version.</summary>
+    public void Begin()
+    {
+        view.Begin();
+        buffer.Discard();
+        State = TransactionState.Reading;
+    }
+
+    /// <summary>xWrite and xTruncate record here after changing the buffer.</summary>
+    public void Changed(bool written)
+    {
+        if (State == TransactionState.Failed)
+        {
+            _writtenSinceFailure |= written;
+        }
+        else if (!buffer.IsEmpty)
+        {
+            State = TransactionState.Writing;
+        }
+    }
+
+    /// <summary>
+    /// SQLITE_FCNTL_SYNC or xSync on the main file: the commit point. Publishes the buffer once;
+    /// a conflict (<see cref="StoreConflictException"/>, SQLITE_BUSY for the caller) or any other
+    /// failure leaves the store untouched and the state <see cref="TransactionState.Failed"/>.
+    /// </summary>
+    public void Sync()
+    {
+        switch (State)
+        {
+            case TransactionState.Writing:
+                Publish();
+                return;
+            case TransactionState.Failed:
+                SyncAfterFailure();
+                return;
+            default:
+                return; // nothing buffered: the xSync after FCNTL_SYNC, or a read transaction's
+        }
+    }
+
+    /// <summary>
+    /// xUnlock below RESERVED. A transaction that reached no commit point is abandoned: SQLite
+    /// rolled it back without playing a journal back, or gave up on it, and it is dropped.
+    /// </summary>
+    public void WriteLockReleased()
+    {
+        if (State == TransactionState.Writing)
+        {
+            db.Logger.LogDebug("Folio database '{Database}': a transaction at version {Version} ended without a commit point; its buffered pages are discarded", db.Name, view.Version);
+        }
+        buffer.Discard();
+        _failure = null;
+        _writtenSinceFailure = false;
+        State = TransactionState.Reading;
+    }
+
+    /// <summary>xUnlock(NONE) or xClose: whatever is still buffered is dropped with the view.</summary>
+    public void End()
+    {
+        buffer.Discard();
+        view.End();
+        _failure = null;
+        _writtenSinceFailure = false;
+        State = TransactionState.None;
+    }
+
+    /// <summary>
+    /// A sync after a failed commit in the same write lock: a rollback that wrote the original
+    /// pages back (they match the view: nothing to commit) succeeds; anything else, a retried
+    /// COMMIT above all, fails again as the first attempt did, or it would report success for a
+    /// transaction the store never saw.
+    /// </summary>
+    private void SyncAfterFailure()
+    {
+        if (_writtenSinceFailure && buffer.MatchesView())
+        {
+            buffer.Discard();
+            _failure = null;
+            _writtenSinceFailure = false;
+            State = TransactionState.Reading;
+            return;
+        }
+        throw _failure switch
+        {
+            StoreConflictException => new StoreConflictException(db.Name,
+                $"Folio database '{db.Name}': this transaction already lost its commit to another writer; roll it back and retry it."),
+            _ => new IOException($"Folio database '{db.Name}': an earlier commit of this transaction failed ({_failure!.Message}); roll it back and retry it.", _failure),
+        };
+    }
+
+    // ---- publishing -------------------------------------------------------------------------
+
+    /// <summary>
+    /// Hands the buffer to the store as one batch, with the view's version as the expected one.
+    /// Pages equal to the view's are left out; a transaction left with nothing to store (a
+    /// ROLLBACK that spilled, or only the header's change counter moved) publishes nothing.
+    /// </summary>
+    private void Publish()
+    {
+        var pageSize = view.PageSize;
+        var newPageCount = buffer.CommitPageCount();
+        var pages = buffer.Pages(newPageCount);
+        var batch = new List<StorePage>(pages.Count);
+        var rented = new List<byte[]>(pages.Count);
+        long bytes = 0;
+        long newVersion;
+        try
+        {
+            foreach (var (page, data) in pages)
+            {
+                if (view.Matches(page, data))
+                {
+                    continue;
+                }
+                // Encoded values live only until the store's Commit returns (the contract says a
+                // store copies what it keeps), so they come from the shared pool.
+                var encoded = ArrayPool<byte>.Shared.Rent(db.Codec.MaxEncodedSize(pageSize));
+                rented.Add(encoded);
+                var length = db.Codec.Encode(page, data, encoded);
+                batch.Add(new StorePage(page, encoded.AsMemory(0, length)));
+                bytes += length;
+            }
+            if (newPageCount == view.PageCount && (batch.Count == 0 || OnlyChangeCounterMoved(batch)))
+            {
+                buffer.Discard();
+                State = TransactionState.Committed;
+                return;
+            }
+            buffer.CheckHeaderPageSize(db.Name);
+            newVersion = PublishBatch(newPageCount, batch);
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+            throw;
+        }
+        finally
+        {
+            foreach (var encoded in rented)
+            {
+                ArrayPool<byte>.Shared.Return(encoded);
+            }
+        }
+        Published(newVersion, newPageCount, pages, batch.Count, bytes);
+    }
+
+    /// <summary>The one call that changes the store: an atomic, version-checked batch.</summary>
+    private long PublishBatch(long newPageCount, List<StorePage> batch) =>
+        _store.Commit(new StoreCommit(view.Version, newPageCount, batch));
+
+    /// <summary>The store applied the commit: the view moves to it and the cache takes its pages.</summary>
+    private void Published(long newVersion, long newPageCount, List<KeyValuePair<long, byte[]>> pages, int pagesWritten, long bytes)
+    {
+        db.Statistics.OnCommitted(pagesWritten, bytes);
+        db.Cache.ApplyCommit(view.Version, newVersion, view.PageCount, newPageCount, pages);
+        buffer.HandOver(newPageCount);
+        view.Advance(newVersion, newPageCount, pages);
+        State = TransactionState.Committed;
+    }
+
+    /// <summary>A commit that failed before the store applied it: the store is untouched and the buffer is dropped.</summary>
+    private void Fail(Exception e)
+    {
+        if (e is StoreConflictException)
+        {
+            db.Statistics.OnConflict();
+            db.Logger.LogDebug("Folio database '{Database}': commit at version {Version} lost to another writer", db.Name, view.Version);
+        }
+        else
+        {
+            db.Statistics.OnCommitFailed();
+            db.Logger.LogWarning(e, "Folio database '{Database}': commit at version {Version} failed; the store keeps its previous version", db.Name, view.Version);
+        }
+        buffer.Discard();
+        _failure = e;
+        _writtenSinceFailure = false;
+        State = TransactionState.Failed;
+    }
+
+    /// <summary>
+    /// True when the batch is page 0 alone and differs from the view only in the header's change
+    /// counter (offset 24) and version-valid-for number (offset 92): what SQLite writes when a
+    /// transaction changed nothing in the end (ROLLBACK TO a savepoint, then RELEASE). Publishing
+    /// it would bump the store's version for no data; other connections' caches stay valid, and
+    /// this connection re-reads the header at its next transaction anyway.
+    /// </summary>
+    private bool OnlyChangeCounterMoved(List<StorePage> batch)
+    {
+        if (batch.Count != 1 || batch[0].Number != 0 || view.PageCount == 0)
+        {
+            return false;
+        }
+        var now = buffer.Pages(1)[0].Value.AsSpan();
+        var before = view.ReadCopy(0).AsSpan();
+        return now[..24].SequenceEqual(before[..24])
+            && now[28..92].SequenceEqual(before[28..92])
+            && now[96..].SequenceEqual(before[96..]);
+    }
+}
