@@ -4,31 +4,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Folio.Vfs;
 
-/// <summary>Where one connection's transaction stands, as far as the store is concerned.</summary>
-internal enum TransactionState
-{
-    /// <summary>No lock: no view, nothing buffered.</summary>
-    None,
-
-    /// <summary>A view is pinned and nothing is buffered (also after a commit or a rollback).</summary>
-    Reading,
-
-    /// <summary>SQLite wrote or truncated the main file since the view began or the last commit point.</summary>
-    Writing,
-
-    /// <summary>
-    /// The transaction was published at its commit point and the write lock is still held.
-    /// SQLite may still truncate the file to the committed size (VACUUM does, after its sync).
-    /// </summary>
-    Committed,
-
-    /// <summary>
-    /// The commit point failed, the buffer was discarded, the store is untouched. Until the write
-    /// lock drops, a sync succeeds only as the end of a rollback.
-    /// </summary>
-    Failed,
-}
-
 /// <summary>
 /// The one place that decides when a connection's buffered transaction is published to the
 /// store, and the transaction's state (<see cref="TransactionState"/>).
@@ -184,7 +159,7 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
                 batch.Add(new StorePage(page, encoded.AsMemory(0, length)));
                 bytes += length;
             }
-            if (newPageCount == view.PageCount && (batch.Count == 0 || OnlyChangeCounterMoved(batch)))
+            if (newPageCount == view.PageCount && (batch.Count == 0 || (batch.Count == 1 && batch[0].Number == 0 && buffer.OnlyChangeCounterMoved())))
             {
                 buffer.Discard();
                 State = TransactionState.Committed;
@@ -239,25 +214,5 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
         _failure = e;
         _writtenSinceFailure = false;
         State = TransactionState.Failed;
-    }
-
-    /// <summary>
-    /// True when the batch is page 0 alone and differs from the view only in the header's change
-    /// counter (offset 24) and version-valid-for number (offset 92): what SQLite writes when a
-    /// transaction changed nothing in the end (ROLLBACK TO a savepoint, then RELEASE). Publishing
-    /// it would bump the store's version for no data; other connections' caches stay valid, and
-    /// this connection re-reads the header at its next transaction anyway.
-    /// </summary>
-    private bool OnlyChangeCounterMoved(List<StorePage> batch)
-    {
-        if (batch.Count != 1 || batch[0].Number != 0 || view.PageCount == 0)
-        {
-            return false;
-        }
-        var now = buffer.Pages(1)[0].Value.AsSpan();
-        var before = view.ReadCopy(0).AsSpan();
-        return now[..24].SequenceEqual(before[..24])
-            && now[28..92].SequenceEqual(before[28..92])
-            && now[96..].SequenceEqual(before[96..]);
     }
 }

@@ -192,6 +192,26 @@ internal sealed class TransactionBuffer<TStore, TPageSize>(StoreView<TStore, TPa
         }
     }
 
+    /// <summary>
+    /// True when page 0 differs from the view only in the header's change counter (offset 24)
+    /// and version-valid-for number (offset 92): what SQLite writes when a transaction changed
+    /// nothing in the end (ROLLBACK TO a savepoint, then RELEASE). Publishing it would bump the
+    /// store's version for no data; other connections' caches stay valid, and this connection
+    /// re-reads the header at its next transaction anyway.
+    /// </summary>
+    public bool OnlyChangeCounterMoved()
+    {
+        if (view.PageCount == 0 || !_dirty.TryGetValue(0, out var header))
+        {
+            return false;
+        }
+        var now = header.AsSpan();
+        var before = view.ReadCopy(0).AsSpan();
+        return now[..24].SequenceEqual(before[..24])
+            && now[28..92].SequenceEqual(before[28..92])
+            && now[96..].SequenceEqual(before[96..]);
+    }
+
     private static int SqlitePageSize(byte[] header)
     {
         var raw = BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(16));
