@@ -187,14 +187,45 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
     private long PublishBatch(long newPageCount, List<StorePage> batch) =>
         _store.Commit(new StoreCommit(view.Version, newPageCount, batch));
 
-    /// <summary>The store applied the commit: the view moves to it and the cache takes its pages.</summary>
+    /// <summary>
+    /// The store applied the commit: the caller hears success whatever follows. The view moves
+    /// first (plain memory); bookkeeping that fails (a statistics listener, the cache) is
+    /// logged, and a cache that could not take the commit is emptied so it never serves stale pages.
+    /// </summary>
     private void Published(long newVersion, long newPageCount, List<KeyValuePair<long, byte[]>> pages, int pagesWritten, long bytes)
     {
-        db.Statistics.OnCommitted(pagesWritten, bytes);
-        db.Cache.ApplyCommit(view.Version, newVersion, view.PageCount, newPageCount, pages);
+        var oldVersion = view.Version;
+        var oldPageCount = view.PageCount;
         buffer.HandOver(newPageCount);
         view.Advance(newVersion, newPageCount, pages);
         State = TransactionState.Committed;
+
+        Bookkeep(() => db.Statistics.OnCommitted(pagesWritten, bytes), "its statistics");
+        Bookkeep(() => db.Cache.ApplyCommit(oldVersion, newVersion, oldPageCount, newPageCount, pages), "the page cache", onFailure: db.Cache.Clear);
+    }
+
+    /// <summary>Runs bookkeeping whose failure must not change a commit's outcome: it is logged, then <paramref name="onFailure"/> runs.</summary>
+    private void Bookkeep(Action step, string what, Action? onFailure = null)
+    {
+        try
+        {
+            step();
+        }
+        catch (Exception e)
+        {
+            try
+            {
+                db.Logger.LogWarning(e, "Folio database '{Database}': version {Version} is committed, but updating {What} failed", db.Name, view.Version, what);
+            }
+            catch (Exception)
+            {
+                // A logger that throws cannot be told; the commit stands either way.
+            }
+            if (onFailure is not null)
+            {
+                Bookkeep(onFailure, what + " (clearing it)");
+            }
+        }
     }
 
     /// <summary>A commit that failed before the store applied it: the store is untouched and the buffer is dropped.</summary>
