@@ -40,8 +40,7 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
     public void Begin()
     {
         view.Begin();
-        buffer.Discard();
-        State = TransactionState.Reading;
+        Reset(TransactionState.Reading);
     }
 
     /// <summary>xWrite and xTruncate record here after changing the buffer.</summary>
@@ -87,20 +86,23 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
         {
             db.Logger.LogDebug("Folio database '{Database}': a transaction at version {Version} ended without a commit point; its buffered pages are discarded", db.Name, view.Version);
         }
-        buffer.Discard();
-        _failure = null;
-        _writtenSinceFailure = false;
-        State = TransactionState.Reading;
+        Reset(TransactionState.Reading);
     }
 
     /// <summary>xUnlock(NONE) or xClose: whatever is still buffered is dropped with the view.</summary>
     public void End()
     {
-        buffer.Discard();
         view.End();
+        Reset(TransactionState.None);
+    }
+
+    /// <summary>Drops the buffer (the connection sees its view again) and any failure.</summary>
+    private void Reset(TransactionState next)
+    {
+        buffer.Discard();
         _failure = null;
         _writtenSinceFailure = false;
-        State = TransactionState.None;
+        State = next;
     }
 
     /// <summary>
@@ -113,10 +115,7 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
     {
         if (_writtenSinceFailure && buffer.MatchesView())
         {
-            buffer.Discard();
-            _failure = null;
-            _writtenSinceFailure = false;
-            State = TransactionState.Reading;
+            Reset(TransactionState.Reading);
             return;
         }
         throw _failure switch
@@ -161,8 +160,7 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
             }
             if (newPageCount == view.PageCount && (batch.Count == 0 || (batch.Count == 1 && batch[0].Number == 0 && buffer.OnlyChangeCounterMoved())))
             {
-                buffer.Discard();
-                State = TransactionState.Committed;
+                Reset(TransactionState.Committed);
                 return;
             }
             buffer.CheckHeaderPageSize(db.Name);
@@ -241,9 +239,7 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
             db.Statistics.OnCommitFailed();
             db.Logger.LogWarning(e, "Folio database '{Database}': commit at version {Version} failed; the store keeps its previous version", db.Name, view.Version);
         }
-        buffer.Discard();
+        Reset(TransactionState.Failed);
         _failure = e;
-        _writtenSinceFailure = false;
-        State = TransactionState.Failed;
     }
 }

@@ -41,9 +41,6 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
 
     public int LockLevel => _lockLevel;
 
-    /// <summary>Where this connection's transaction stands.</summary>
-    public TransactionState State => _policy.State;
-
     // ---- xRead, xWrite, xTruncate, xFileSize ------------------------------------------------
 
     public int Read(Span<byte> buffer, long offset)

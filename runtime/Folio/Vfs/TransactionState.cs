@@ -6,7 +6,7 @@ internal enum TransactionState
     /// <summary>No lock: no view, nothing buffered.</summary>
     None,
 
-    /// <summary>A view is pinned and nothing is buffered (also after a commit or a rollback).</summary>
+    /// <summary>A view is pinned and nothing is buffered (also once the write lock dropped, or a rollback after a failed commit synced).</summary>
     Reading,
 
     /// <summary>SQLite wrote or truncated the main file since the view began or the last commit point.</summary>
