@@ -120,12 +120,13 @@ public class FaultSweepTests(StoreKind kind, bool pageCache)
         try
         {
             var faulty = new FaultInjectingPageStore(inner) { FailOperation = n };
-            using var db = Open(faulty);
+            FolioDatabase? db = null;
             FolioConnection? connection = null;
             var failedAt = -1;
             Exception? error = null;
             try
             {
+                db = Open(faulty); // attaching reads the store's head: an operation that can fail too
                 connection = Workload.Connect(db);
                 for (var i = 0; i < Workload.Transactions.Count; i++)
                 {
@@ -143,7 +144,7 @@ public class FaultSweepTests(StoreKind kind, bool pageCache)
             }
             catch (Exception e) when (e is FolioException or IOException)
             {
-                error = e; // opening the connection failed (the store's own exception): nothing ran
+                error = e; // attaching or opening the connection failed (the store's own exception): nothing ran
                 failedAt = 0;
             }
             var where = $"operation {n} failing";
@@ -168,9 +169,11 @@ public class FaultSweepTests(StoreKind kind, bool pageCache)
             }
 
             // The connection that saw the failure carries on where the store is.
+            db ??= Open(faulty);
             connection ??= Workload.Connect(db);
             CarryOn(connection, inner, state == before ? failedAt : failedAt + 1, where);
             connection.Dispose();
+            db.Dispose();
             return state == before ? "before" : "after";
         }
         finally

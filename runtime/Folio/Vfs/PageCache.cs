@@ -161,6 +161,19 @@ internal sealed class PageCache
         }
     }
 
+    /// <summary>
+    /// Drops everything: after a commit the cache could not take in (its bookkeeping failed), so
+    /// it never serves a page older than the store's.
+    /// </summary>
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            ClearLocked();
+            _version = -1;
+        }
+    }
+
     private void InsertLocked(long page, ReadOnlySpan<byte> data)
     {
         var slot = _freeSlots.TryPop(out var free) ? free : EvictLocked();

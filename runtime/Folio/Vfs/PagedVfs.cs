@@ -172,12 +172,12 @@ public static unsafe class PagedVfs<TStore, TPageSize>
         }
     }
 
-    /// <summary>xSync: the commit point (when SQLITE_FCNTL_SYNC has not already committed).</summary>
+    /// <summary>xSync: the commit point (when SQLITE_FCNTL_SYNC has not already published the transaction).</summary>
     public static int Sync(sqlite3_file* file, int flags)
     {
         try
         {
-            Main(file).Commit();
+            Main(file).Sync();
             return SQLITE_OK;
         }
         catch (Exception e)
@@ -213,7 +213,7 @@ public static unsafe class PagedVfs<TStore, TPageSize>
         }
     }
 
-    /// <summary>xUnlock: below RESERVED commits what is still buffered; NONE ends the read.</summary>
+    /// <summary>xUnlock: below RESERVED discards a transaction that reached no commit point; NONE ends the read.</summary>
     public static int Unlock(sqlite3_file* file, int level)
     {
         try
@@ -241,7 +241,7 @@ public static unsafe class PagedVfs<TStore, TPageSize>
         }
     }
 
-    /// <summary>xFileControl: SQLITE_FCNTL_SYNC commits; SQLITE_FCNTL_PRAGMA answers <c>folio_*</c> pragmas and refuses WAL.</summary>
+    /// <summary>xFileControl: SQLITE_FCNTL_SYNC is the commit point; SQLITE_FCNTL_PRAGMA answers <c>folio_*</c> pragmas and refuses WAL.</summary>
     public static int FileControl(sqlite3_file* file, int op, void* arg)
     {
         try
@@ -249,7 +249,7 @@ public static unsafe class PagedVfs<TStore, TPageSize>
             switch (op)
             {
                 case SQLITE_FCNTL_SYNC:
-                    Main(file).Commit();
+                    Main(file).Sync();
                     return SQLITE_OK;
                 case SQLITE_FCNTL_PRAGMA:
                     return Pragma(Main(file), (byte**)arg);

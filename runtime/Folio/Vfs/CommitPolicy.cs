@@ -1,0 +1,251 @@
+using System.Buffers;
+using Folio.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Folio.Vfs;
+
+/// <summary>
+/// The one place that decides when a connection's buffered transaction is published to the
+/// store, and the transaction's state (<see cref="TransactionState"/>).
+/// </summary>
+/// <remarks>
+/// <para>SQLite drives a write transaction on the main file like this (traced, SQLite 3.53):</para>
+/// <code>
+/// xLock(SHARED)  read @24  xLock(RESERVED)  xLock(EXCLUSIVE)  xWrite…  FCNTL_SYNC  xSync  FCNTL_COMMIT_PHASETWO  xUnlock(SHARED)  xUnlock(NONE)
+/// </code>
+/// <para>FCNTL_SYNC arrives whatever <c>synchronous</c> is, and only when SQLite commits, or ends
+/// a rollback that played a journal back (the originals written back; they equal the view, so
+/// nothing is published). It is the commit point; the xSync after it finds nothing left to do.</para>
+/// <para>Everything else that ends a transaction (a ROLLBACK with <c>journal_mode=OFF</c>, the
+/// automatic rollback after an I/O error, a connection closed mid-transaction) drops the write
+/// lock without a commit point, with whatever SQLite spilled still in the buffer: that buffer is
+/// half a transaction, and it is discarded, never published.</para>
+/// </remarks>
+internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreView<TStore, TPageSize> view, TransactionBuffer<TStore, TPageSize> buffer)
+    where TStore : class, IPageStore
+    where TPageSize : struct, IPageSize
+{
+    private readonly TStore _store = (TStore)db.Store;
+
+    // Set in state Failed: why the commit failed, and whether SQLite wrote since (a rollback
+    // writes the originals back; a retried COMMIT writes nothing).
+    private Exception? _failure;
+    private bool _writtenSinceFailure;
+
+    public TransactionState State { get; private set; }
+
+    // ---- the transaction's life -------------------------------------------------------------
+
+    /// <summary>xLock(SHARED), or a read outside any lock: pins the store's version.</summary>
+    public void Begin()
+    {
+        view.Begin();
+        Reset(TransactionState.Reading);
+    }
+
+    /// <summary>xWrite and xTruncate record here after changing the buffer.</summary>
+    public void Changed(bool written)
+    {
+        if (State == TransactionState.Failed)
+        {
+            _writtenSinceFailure |= written;
+        }
+        else if (!buffer.IsEmpty)
+        {
+            State = TransactionState.Writing;
+        }
+    }
+
+    /// <summary>
+    /// SQLITE_FCNTL_SYNC or xSync on the main file: the commit point. Publishes the buffer once;
+    /// a conflict (<see cref="StoreConflictException"/>, SQLITE_BUSY for the caller) or any other
+    /// failure leaves the store untouched and the state <see cref="TransactionState.Failed"/>.
+    /// </summary>
+    public void Sync()
+    {
+        switch (State)
+        {
+            case TransactionState.Writing:
+                Publish();
+                return;
+            case TransactionState.Failed:
+                SyncAfterFailure();
+                return;
+            default:
+                return; // nothing buffered: the xSync after FCNTL_SYNC, or a read transaction's
+        }
+    }
+
+    /// <summary>
+    /// xUnlock below RESERVED. A transaction that reached no commit point is abandoned: SQLite
+    /// rolled it back without playing a journal back, or gave up on it, and it is dropped.
+    /// </summary>
+    public void WriteLockReleased()
+    {
+        if (State == TransactionState.Writing)
+        {
+            db.Logger.LogDebug("Folio database '{Database}': a transaction at version {Version} ended without a commit point; its buffered pages are discarded", db.Name, view.Version);
+        }
+        Reset(TransactionState.Reading);
+    }
+
+    /// <summary>xUnlock(NONE) or xClose: whatever is still buffered is dropped with the view.</summary>
+    public void End()
+    {
+        view.End();
+        Reset(TransactionState.None);
+    }
+
+    /// <summary>Drops the buffer (the connection sees its view again) and any failure.</summary>
+    private void Reset(TransactionState next)
+    {
+        buffer.Discard();
+        _failure = null;
+        _writtenSinceFailure = false;
+        State = next;
+    }
+
+    /// <summary>
+    /// A sync after a failed commit in the same write lock: a rollback that wrote the original
+    /// pages back (they match the view: nothing to commit) succeeds; anything else, a retried
+    /// COMMIT above all, fails again as the first attempt did, or it would report success for a
+    /// transaction the store never saw.
+    /// </summary>
+    private void SyncAfterFailure()
+    {
+        if (_writtenSinceFailure && buffer.MatchesView())
+        {
+            Reset(TransactionState.Reading);
+            return;
+        }
+        throw _failure switch
+        {
+            StoreConflictException => new StoreConflictException(db.Name,
+                $"Folio database '{db.Name}': this transaction already lost its commit to another writer; roll it back and retry it."),
+            _ => new IOException($"Folio database '{db.Name}': an earlier commit of this transaction failed ({_failure!.Message}); roll it back and retry it.", _failure),
+        };
+    }
+
+    // ---- publishing -------------------------------------------------------------------------
+
+    /// <summary>
+    /// Hands the buffer to the store as one batch, with the view's version as the expected one.
+    /// Pages equal to the view's are left out; a transaction left with nothing to store (a
+    /// ROLLBACK that spilled, or only the header's change counter moved) publishes nothing.
+    /// </summary>
+    private void Publish()
+    {
+        var pageSize = view.PageSize;
+        var newPageCount = buffer.CommitPageCount();
+        var pages = buffer.Pages(newPageCount);
+        var batch = new List<StorePage>(pages.Count);
+        var rented = new List<byte[]>(pages.Count);
+        long bytes = 0;
+        long newVersion;
+        try
+        {
+            foreach (var (page, data) in pages)
+            {
+                if (view.Matches(page, data))
+                {
+                    continue;
+                }
+                // Encoded values live only until the store's Commit returns (the contract says a
+                // store copies what it keeps), so they come from the shared pool.
+                var encoded = ArrayPool<byte>.Shared.Rent(db.Codec.MaxEncodedSize(pageSize));
+                rented.Add(encoded);
+                var length = db.Codec.Encode(view.Lineage.DatabaseId, page, data, encoded);
+                batch.Add(new StorePage(page, encoded.AsMemory(0, length)));
+                bytes += length;
+            }
+            if (newPageCount == view.PageCount && (batch.Count == 0 || (batch.Count == 1 && batch[0].Number == 0 && buffer.OnlyChangeCounterMoved())))
+            {
+                Reset(TransactionState.Committed);
+                return;
+            }
+            buffer.CheckHeaderPageSize(db.Name);
+            newVersion = PublishBatch(newPageCount, batch);
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+            throw;
+        }
+        finally
+        {
+            foreach (var encoded in rented)
+            {
+                ArrayPool<byte>.Shared.Return(encoded);
+            }
+        }
+        Published(newVersion, newPageCount, pages, batch.Count, bytes);
+    }
+
+    /// <summary>The one call that changes the store: an atomic, version-checked batch.</summary>
+    private long PublishBatch(long newPageCount, List<StorePage> batch) =>
+        _store.Commit(new StoreCommit(view.Lineage, view.Version, newPageCount, batch));
+
+    /// <summary>
+    /// The store applied the commit: the caller hears success whatever follows. The view moves
+    /// first (plain memory); bookkeeping that fails (a statistics listener, the cache) is
+    /// logged, and a cache that could not take the commit is emptied so it never serves stale pages.
+    /// </summary>
+    private void Published(long newVersion, long newPageCount, List<KeyValuePair<long, byte[]>> pages, int pagesWritten, long bytes)
+    {
+        var oldVersion = view.Version;
+        var oldPageCount = view.PageCount;
+        var cache = view.Cache;
+        db.State.OnCommitted(view.Lineage, newVersion);
+        buffer.HandOver(newPageCount);
+        view.Advance(newVersion, newPageCount, pages);
+        State = TransactionState.Committed;
+
+        Bookkeep(() => db.Statistics.OnCommitted(pagesWritten, bytes), "its statistics");
+        Bookkeep(() => cache.ApplyCommit(oldVersion, newVersion, oldPageCount, newPageCount, pages), "the page cache", onFailure: cache.Clear);
+    }
+
+    /// <summary>Runs bookkeeping whose failure must not change a commit's outcome: it is logged, then <paramref name="onFailure"/> runs.</summary>
+    private void Bookkeep(Action step, string what, Action? onFailure = null)
+    {
+        try
+        {
+            step();
+        }
+        catch (Exception e)
+        {
+            try
+            {
+                db.Logger.LogWarning(e, "Folio database '{Database}': version {Version} is committed, but updating {What} failed", db.Name, view.Version, what);
+            }
+            catch (Exception)
+            {
+                // A logger that throws cannot be told; the commit stands either way.
+            }
+            if (onFailure is not null)
+            {
+                Bookkeep(onFailure, what + " (clearing it)");
+            }
+        }
+    }
+
+    /// <summary>A commit that failed before the store applied it: the store is untouched and the buffer is dropped.</summary>
+    private void Fail(Exception e)
+    {
+        if (e is HistoryChangedException history)
+        {
+            db.State.OnHistoryChanged(history);
+        }
+        else if (e is StoreConflictException)
+        {
+            db.Statistics.OnConflict();
+            db.Logger.LogDebug("Folio database '{Database}': commit at version {Version} lost to another writer", db.Name, view.Version);
+        }
+        else
+        {
+            db.Statistics.OnCommitFailed();
+            db.Logger.LogWarning(e, "Folio database '{Database}': commit at version {Version} failed; the store keeps its previous version", db.Name, view.Version);
+        }
+        Reset(TransactionState.Failed);
+        _failure = e;
+    }
+}

@@ -1,0 +1,244 @@
+using Folio.Storage;
+
+namespace Folio.Vfs;
+
+/// <summary>
+/// What one connection sees of the store while it holds a lock: the store version pinned at
+/// xLock(SHARED), plus the pages this connection committed itself since. Reads come from those
+/// pages, then the shared page cache, then the store.
+/// </summary>
+/// <remarks>
+/// The view never changes under a reader: another connection's commit becomes visible only at
+/// the next <see cref="Begin"/>. The connection's own commit moves the view forward
+/// (<see cref="Advance"/>) without a store call; the reader stays pinned at the version it began
+/// at, which is correct because the store's compare-and-set guarantees no other commit came
+/// between the two versions.
+/// </remarks>
+internal sealed class StoreView<TStore, TPageSize>
+    where TStore : class, IPageStore
+    where TPageSize : struct, IPageSize
+{
+    private readonly SharedDatabase _db;
+    private readonly TStore _store;
+    private readonly byte[] _encoded;
+    private readonly byte[] _scratch;
+
+    // Page buffers of ended transactions, reused so a small write transaction allocates nothing.
+    private readonly Stack<byte[]> _freePages = new();
+    private const int MaxFreePages = 64;
+
+    private IPageStoreReader? _reader;
+
+    // The page cache of the history this view reads (captured at Begin, see SharedDatabase.BeginRead).
+    private PageCache _cache;
+
+    // The database state's generation this connection last served: when it moved (the history
+    // changed), SQLite's own page cache may hold pages of the old history. See Begin.
+    private int _seenGeneration;
+
+    // Pages this connection committed while the view lasts: newer than the reader's version.
+    private readonly Dictionary<long, byte[]> _committed = new();
+
+    public StoreView(SharedDatabase db)
+    {
+        _db = db;
+        _store = (TStore)db.Store;
+        _encoded = new byte[db.Codec.MaxEncodedSize(PageSize)];
+        _scratch = new byte[PageSize];
+        _cache = db.Cache;
+        _seenGeneration = db.State.Generation;
+    }
+
+    /// <summary>The page size: a JIT-time constant for generated VFSs, the store's for the general one.</summary>
+    public int PageSize => TPageSize.Value != 0 ? TPageSize.Value : _db.PageSize;
+
+    public bool IsOpen => _reader is not null;
+
+    /// <summary>The lineage (identity and epoch) the pinned version belongs to.</summary>
+    public StoreLineage Lineage { get; private set; }
+
+    /// <summary>The page cache this view reads and fills.</summary>
+    public PageCache Cache => _cache;
+
+    /// <summary>
+    /// Set when the history changed since this connection's previous transaction; see
+    /// <see cref="TakeSqliteCacheInvalidation"/>.
+    /// </summary>
+    private bool _invalidateSqliteCache;
+
+    /// <summary>The store version this view shows (the pinned one, or this connection's last commit).</summary>
+    public long Version { get; private set; }
+
+    /// <summary>The page count at <see cref="Version"/>.</summary>
+    public long PageCount { get; private set; }
+
+    /// <summary>The size of the file at <see cref="Version"/>.</summary>
+    public long Size => PageCount * PageSize;
+
+    /// <summary>The store's current version, for a <c>folio_version</c> pragma outside a transaction.</summary>
+    public long LatestVersion => IsOpen ? Version : _db.GetHead().Version;
+
+    /// <summary>The store's current size, for an xFileSize outside a transaction.</summary>
+    public long LatestSize => IsOpen ? Size : _db.GetHead().PageCount * PageSize;
+
+    // ---- begin and end ----------------------------------------------------------------------
+
+    /// <summary>
+    /// Pins the store's current version (xLock to SHARED), checked against the history this
+    /// process has seen (<see cref="SharedDatabase.BeginRead"/>, which may throw
+    /// <see cref="HistoryChangedException"/>). The cache learns which pages changed since the
+    /// version it holds, so it drops only those.
+    /// </summary>
+    public void Begin()
+    {
+        _reader = _db.BeginRead(out _cache);
+        Lineage = _reader.Lineage;
+        var generation = _db.State.Generation;
+        if (generation != _seenGeneration)
+        {
+            _seenGeneration = generation;
+            _invalidateSqliteCache = true;
+        }
+        Version = _reader.Version;
+        PageCount = _reader.PageCount;
+    }
+
+    /// <summary>Releases the pinned version (xUnlock to NONE, xClose).</summary>
+    public void End()
+    {
+        var reader = _reader;
+        _reader = null;
+        foreach (var buffer in _committed.Values)
+        {
+            ReturnPage(buffer);
+        }
+        _committed.Clear();
+        reader?.Dispose();
+    }
+
+    /// <summary>
+    /// Moves the view to this connection's own commit: <paramref name="pages"/> (whose buffers
+    /// the view now owns) are what the store holds at <paramref name="version"/>.
+    /// </summary>
+    public void Advance(long version, long pageCount, IReadOnlyList<KeyValuePair<long, byte[]>> pages)
+    {
+        foreach (var (page, data) in pages)
+        {
+            if (_committed.Remove(page, out var replaced))
+            {
+                ReturnPage(replaced);
+            }
+            _committed[page] = data;
+        }
+        foreach (var page in _committed.Keys.Where(p => p >= pageCount).ToList())
+        {
+            _committed.Remove(page, out var dropped);
+            ReturnPage(dropped!);
+        }
+        Version = version;
+        PageCount = pageCount;
+    }
+
+    /// <summary>
+    /// True once after the history changed under this connection. SQLite keeps its own page cache
+    /// across transactions while the header's change counter (16 bytes at offset 24, which it
+    /// reads first in every transaction) is unchanged, and a new history may match it by
+    /// coincidence. The caller answers that one read with bytes that cannot match, so SQLite
+    /// drops its cache; the page reads that follow return the true bytes.
+    /// </summary>
+    public bool TakeSqliteCacheInvalidation()
+    {
+        var take = _invalidateSqliteCache;
+        _invalidateSqliteCache = false;
+        return take;
+    }
+
+    // ---- reads ------------------------------------------------------------------------------
+
+    /// <summary>Copies part of a page as the view has it (SQLite's header read at every transaction start is 16 bytes).</summary>
+    public void Read(long page, int offset, Span<byte> destination)
+    {
+        if (_committed.TryGetValue(page, out var held))
+        {
+            held.AsSpan(offset, destination.Length).CopyTo(destination);
+        }
+        else if (offset == 0 && destination.Length == PageSize)
+        {
+            ReadStored(page, destination);
+        }
+        else if (page < PageCount && _cache.TryRead(Version, page, offset, destination))
+        {
+            _db.Statistics.OnCacheHit();
+        }
+        else
+        {
+            ReadStored(page, _scratch);
+            _scratch.AsSpan(offset, destination.Length).CopyTo(destination);
+        }
+    }
+
+    /// <summary>Copies a whole page as the view has it; zeros past the end.</summary>
+    public void Read(long page, Span<byte> destination) => Read(page, 0, destination);
+
+    /// <summary>True when <paramref name="data"/> is page <paramref name="page"/> as the view has it.</summary>
+    public bool Matches(long page, byte[] data)
+    {
+        if (page >= PageCount)
+        {
+            return false;
+        }
+        if (_committed.TryGetValue(page, out var held))
+        {
+            return held.AsSpan().SequenceEqual(data);
+        }
+        return _cache.Matches(Version, page, data) ?? ReadCopy(page).AsSpan().SequenceEqual(data);
+    }
+
+    /// <summary>A new array holding page <paramref name="page"/> as the view has it.</summary>
+    public byte[] ReadCopy(long page)
+    {
+        var copy = new byte[PageSize];
+        Read(page, copy);
+        return copy;
+    }
+
+    /// <summary>Reads a page as the store has it at <see cref="Version"/>: from the cache, else from the store.</summary>
+    private void ReadStored(long page, Span<byte> destination)
+    {
+        if (page >= PageCount)
+        {
+            destination.Clear();
+            return;
+        }
+        if (_cache.TryRead(Version, page, destination))
+        {
+            _db.Statistics.OnCacheHit();
+            return;
+        }
+        var length = _reader!.ReadPage(page, _encoded);
+        _db.Statistics.OnPagesRead(1, length);
+        if (length == 0)
+        {
+            destination.Clear();
+        }
+        else
+        {
+            _db.Codec.Decode(_db.Name, Lineage.DatabaseId, page, _encoded.AsSpan(0, length), destination);
+        }
+        _cache.Add(Version, page, destination);
+    }
+
+    // ---- page buffers -----------------------------------------------------------------------
+
+    /// <summary>A page-sized buffer, reused when one is free; its content is undefined.</summary>
+    public byte[] RentPage() => _freePages.TryPop(out var reused) ? reused : new byte[PageSize];
+
+    /// <summary>Gives a buffer from <see cref="RentPage"/> back.</summary>
+    public void ReturnPage(byte[] buffer)
+    {
+        if (_freePages.Count < MaxFreePages && buffer.Length == PageSize)
+        {
+            _freePages.Push(buffer);
+        }
+    }
+}
