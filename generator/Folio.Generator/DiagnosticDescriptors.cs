@@ -10,10 +10,10 @@ namespace Folio.Generator;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Who reports what, so that a problem is reported exactly once. Both the generator and the
-/// analyzer (<c>Folio.Analyzers</c>) run the same parser: this file, the
-/// <c>FolioGenerator.Parser*.cs</c> files, <c>SqlScanner.cs</c>, <c>KnownSymbols.cs</c> and
-/// <c>Model/</c> are compiled into both. The split follows what each finding does:
+/// Who reports what, so that a problem is reported exactly once. The generator and the analyzer
+/// (<c>FolioAnalyzer</c>, whose source is in <c>analyzers/Folio.Analyzers</c>) are one assembly and
+/// run the same parser: this file, the <c>FolioGenerator.Parser*.cs</c> files, <c>SqlScanner.cs</c>,
+/// <c>KnownSymbols.cs</c> and <c>Model/</c>. The split follows what each finding does:
 /// </para>
 /// <list type="bullet">
 /// <item>An <b>error</b> makes the generator skip a class or a method, and the generator reports
@@ -25,9 +25,9 @@ namespace Folio.Generator;
 /// the editor. The generator leaves warnings out.</item>
 /// </list>
 /// <para>
-/// Code fixes (<c>Folio.Analyzers.CodeFixes</c>) attach to diagnostics from either. Both ship in the
-/// Folio package; a project that references the generator project directly references the
-/// analyzer project too.
+/// Code fixes (<c>Folio.Analyzers.CodeFixes</c>) attach to diagnostics from either. Both assemblies
+/// ship in the Folio package; a project that references the generator project as an analyzer gets
+/// the analyzer with it.
 /// </para>
 /// <para>
 /// Retired or renumbered IDs stay listed here as comments and are never reused once released.

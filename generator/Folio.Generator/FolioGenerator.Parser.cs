@@ -14,7 +14,7 @@ public sealed partial class FolioGenerator
     /// <summary>
     /// Turns a <c>[PagedDatabase]</c> class's symbols into a <see cref="DatabaseSpec"/> plus the
     /// diagnostics explaining anything it had to skip. It knows nothing of the pipeline or of text
-    /// output, so Folio's analyzers link this file and report the same findings.
+    /// output, so Folio's analyzer, compiled into the same assembly, runs it too and reports the same findings.
     /// </summary>
     internal sealed partial class Parser
     {

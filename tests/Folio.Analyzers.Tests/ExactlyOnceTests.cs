@@ -1,12 +1,10 @@
-extern alias generator;
-
 using System.Collections.Immutable;
+using Folio.Generator;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using NUnit.Framework;
-using FolioGenerator = generator::Folio.Generator.FolioGenerator;
 
 namespace Folio.Analyzers.Tests;
 
