@@ -12,7 +12,7 @@ public sealed partial class FolioGenerator
         public static string EmitQueries(DatabaseSpec spec)
         {
             var w = new SourceWriter();
-            OpenClass(w, spec, "");
+            OpenClass(w, spec.Namespace, spec.ContainingTypes, spec.ClassKeyword, spec.ClassName, "");
             var fields = FieldNames(spec);
 
             w.Line("// One shape per typed method: its SQL, its parameters in binding order and the members its rows fill.");
@@ -49,7 +49,7 @@ public sealed partial class FolioGenerator
                     EmitReader(w, row, fields[i]);
                 }
             }
-            CloseClass(w, spec);
+            CloseClass(w, spec.Namespace, spec.ContainingTypes);
             return w.ToString();
         }
 
