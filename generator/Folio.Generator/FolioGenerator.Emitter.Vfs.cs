@@ -52,6 +52,8 @@ public sealed partial class FolioGenerator
             w.Line($"/// generic, and each forwards to Folio's implementation compiled for this store type and page size.");
             w.Line("/// It registers itself once, on first use, under <see cref=\"VfsName\"/>.");
             w.Line("/// </summary>");
+            w.Line(GeneratedCode);
+            w.Line(NonUserCode);
             w.Open("private static unsafe class __FolioVfs");
             w.Line("internal static readonly global::Folio.Vfs.VfsRegistration Registration;");
             w.Line();

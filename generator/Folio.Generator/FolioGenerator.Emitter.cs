@@ -15,6 +15,14 @@ public sealed partial class FolioGenerator
     {
         private const string Session = "global::Folio.Queries.FolioSession";
 
+        // On the types and members that are Folio's plumbing rather than the class's API: tools skip
+        // generated code, and the debugger steps over it. The version is the generator assembly's,
+        // fixed at build time, so the output stays deterministic.
+        private static readonly string GeneratedCode =
+            $"[global::System.CodeDom.Compiler.GeneratedCode(\"Folio.Generator\", \"{typeof(Emitter).Assembly.GetName().Version}\")]";
+
+        private const string NonUserCode = "[global::System.Diagnostics.DebuggerNonUserCode]";
+
         public static string DatabaseHintName(DatabaseSpec spec) => spec.FullName + ".Database.g.cs";
 
         public static string QueriesHintName(DatabaseSpec spec) => spec.FullName + ".Queries.g.cs";
