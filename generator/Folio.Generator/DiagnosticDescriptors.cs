@@ -21,8 +21,8 @@ namespace Folio.Generator;
 /// which only it can see (it compares the classes of a whole compilation). It has to: a skipped
 /// typed method has no body, and a command-line build stops at that declaration error (CS8795)
 /// before it runs any analyzer, though after it has printed what generators reported.</item>
-/// <item>A <b>warning</b> skips nothing, and the analyzer reports it (FOLIO103, FOLIO107), live in
-/// the editor. The generator leaves warnings out.</item>
+/// <item>A <b>warning</b> skips nothing, and the analyzer reports it (FOLIO103, FOLIO107, FOLIO108),
+/// live in the editor. The generator leaves warnings out.</item>
 /// </list>
 /// <para>
 /// Code fixes (<c>Folio.Analyzers.CodeFixes</c>) attach to diagnostics from either. Both assemblies
@@ -125,6 +125,10 @@ internal static class DiagnosticDescriptors
         "Attribute does not match the statement",
         "'{0}' is marked [{1}] but its statement {2}; mark it [{3}]");
 
+    public static readonly DiagnosticDescriptor UnfilledProperty = Warning("FOLIO108", Queries,
+        "Row property filled by no column",
+        "Property '{0}' of '{1}' matches no column of '{2}' (columns: {3}); {4}");
+
     public static readonly DiagnosticDescriptor NoStoreFactory = Error("FOLIO201", Storage,
         "Storage attribute has no usable store factory",
         "Storage attribute '{0}' on '{1}' has no usable store factory: {2}");
@@ -133,7 +137,7 @@ internal static class DiagnosticDescriptors
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         InvalidPageSize, NotPartial, NoStorage, SeveralStorages, BadPageStorageType, BadMigrationVersion, UnsupportedClass, UnsafeRequired,
         DuplicateVfsName, MethodNotPartial, UnknownSqlParameter, UnusedParameter, UnsupportedParameter, UnsupportedReturn, NotOneStatement, AttributeMismatch,
-        NoStoreFactory);
+        UnfilledProperty, NoStoreFactory);
 
     /// <summary>Every descriptor by ID.</summary>
     public static readonly ImmutableDictionary<string, DiagnosticDescriptor> ById = All.ToImmutableDictionary(d => d.Id);
