@@ -17,23 +17,11 @@ internal static class SqlColumns
         Other,
     }
 
-    private readonly struct Token
+    /// <param name="Kind">What the token is.</param>
+    /// <param name="Text">The token as written; for a quoted identifier, the name without its quotes.</param>
+    /// <param name="Depth">How many parentheses enclose it.</param>
+    private readonly record struct Token(Kind Kind, string Text, int Depth)
     {
-        public Token(Kind kind, string text, int depth)
-        {
-            Kind = kind;
-            Text = text;
-            Depth = depth;
-        }
-
-        public Kind Kind { get; }
-
-        /// <summary>The token as written; for a quoted identifier, the name without its quotes.</summary>
-        public string Text { get; }
-
-        /// <summary>How many parentheses enclose it.</summary>
-        public int Depth { get; }
-
         public bool IsKeyword(string keyword) => Kind == Kind.Word && Depth == 0 && string.Equals(Text, keyword, System.StringComparison.OrdinalIgnoreCase);
 
         public bool IsName => Kind is Kind.Word or Kind.QuotedName;
@@ -128,24 +116,10 @@ internal static class SqlColumns
         var tokens = new List<Token>();
         var depth = 0;
         var i = 0;
-        while (i < sql.Length)
+        while ((i = SqlScanner.SkipSpace(sql, i)) < sql.Length)
         {
             var c = sql[i];
-            if (char.IsWhiteSpace(c))
-            {
-                i++;
-            }
-            else if (c == '-' && i + 1 < sql.Length && sql[i + 1] == '-')
-            {
-                var end = sql.IndexOf('\n', i);
-                i = end < 0 ? sql.Length : end + 1;
-            }
-            else if (c == '/' && i + 1 < sql.Length && sql[i + 1] == '*')
-            {
-                var end = sql.IndexOf("*/", i + 2, System.StringComparison.Ordinal);
-                i = end < 0 ? sql.Length : end + 2;
-            }
-            else if (c == ';')
+            if (c == ';')
             {
                 break; // the first statement only
             }
