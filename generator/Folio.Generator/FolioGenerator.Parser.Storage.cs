@@ -173,7 +173,7 @@ public sealed partial class FolioGenerator
         /// named constants for non-finite floating-point values, and enums as their member
         /// (<c>global::E.Fast</c>) or a cast of their value (<c>(global::E)(-3)</c>). Null for arrays.
         /// </summary>
-        internal static string? Expression(TypedConstant constant)
+        private static string? Expression(TypedConstant constant)
         {
             if (constant.IsNull || constant.Value is null)
             {
