@@ -8,8 +8,8 @@ namespace Folio.Analyzers;
 
 /// <summary>
 /// Reports the Folio rules that do not stop generation — FOLIO103 (a parameter the SQL does not
-/// use) and FOLIO107 (an attribute that does not match its statement) — from the generator's own
-/// parser, so the findings are exactly the generator's. Every rule that makes the generator skip
+/// use), FOLIO107 (an attribute that does not match its statement) and FOLIO108 (a row property no
+/// column fills) — from the generator's own parser, so the findings are exactly the generator's. Every rule that makes the generator skip
 /// something is reported by the generator itself (see <see cref="DiagnosticDescriptors"/>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -17,7 +17,7 @@ public sealed class FolioAnalyzer : DiagnosticAnalyzer
 {
     /// <summary>The rules this analyzer reports; the others are the generator's.</summary>
     public static readonly ImmutableHashSet<string> Reported = ImmutableHashSet.Create(
-        DiagnosticDescriptors.UnusedParameter.Id, DiagnosticDescriptors.AttributeMismatch.Id);
+        DiagnosticDescriptors.UnusedParameter.Id, DiagnosticDescriptors.AttributeMismatch.Id, DiagnosticDescriptors.UnfilledProperty.Id);
 
     // Every rule is listed, including the generator's: a generator cannot declare its diagnostics,
     // and this list is what the IDE shows under the package's analyzers and lets users configure.

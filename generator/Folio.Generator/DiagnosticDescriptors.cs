@@ -10,10 +10,10 @@ namespace Folio.Generator;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Who reports what, so that a problem is reported exactly once. Both the generator and the
-/// analyzer (<c>Folio.Analyzers</c>) run the same parser: this file, the
-/// <c>FolioGenerator.Parser*.cs</c> files, <c>SqlScanner.cs</c>, <c>KnownSymbols.cs</c> and
-/// <c>Model/</c> are compiled into both. The split follows what each finding does:
+/// Who reports what, so that a problem is reported exactly once. The generator and the analyzer
+/// (<c>FolioAnalyzer</c>, whose source is in <c>analyzers/Folio.Analyzers</c>) are one assembly and
+/// run the same parser: this file, the <c>FolioGenerator.Parser*.cs</c> files, <c>SqlScanner.cs</c>,
+/// <c>KnownSymbols.cs</c> and <c>Model/</c>. The split follows what each finding does:
 /// </para>
 /// <list type="bullet">
 /// <item>An <b>error</b> makes the generator skip a class or a method, and the generator reports
@@ -21,13 +21,13 @@ namespace Folio.Generator;
 /// which only it can see (it compares the classes of a whole compilation). It has to: a skipped
 /// typed method has no body, and a command-line build stops at that declaration error (CS8795)
 /// before it runs any analyzer, though after it has printed what generators reported.</item>
-/// <item>A <b>warning</b> skips nothing, and the analyzer reports it (FOLIO103, FOLIO107), live in
-/// the editor. The generator leaves warnings out.</item>
+/// <item>A <b>warning</b> skips nothing, and the analyzer reports it (FOLIO103, FOLIO107, FOLIO108),
+/// live in the editor. The generator leaves warnings out.</item>
 /// </list>
 /// <para>
-/// Code fixes (<c>Folio.Analyzers.CodeFixes</c>) attach to diagnostics from either. Both ship in the
-/// Folio package; a project that references the generator project directly references the
-/// analyzer project too.
+/// Code fixes (<c>Folio.Analyzers.CodeFixes</c>) attach to diagnostics from either. Both assemblies
+/// ship in the Folio package; a project that references the generator project as an analyzer gets
+/// the analyzer with it.
 /// </para>
 /// <para>
 /// Retired or renumbered IDs stay listed here as comments and are never reused once released.
@@ -125,6 +125,10 @@ internal static class DiagnosticDescriptors
         "Attribute does not match the statement",
         "'{0}' is marked [{1}] but its statement {2}; mark it [{3}]");
 
+    public static readonly DiagnosticDescriptor UnfilledProperty = Warning("FOLIO108", Queries,
+        "Row property filled by no column",
+        "Property '{0}' of '{1}' matches no column of '{2}' (columns: {3}); {4}");
+
     public static readonly DiagnosticDescriptor NoStoreFactory = Error("FOLIO201", Storage,
         "Storage attribute has no usable store factory",
         "Storage attribute '{0}' on '{1}' has no usable store factory: {2}");
@@ -133,7 +137,7 @@ internal static class DiagnosticDescriptors
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         InvalidPageSize, NotPartial, NoStorage, SeveralStorages, BadPageStorageType, BadMigrationVersion, UnsupportedClass, UnsafeRequired,
         DuplicateVfsName, MethodNotPartial, UnknownSqlParameter, UnusedParameter, UnsupportedParameter, UnsupportedReturn, NotOneStatement, AttributeMismatch,
-        NoStoreFactory);
+        UnfilledProperty, NoStoreFactory);
 
     /// <summary>Every descriptor by ID.</summary>
     public static readonly ImmutableDictionary<string, DiagnosticDescriptor> ById = All.ToImmutableDictionary(d => d.Id);

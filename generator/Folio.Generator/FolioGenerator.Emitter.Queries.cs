@@ -12,11 +12,15 @@ public sealed partial class FolioGenerator
         public static string EmitQueries(DatabaseSpec spec)
         {
             var w = new SourceWriter();
-            OpenClass(w, spec, "");
+            OpenClass(w, spec.Namespace, spec.ContainingTypes, spec.ClassKeyword, spec.ClassName, "");
             var fields = FieldNames(spec);
+
+            var readers = ReaderNames(spec, fields);
 
             w.Line("// One shape per typed method: its SQL, its parameters in binding order and the members its rows fill.");
             w.Line("// The runtime prepares each once per connection and resolves names to indexes then.");
+            w.Line(GeneratedCode);
+            w.Line(NonUserCode);
             w.Open("private static class __Statements");
             for (var i = 0; i < spec.Methods.Count; i++)
             {
@@ -39,23 +43,25 @@ public sealed partial class FolioGenerator
             for (var i = 0; i < spec.Methods.Count; i++)
             {
                 w.Line();
-                EmitMethod(w, spec.Methods[i], i, fields[i]);
+                EmitMethod(w, spec.Methods[i], i, fields[i], readers.TryGetValue(i, out var reader) ? reader.Name : null);
             }
             for (var i = 0; i < spec.Methods.Count; i++)
             {
-                if (spec.Methods[i].Row is { Kind: not RowKind.Scalar } row)
+                if (readers.TryGetValue(i, out var reader) && reader.First == i)
                 {
                     w.Line();
-                    EmitReader(w, row, fields[i]);
+                    EmitReader(w, spec.Methods[i].Row!, reader.Name, reader.Users.Select(u => spec.Methods[u].Name).Distinct().ToList());
                 }
             }
-            CloseClass(w, spec);
+            CloseClass(w, spec.Namespace, spec.ContainingTypes);
             return w.ToString();
         }
 
-        private static void EmitMethod(SourceWriter w, MethodSpec method, int index, string field)
+        private static void EmitMethod(SourceWriter w, MethodSpec method, int index, string field, string? reader)
         {
             var parameters = string.Join(", ", method.Parameters.Select(p => $"{p.Type} {p.Name}"));
+            w.Line(GeneratedCode);
+            w.Line(NonUserCode);
             w.Open($"{method.Modifiers} partial {method.ReturnType} {method.Name}({parameters})");
             var token = method.CancellationToken is null ? "" : ", " + method.CancellationToken;
             w.Line($"var __s = __session.Rent({index.ToString(CultureInfo.InvariantCulture)}, __Statements.{field}{token});");
@@ -69,7 +75,7 @@ public sealed partial class FolioGenerator
             {
                 null => "",
                 { Kind: RowKind.Scalar } scalar => ReadExpression(scalar.ConstructorArguments[0].Value, 0),
-                _ => $"__Read{field}(__s)",
+                _ => $"{reader}(__s)",
             };
             switch (method.Shape)
             {
@@ -153,14 +159,29 @@ public sealed partial class FolioGenerator
             _ => throw new System.ArgumentOutOfRangeException(nameof(kind), kind, type),
         };
 
-        private static void EmitReader(SourceWriter w, RowSpec row, string field)
+        private static void EmitReader(SourceWriter w, RowSpec row, string name, List<string> methods)
         {
-            var members = row.ConstructorArguments.Concat(row.Initializers).ToList();
-            w.Line($"// Reads one row of {field}: reading slot n is member n of its StatementShape.");
-            w.Line($"private static {row.Type} __Read{field}(global::Folio.Queries.FolioStatement __s) =>");
+            if (methods.Count == 1)
+            {
+                w.Line($"// Reads one row of {methods[0]}: reading slot n is member n of its StatementShape.");
+            }
+            else
+            {
+                // One reader per row type and member list, however many methods read it.
+                var names = string.Join(", ", methods.Take(methods.Count - 1)) + " and " + methods[methods.Count - 1];
+                w.Line($"// Reads one row of {names}, which fill the same members: reading slot n is");
+                w.Line("// member n of each one's StatementShape.");
+            }
+            w.Line(GeneratedCode);
+            w.Line(NonUserCode);
+            w.Line($"private static {row.Type} {name}(global::Folio.Queries.FolioStatement __s) =>");
             w.Indent();
             var slot = 0;
-            if (row.ConstructorArguments.Count == 0)
+            if (row.ConstructorArguments.Count == 0 && row.Initializers.Count == 0)
+            {
+                w.Line($"new {row.Type}();"); // every property is left at its default (FOLIO108 says which)
+            }
+            else if (row.ConstructorArguments.Count == 0)
             {
                 w.Line($"new {row.Type}");
             }
@@ -204,6 +225,44 @@ public sealed partial class FolioGenerator
 
         private static IEnumerable<RowMemberSpec> Members(RowSpec? row) =>
             row is null ? Enumerable.Empty<RowMemberSpec>() : row.ConstructorArguments.Concat(row.Initializers);
+
+        /// <summary>A row reader: its name, the first method that uses it, and every method that does (by index).</summary>
+        private sealed class Reader
+        {
+            public Reader(string name, int first)
+            {
+                Name = name;
+                First = first;
+            }
+
+            public string Name { get; }
+
+            public int First { get; }
+
+            public List<int> Users { get; } = new();
+        }
+
+        // One reader per row shape: methods whose rows are the same type filling the same members
+        // (the same columns, as far as the reader can tell) share the first one's, named after it.
+        private static Dictionary<int, Reader> ReaderNames(DatabaseSpec spec, string[] fields)
+        {
+            var byRow = new Dictionary<RowSpec, Reader>();
+            var readers = new Dictionary<int, Reader>();
+            for (var i = 0; i < spec.Methods.Count; i++)
+            {
+                if (spec.Methods[i].Row is not { Kind: not RowKind.Scalar } row)
+                {
+                    continue;
+                }
+                if (!byRow.TryGetValue(row, out var reader))
+                {
+                    reader = byRow[row] = new Reader("__Read" + fields[i], i);
+                }
+                reader.Users.Add(i);
+                readers[i] = reader;
+            }
+            return readers;
+        }
 
         // Field names follow the method names; overloads get a numeric suffix so each stays unique.
         private static string[] FieldNames(DatabaseSpec spec)

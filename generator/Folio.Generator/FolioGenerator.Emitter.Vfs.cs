@@ -1,4 +1,3 @@
-using System.Globalization;
 using Folio.Generator.Model;
 
 namespace Folio.Generator;
@@ -30,15 +29,31 @@ public sealed partial class FolioGenerator
             ("io", "DeviceCharacteristics", "global::Folio.Interop.sqlite3_file* file", "file"),
         };
 
-        private static void EmitVfs(SourceWriter w, DatabaseSpec spec)
+        public static string VfsHintName(VfsSpec spec) => spec.FullName + ".Vfs.g.cs";
+
+        /// <summary>
+        /// The thunk table alone, for a class marked <c>[VfsThunks]</c>: the runtime's general VFS,
+        /// which declares the <c>VfsName</c> and <c>PageSize</c> constants a database class would.
+        /// </summary>
+        public static string EmitVfsOnly(VfsSpec spec)
         {
-            var impl = $"global::Folio.Vfs.PagedVfs<{spec.Storage.StoreType}, global::Folio.Vfs.PageSize{spec.PageSize.ToString(CultureInfo.InvariantCulture)}>";
-            w.Line();
+            var w = new SourceWriter();
+            OpenClass(w, spec.Namespace, spec.ContainingTypes, spec.ClassKeyword, spec.ClassName, "");
+            EmitVfs(w, spec.Implementation);
+            CloseClass(w, spec.Namespace, spec.ContainingTypes);
+            return w.ToString();
+        }
+
+        /// <summary>The nested class of thunks forwarding to <paramref name="impl"/>, a closed <c>PagedVfs&lt;TStore, TPageSize&gt;</c>.</summary>
+        private static void EmitVfs(SourceWriter w, string impl)
+        {
             w.Line("/// <summary>");
             w.Line($"/// The VFS of this class: SQLite calls these [UnmanagedCallersOnly] entry points, which cannot be");
             w.Line($"/// generic, and each forwards to Folio's implementation compiled for this store type and page size.");
             w.Line("/// It registers itself once, on first use, under <see cref=\"VfsName\"/>.");
             w.Line("/// </summary>");
+            w.Line(GeneratedCode);
+            w.Line(NonUserCode);
             w.Open("private static unsafe class __FolioVfs");
             w.Line("internal static readonly global::Folio.Vfs.VfsRegistration Registration;");
             w.Line();

@@ -167,7 +167,7 @@ public sealed partial class FolioGenerator
 
             var returnLocation = method.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<MethodDeclarationSyntax>().FirstOrDefault()?.ReturnType.GetLocation() ?? location;
             var returnType = method.ReturnType.ToDisplayString(TypeFormat);
-            var (shape, row) = execute is not null ? ParseExecuteResult(method, display, returnLocation) : ParseQueryResult(method, display, returnLocation);
+            var (shape, row) = execute is not null ? ParseExecuteResult(method, display, returnLocation) : ParseQueryResult(method, display, returnLocation, sql, sqlLocation);
             if (shape is null || !valid)
             {
                 return null;
@@ -212,7 +212,7 @@ public sealed partial class FolioGenerator
             return (null, null);
         }
 
-        private (ResultShape?, RowSpec?) ParseQueryResult(IMethodSymbol method, string display, Location? location)
+        private (ResultShape?, RowSpec?) ParseQueryResult(IMethodSymbol method, string display, Location? location, string sql, Location? sqlLocation)
         {
             var returnType = method.ReturnType;
             var returnDisplay = returnType.ToDisplayString(TypeFormat);
@@ -244,11 +244,20 @@ public sealed partial class FolioGenerator
                 rowType = returnType;
             }
 
-            var row = RowOf(rowType, out var why);
+            // Objects take columns by name: when the SQL shows its column names, a settable property
+            // none of them fills is left out of the reader (and reported), instead of failing at run time.
+            var columns = SqlColumns.Of(sql);
+            var unfilled = new List<IPropertySymbol>();
+            var row = RowOf(rowType, columns, unfilled, out var why);
             if (row is null)
             {
                 Report(DiagnosticDescriptors.UnsupportedReturn, location, display, returnDisplay, why);
                 return (null, null);
+            }
+            foreach (var property in unfilled)
+            {
+                Report(DiagnosticDescriptors.UnfilledProperty, sqlLocation ?? location, property.Name, property.ContainingType.Name, display,
+                    string.Join(", ", columns!), property.IsRequired ? "it is required, so reading a row fails" : "it keeps its default value");
             }
             return (shape, row);
         }

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using Folio.Generator.Model;
 using Microsoft.CodeAnalysis;
@@ -163,16 +162,49 @@ public sealed partial class FolioGenerator
                 {
                     continue;
                 }
-                return argument.Value.Kind switch
-                {
-                    TypedConstantKind.Primitive when argument.Value.Value is string text => SymbolDisplay.FormatLiteral(text, quote: true),
-                    TypedConstantKind.Primitive when argument.Value.Value is bool flag => flag ? "true" : "false",
-                    TypedConstantKind.Primitive => System.Convert.ToString(argument.Value.Value, CultureInfo.InvariantCulture),
-                    TypedConstantKind.Enum => $"({argument.Value.Type!.ToDisplayString(TypeFormat)}){System.Convert.ToString(argument.Value.Value, CultureInfo.InvariantCulture)}",
-                    _ => null,
-                };
+                return Expression(argument.Value);
             }
             return null;
+        }
+
+        /// <summary>
+        /// An attribute argument as a C# expression of its own type, whatever the build's culture:
+        /// Roslyn's literal formatting plus the suffix that keeps the type (<c>1.5F</c>, <c>5L</c>),
+        /// named constants for non-finite floating-point values, and enums as their member
+        /// (<c>global::E.Fast</c>) or a cast of their value (<c>(global::E)(-3)</c>). Null for arrays.
+        /// </summary>
+        private static string? Expression(TypedConstant constant)
+        {
+            if (constant.IsNull || constant.Value is null)
+            {
+                return constant.Kind == TypedConstantKind.Array ? null : "null";
+            }
+            if (constant.Kind == TypedConstantKind.Enum && constant.Type is INamedTypeSymbol enumType)
+            {
+                var type = enumType.ToDisplayString(TypeFormat);
+                var members = enumType.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue && Equals(f.ConstantValue, constant.Value)).ToList();
+                return members.Count == 1 ? type + "." + Identifier(members[0].Name) : $"({type})({Primitive(constant.Value)})";
+            }
+            return constant.Kind == TypedConstantKind.Primitive ? Primitive(constant.Value) : null;
+        }
+
+        private static string Primitive(object value)
+        {
+            var text = SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false);
+            return value switch
+            {
+                float f when float.IsNaN(f) => "float.NaN",
+                float f when float.IsInfinity(f) => f > 0 ? "float.PositiveInfinity" : "float.NegativeInfinity",
+                double d when double.IsNaN(d) => "double.NaN",
+                double d when double.IsInfinity(d) => d > 0 ? "double.PositiveInfinity" : "double.NegativeInfinity",
+                float => text + "F",
+                double => text + "D",
+                decimal => text + "M",
+                long => text + "L",
+                ulong => text + "UL",
+                uint => text + "U",
+                _ => text, // string, char, bool, int; smaller integers convert from an int constant
+            };
         }
 
         // Two factory methods (or a fixed-argument variant) may end up with the same parameter

@@ -74,8 +74,12 @@ public sealed partial class FolioGenerator
                 : null;
         }
 
-        /// <summary>How one row becomes a <paramref name="type"/>: a scalar, a tuple, or an object built from named columns.</summary>
-        private RowSpec? RowOf(ITypeSymbol type, out string why)
+        /// <summary>
+        /// How one row becomes a <paramref name="type"/>: a scalar, a tuple, or an object built from
+        /// named columns. When the statement's <paramref name="columns"/> are known, an object's
+        /// settable properties none of them fills are added to <paramref name="unfilled"/>.
+        /// </summary>
+        private RowSpec? RowOf(ITypeSymbol type, List<string>? columns, List<IPropertySymbol> unfilled, out string why)
         {
             var display = type.ToDisplayString(TypeFormat);
             var scalar = ValueOf(type, out why);
@@ -105,14 +109,17 @@ public sealed partial class FolioGenerator
                 return null;
             }
             // new T?(…) is not C#: an object row is built as its non-nullable type.
-            return ObjectRow(named, named.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(TypeFormat), out why);
+            return ObjectRow(named, named.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(TypeFormat), columns, unfilled, out why);
         }
 
         // Columns fill the constructor with the most parameters, then the settable properties it
         // does not cover. Names match ignoring case and underscores (created_at ↔ CreatedAt); the
         // runtime resolves them against the statement's columns when it is first prepared.
-        private RowSpec? ObjectRow(INamedTypeSymbol type, string display, out string why)
+        // A property no known column fills is left out, so it keeps its default value, unless it is
+        // required: C# makes the reader set it, and the runtime then reports the missing column.
+        private RowSpec? ObjectRow(INamedTypeSymbol type, string display, List<string>? columns, List<IPropertySymbol> unfilled, out string why)
         {
+            var columnKeys = columns is null ? null : new HashSet<string>(columns.Select(NameKey));
             why = "";
             var constructor = type.InstanceConstructors
                 .Where(c => c.DeclaredAccessibility is Microsoft.CodeAnalysis.Accessibility.Public or Microsoft.CodeAnalysis.Accessibility.Internal)
@@ -138,6 +145,7 @@ public sealed partial class FolioGenerator
                 covered.Add(NameKey(parameter.Name));
             }
             var initializers = new List<RowMemberSpec>();
+            var settable = 0;
             var seen = new HashSet<string>();
             for (var t = type; t is not null && t.SpecialType != SpecialType.System_Object; t = t.BaseType)
             {
@@ -159,10 +167,19 @@ public sealed partial class FolioGenerator
                         }
                         continue; // not a column: left alone
                     }
+                    settable++;
+                    if (columnKeys is not null && !columnKeys.Contains(NameKey(property.Name)))
+                    {
+                        unfilled.Add(property);
+                        if (!property.IsRequired)
+                        {
+                            continue;
+                        }
+                    }
                     initializers.Add(new RowMemberSpec(Identifier(property.Name), value));
                 }
             }
-            if (arguments.Count + initializers.Count == 0)
+            if (arguments.Count + settable == 0)
             {
                 why = $"'{display}' has no constructor parameters or settable properties to fill from columns";
                 return null;

@@ -14,7 +14,7 @@ public sealed partial class FolioGenerator
     /// <summary>
     /// Turns a <c>[PagedDatabase]</c> class's symbols into a <see cref="DatabaseSpec"/> plus the
     /// diagnostics explaining anything it had to skip. It knows nothing of the pipeline or of text
-    /// output, so Folio's analyzers link this file and report the same findings.
+    /// output, so Folio's analyzer, compiled into the same assembly, runs it too and reports the same findings.
     /// </summary>
     internal sealed partial class Parser
     {
@@ -83,15 +83,37 @@ public sealed partial class FolioGenerator
                 return null;
             }
 
+            var (ns, containing, fullName) = Place(type);
+            return new DatabaseSpec(ns, containing, Keyword(type), name, fullName, vfsName ?? "folio:" + fullName,
+                pageSize, storage, migrations.ToEquatableArray(), methods.ToEquatableArray());
+        }
+
+        /// <summary>
+        /// The model of a class marked <c>[VfsThunks(typeof(PagedVfs&lt;TStore, TPageSize&gt;))]</c>,
+        /// or null when the attribute names no type. Only the runtime uses it, for its general VFS,
+        /// so that it gets its thunks from the same emitter as every database class.
+        /// </summary>
+        internal static VfsSpec? ParseVfsThunks(INamedTypeSymbol type, AttributeData attribute)
+        {
+            if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol implementation)
+            {
+                return null;
+            }
+            var (ns, containing, fullName) = Place(type);
+            return new VfsSpec(ns, containing, Keyword(type), type.Name, fullName, implementation.ToDisplayString(TypeFormat));
+        }
+
+        /// <summary>Where a class is declared: its namespace, the types around it and its dotted full name.</summary>
+        private static (string? Namespace, EquatableArray<ContainingTypeSpec> Containing, string FullName) Place(INamedTypeSymbol type)
+        {
             var containing = new List<ContainingTypeSpec>();
             for (var t = type.ContainingType; t is not null; t = t.ContainingType)
             {
                 containing.Insert(0, new ContainingTypeSpec(Keyword(t), t.Name));
             }
             var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
-            var fullName = string.Join(".", new[] { ns }.Concat(containing.Select(c => c.Name)).Concat(new[] { name }).Where(s => s is not null));
-            return new DatabaseSpec(ns, containing.ToEquatableArray(), Keyword(type), name, fullName, vfsName ?? "folio:" + fullName,
-                pageSize, storage, migrations.ToEquatableArray(), methods.ToEquatableArray());
+            var fullName = string.Join(".", new[] { ns }.Concat(containing.Select(c => c.Name)).Concat(new[] { type.Name }).Where(s => s is not null));
+            return (ns, containing.ToEquatableArray(), fullName);
         }
 
         private bool CheckDeclaration(INamedTypeSymbol type, Location? location)

@@ -73,6 +73,14 @@ public sealed partial class FolioGenerator : IIncrementalGenerator
             }
         });
 
+        // The runtime's general VFS asks for the thunk table alone, so that its slots and the
+        // database classes' come from the one list in the emitter.
+        var vfsOnly = context.SyntaxProvider.ForAttributeWithMetadataName(KnownSymbols.VfsThunksAttributeName,
+            static (node, _) => node is ClassDeclarationSyntax,
+            static (context, _) => Parser.ParseVfsThunks((INamedTypeSymbol)context.TargetSymbol, context.Attributes[0]));
+        context.RegisterSourceOutput(vfsOnly.Where(static s => s is not null), static (context, spec) =>
+            context.AddSource(Emitter.VfsHintName(spec!), SourceText.From(Emitter.EmitVfsOnly(spec!), System.Text.Encoding.UTF8)));
+
         // A typed method outside a [PagedDatabase] class gets no body either. A method with both
         // attributes is reported once, by the [Query] pipeline.
         var strayQueries = context.SyntaxProvider.ForAttributeWithMetadataName(KnownSymbols.QueryAttributeName,

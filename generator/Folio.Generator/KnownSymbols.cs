@@ -10,6 +10,9 @@ internal sealed class KnownSymbols
     public const string QueryAttributeName = "Folio.QueryAttribute";
     public const string ExecuteAttributeName = "Folio.ExecuteAttribute";
 
+    /// <summary>The runtime's internal attribute asking for a thunk table only (its general VFS).</summary>
+    public const string VfsThunksAttributeName = "Folio.Vfs.VfsThunksAttribute";
+
     /// <summary>
     /// The generator's full type name. The compiler puts each generated file under a folder of
     /// that name (<c>Folio.Generator/Folio.Generator.FolioGenerator/X.g.cs</c>), which is how the

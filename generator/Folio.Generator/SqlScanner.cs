@@ -78,28 +78,9 @@ internal static class SqlScanner
         var afterSemicolon = false;
         var depth = 0;
         var i = 0;
-        while (i < sql.Length)
+        while ((i = SkipSpace(sql, i)) < sql.Length)
         {
             var c = sql[i];
-            if (char.IsWhiteSpace(c))
-            {
-                i++;
-                continue;
-            }
-            if (c == '-' && Next(sql, i) == '-')
-            {
-                while (i < sql.Length && sql[i] != '\n')
-                {
-                    i++;
-                }
-                continue;
-            }
-            if (c == '/' && Next(sql, i) == '*')
-            {
-                var end = sql.IndexOf("*/", i + 2, System.StringComparison.Ordinal);
-                i = end < 0 ? sql.Length : end + 2;
-                continue;
-            }
             if (c == ';')
             {
                 afterSemicolon = true;
@@ -177,6 +158,33 @@ internal static class SqlScanner
             }
         }
         return result;
+    }
+
+    /// <summary>Where the next token at or after <paramref name="i"/> starts, past whitespace and <c>--</c> and <c>/* */</c> comments.</summary>
+    internal static int SkipSpace(string sql, int i)
+    {
+        while (i < sql.Length)
+        {
+            if (char.IsWhiteSpace(sql[i]))
+            {
+                i++;
+            }
+            else if (sql[i] == '-' && Next(sql, i) == '-')
+            {
+                var end = sql.IndexOf('\n', i);
+                i = end < 0 ? sql.Length : end;
+            }
+            else if (sql[i] == '/' && Next(sql, i) == '*')
+            {
+                var end = sql.IndexOf("*/", i + 2, System.StringComparison.Ordinal);
+                i = end < 0 ? sql.Length : end + 2;
+            }
+            else
+            {
+                break;
+            }
+        }
+        return i;
     }
 
     private static char Next(string sql, int i) => i + 1 < sql.Length ? sql[i + 1] : '\0';

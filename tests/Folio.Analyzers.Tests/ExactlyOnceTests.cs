@@ -1,12 +1,10 @@
-extern alias generator;
-
 using System.Collections.Immutable;
+using Folio.Generator;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using NUnit.Framework;
-using FolioGenerator = generator::Folio.Generator.FolioGenerator;
 
 namespace Folio.Analyzers.Tests;
 
@@ -55,11 +53,14 @@ public class ExactlyOnceTests
         [MemoryStorage]
         public partial class Generic<T> { }
 
+        public sealed class Row { public long Id { get; set; } public string? Name { get; set; } }
+
         [PagedDatabase]
         [MemoryStorage]
         [Migration(1, "CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT)")]
         public partial class Methods
         {
+            [Query("SELECT id FROM t")] public partial List<Row> Unfilled();
             [Query("SELECT 1")] public long NotPartial() => 1;
             [Query("SELECT name FROM t WHERE id = $missing")] public partial string? Unknown(long present);
             [Execute("DELETE FROM t")] public partial void Unused(long unused);
@@ -74,7 +75,7 @@ public class ExactlyOnceTests
         """;
 
     private static readonly string[] EveryRule =
-        ["FOLIO001", "FOLIO002", "FOLIO003", "FOLIO004", "FOLIO005", "FOLIO006", "FOLIO007", "FOLIO101", "FOLIO102", "FOLIO103", "FOLIO104", "FOLIO105", "FOLIO106", "FOLIO107"];
+        ["FOLIO001", "FOLIO002", "FOLIO003", "FOLIO004", "FOLIO005", "FOLIO006", "FOLIO007", "FOLIO101", "FOLIO102", "FOLIO103", "FOLIO104", "FOLIO105", "FOLIO106", "FOLIO107", "FOLIO108"];
 
     [Test]
     public async Task EveryProblemIsReportedOnceEitherByTheGeneratorOrByTheAnalyzer()
@@ -84,7 +85,7 @@ public class ExactlyOnceTests
         var fromGenerator = run.Diagnostics.ToList();
         var fromAnalyzer = all.Where(d => d.Id.StartsWith("FOLIO", StringComparison.Ordinal)).ToList();
         Assert.That(fromGenerator.Select(d => d.Severity), Is.All.EqualTo(DiagnosticSeverity.Error), Describe(fromGenerator));
-        Assert.That(fromAnalyzer.Select(d => d.Id), Is.All.AnyOf("FOLIO103", "FOLIO107"), Describe(fromAnalyzer));
+        Assert.That(fromAnalyzer.Select(d => d.Id), Is.All.AnyOf("FOLIO103", "FOLIO107", "FOLIO108"), Describe(fromAnalyzer));
 
         var folio = fromGenerator.Concat(fromAnalyzer).ToList();
         var repeated = folio.GroupBy(d => (d.Id, d.Location.SourceSpan))

@@ -4,7 +4,7 @@ using NUnit.Framework;
 namespace Folio.Analyzers.Tests;
 
 /// <summary>
-/// FOLIO101–FOLIO107 on [Query] and [Execute] methods. A method the generator skips keeps no body,
+/// FOLIO101–FOLIO108 on [Query] and [Execute] methods. A method the generator skips keeps no body,
 /// so the compiler's CS8795 ("must have an implementation part") appears beside the Folio rule
 /// that says why; the tests expect both.
 /// </summary>
@@ -272,5 +272,51 @@ public class QueryRuleTests
 
             [Query("PRAGMA user_version")]
             public partial long Version();
+        """));
+
+    [Test]
+    public Task FOLIO108_RowPropertiesNoColumnFills() => Verify.Analyzer(Database("""
+            public sealed class Row { public long Id { get; set; } public string? Name { get; set; } public int Extra { get; set; } }
+            public sealed record Person(long Id) { public string? Nickname { get; init; } }
+            public sealed class Strict { public long Id { get; set; } public required string Label { get; set; } }
+
+            [Query({|#0:"SELECT id, name FROM t ORDER BY id"|})]
+            public partial List<Row> Rows();
+
+            [Query({|#1:"SELECT t.id AS ID FROM t WHERE id = $id"|})]
+            public partial Person? Find(long id);
+
+            [Query({|#2:"INSERT INTO t(name) VALUES ($name) RETURNING id, name"|})]
+            public partial Row Add(string name);
+
+            [Query({|#3:"SELECT id FROM t"|})]
+            public partial List<Strict> Labels();
+        """),
+        Verify.Diagnostic("FOLIO108").WithLocation(0).WithMessage("Property 'Extra' of 'Row' matches no column of 'Db.Rows' (columns: id, name); it keeps its default value"),
+        Verify.Diagnostic("FOLIO108").WithLocation(1).WithMessage("Property 'Nickname' of 'Person' matches no column of 'Db.Find' (columns: ID); it keeps its default value"),
+        Verify.Diagnostic("FOLIO108").WithLocation(2).WithMessage("Property 'Extra' of 'Row' matches no column of 'Db.Add' (columns: id, name); it keeps its default value"),
+        Verify.Diagnostic("FOLIO108").WithLocation(3).WithMessage("Property 'Label' of 'Strict' matches no column of 'Db.Labels' (columns: id); it is required, so reading a row fails"));
+
+    [Test]
+    public Task FOLIO108_QuietWhenEveryPropertyIsFilledOrTheColumnsAreUnknown() => Verify.Analyzer(Database("""
+            public sealed class Row { public long Id { get; set; } public string? FullName { get; set; } public int Computed => 1; }
+
+            [Query("SELECT id, name AS full_name FROM t")]
+            public partial List<Row> Aliased();
+
+            [Query("WITH x AS (SELECT id, name FROM t) SELECT \"x\".id, [name] AS FullName FROM x UNION SELECT 1, 'a'")]
+            public partial List<Row> Quoted();
+
+            [Query("SELECT * FROM t")]
+            public partial List<Row> Star();
+
+            [Query("SELECT id, upper(name) FROM t")]
+            public partial List<Row> Expression();
+
+            [Query("SELECT count(*) AS Id, group_concat(name, ',') AS FullName FROM t")]
+            public partial Row Summary();
+
+            [Query("SELECT id, name FROM t")]
+            public partial List<(long Id, string? Other)> Tuples();
         """));
 }

@@ -1,5 +1,3 @@
-extern alias generator;
-
 using System.Collections.Immutable;
 using Folio.Generator;
 using Microsoft.CodeAnalysis;
@@ -83,7 +81,7 @@ internal static class Verify
 
         public bool AllowUnsafe { get; init; } = true;
 
-        protected override IEnumerable<Type> GetSourceGenerators() => [typeof(generator::Folio.Generator.FolioGenerator)];
+        protected override IEnumerable<Type> GetSourceGenerators() => [typeof(FolioGenerator)];
 
         protected override ParseOptions CreateParseOptions() => new CSharpParseOptions(LanguageVersion.Latest);
     }
@@ -99,7 +97,7 @@ internal static class Verify
             SolutionTransforms.Add((solution, projectId) => Options(solution, projectId, allowUnsafe: true));
         }
 
-        protected override IEnumerable<Type> GetSourceGenerators() => [typeof(generator::Folio.Generator.FolioGenerator)];
+        protected override IEnumerable<Type> GetSourceGenerators() => [typeof(FolioGenerator)];
 
         protected override ParseOptions CreateParseOptions() => new CSharpParseOptions(LanguageVersion.Latest);
     }

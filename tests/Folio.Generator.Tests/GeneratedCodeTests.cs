@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NUnit.Framework;
 
 namespace Folio.Generator.Tests;
@@ -269,4 +270,12 @@ public class GeneratedCodeTests
             public partial List<Note> Search(string pattern);
         }
         """);
+
+    // The runtime's general VFS gets its thunks from the generator too: this is Folio.dll's own
+    // source, with the implicit using the runtime project has.
+    [Test]
+    public void TheRuntimesGeneralVfs() => VerifyCompiles("global using System;\n" + File.ReadAllText(RepositoryFile("runtime/Folio/Vfs/GeneralVfs.cs")));
+
+    private static string RepositoryFile(string path, [CallerFilePath] string here = "") =>
+        Path.Combine(Path.GetDirectoryName(here)!, "..", "..", path);
 }

@@ -21,6 +21,7 @@ public class ModelShapeTests
         pending.Enqueue((typeof(FolioGenerator.ParseResult), nameof(FolioGenerator.ParseResult)));
         pending.Enqueue((typeof(FolioGenerator.SkipReasons), nameof(FolioGenerator.SkipReasons)));
         pending.Enqueue((typeof(DatabaseSpec), nameof(DatabaseSpec)));
+        pending.Enqueue((typeof(VfsSpec), nameof(VfsSpec)));
         while (pending.Count > 0)
         {
             var (type, path) = pending.Dequeue();

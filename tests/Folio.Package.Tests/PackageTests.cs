@@ -64,7 +64,6 @@ public class PackageTests
         Assert.That(entries.Where(e => e.StartsWith("analyzers/", StringComparison.Ordinal)), Is.EquivalentTo(new[]
         {
             "analyzers/dotnet/cs/Folio.Generator.dll",
-            "analyzers/dotnet/cs/Folio.Analyzers.dll",
             "analyzers/dotnet/cs/Folio.Analyzers.CodeFixes.dll",
         }));
 

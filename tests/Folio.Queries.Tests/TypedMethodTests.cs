@@ -58,6 +58,13 @@ public class TypedMethodTests
     }
 
     [Test]
+    public void APropertyNoColumnFillsKeepsItsDefault()
+    {
+        using var db = OpenWith("a", "b");
+        Assert.That(db.SummariesWithoutNotes().Select(s => (s.Id, s.Title, s.Note)), Is.EqualTo(new[] { (1L, "a", (string?)null), (2L, "b", (string?)null) }));
+    }
+
+    [Test]
     public void SingleRowMethodsRefuseNoneAndMany()
     {
         using var db = OpenWith("a", "b");

@@ -59,3 +59,21 @@ internal sealed record OpenSpec(OpenKind Kind, string? Factory, EquatableArray<O
 /// <param name="Type">Its fully qualified type.</param>
 /// <param name="FixedValue">A C# expression when the attribute fixes the value; null when the caller passes it.</param>
 internal sealed record OpenArgumentSpec(string Name, string Type, string? FixedValue);
+
+/// <summary>
+/// A class marked <c>[VfsThunks]</c> (the runtime's general VFS): it gets the thunk table of a
+/// database class and nothing else.
+/// </summary>
+/// <param name="Namespace">The namespace, or null for the global namespace.</param>
+/// <param name="ContainingTypes">The types the class is nested in, outermost first.</param>
+/// <param name="ClassKeyword">The declaration keyword.</param>
+/// <param name="ClassName">The class's own name.</param>
+/// <param name="FullName">Namespace, containing types and name joined with dots.</param>
+/// <param name="Implementation">The fully qualified <c>PagedVfs&lt;TStore, TPageSize&gt;</c> the thunks forward to.</param>
+internal sealed record VfsSpec(
+    string? Namespace,
+    EquatableArray<ContainingTypeSpec> ContainingTypes,
+    string ClassKeyword,
+    string ClassName,
+    string FullName,
+    string Implementation);

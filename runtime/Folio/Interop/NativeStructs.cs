@@ -6,7 +6,9 @@ namespace Folio.Interop;
 // generated code builds them; they carry no behaviour.
 
 /// <summary>SQLite's <c>sqlite3_vfs</c> (version 2 layout; the version 3 system-call slots are left null).</summary>
+/// <remarks>Meant for the code Folio's generator writes, not for applications.</remarks>
 [StructLayout(LayoutKind.Sequential)]
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public unsafe struct sqlite3_vfs
 {
     /// <summary>Structure version.</summary>
@@ -56,7 +58,9 @@ public unsafe struct sqlite3_vfs
 }
 
 /// <summary>SQLite's <c>sqlite3_io_methods</c>, version 1: no shared memory, hence no WAL.</summary>
+/// <remarks>Meant for the code Folio's generator writes, not for applications.</remarks>
 [StructLayout(LayoutKind.Sequential)]
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public unsafe struct sqlite3_io_methods
 {
     /// <summary>Structure version (1).</summary>
@@ -102,8 +106,10 @@ public unsafe struct sqlite3_io_methods
 /// <summary>
 /// Folio's <c>sqlite3_file</c> subclass: SQLite's method pointer followed by a GC handle of the
 /// managed object that serves the file.
+/// Meant for the code Folio's generator writes, not for applications.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public unsafe struct sqlite3_file
 {
     /// <summary>The methods SQLite calls on this file; null when the open failed.</summary>

@@ -9,7 +9,9 @@ namespace Folio.Queries;
 /// <see cref="FolioDatabase"/>, its connection, and one cached prepared statement per typed method.
 /// Generated code holds one and forwards to it; it is not meant to be shared between threads
 /// (open one database object per thread, as with any SQLite connection).
+/// Meant for the code Folio's generator writes, not for applications.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public sealed partial class FolioSession : IDisposable
 {
     private readonly FolioStatement?[] _statements;
@@ -38,6 +40,7 @@ public sealed partial class FolioSession : IDisposable
     /// Attaches <paramref name="store"/>, opens a connection and applies <paramref name="migrations"/>.
     /// A store of the VFS's own type goes through <paramref name="registration"/>; any other store
     /// through the runtime's general VFS, after the same page-size check.
+    /// Meant for the code Folio's generator writes, not for applications.
     /// </summary>
     /// <param name="registration">The generated class's VFS.</param>
     /// <param name="isRegistrationStore">True when <paramref name="store"/> is of the type <paramref name="registration"/> was specialised for.</param>
@@ -48,6 +51,7 @@ public sealed partial class FolioSession : IDisposable
     /// <param name="migrations">The class's migrations in any order.</param>
     /// <param name="statementCount">How many typed methods the class has.</param>
     /// <param name="className">The class's name, for error messages.</param>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
     public static FolioSession Open(VfsRegistration registration, bool isRegistrationStore, IPageStore store, int pageSize,
         FolioOptions? options, bool ownsStore, ReadOnlySpan<Migration> migrations, int statementCount, string className)
     {
@@ -96,7 +100,9 @@ public sealed partial class FolioSession : IDisposable
     /// Takes the cached statement of method <paramref name="index"/>, preparing it on first use. A
     /// statement already in use (a method called again while its stream is being read) gets a
     /// fresh one for the call. Give it back with <see cref="Return"/>.
+    /// Meant for the code Folio's generator writes, not for applications.
     /// </summary>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
     public FolioStatement Rent(int index, StatementShape shape, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -123,6 +129,8 @@ public sealed partial class FolioSession : IDisposable
     }
 
     /// <summary>Ends a call: resets the statement for the next one (or finalizes a one-off).</summary>
+    /// <remarks>Meant for the code Folio's generator writes, not for applications.</remarks>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
     public void Return(FolioStatement statement)
     {
         ArgumentNullException.ThrowIfNull(statement);

@@ -9,7 +9,9 @@ namespace Folio.Queries;
 /// binding slots map to SQLite parameter indexes and reading slots to column ordinals. Generated
 /// code rents it from a <see cref="FolioSession"/>, binds, steps, reads and returns it; it stays
 /// prepared for the next call.
+/// Meant for the code Folio's generator writes, not for applications.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public sealed partial class FolioStatement
 {
     private const int SQLITE_INTERRUPT = 9;
@@ -116,10 +118,12 @@ public sealed partial class FolioStatement
     }
 
     /// <summary>Throws for a query that had to return exactly one row and returned none.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     public void ThrowNoRows() =>
         throw new InvalidOperationException($"{Shape.Method} expected exactly one row and the query returned none. SQL: {Shape.Sql}");
 
     /// <summary>Throws for a query that had to return exactly one row and returned more.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     public void ThrowManyRows() =>
         throw new InvalidOperationException($"{Shape.Method} expected exactly one row and the query returned more than one. SQL: {Shape.Sql}");
 

@@ -4,6 +4,8 @@ using Folio.Vfs;
 namespace Folio.Queries;
 
 /// <summary>What generated <c>ValidateSql()</c> methods run.</summary>
+/// <remarks>Meant for the code Folio's generator writes, not for applications.</remarks>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class SqlValidation
 {
     /// <summary>

@@ -4,7 +4,9 @@ namespace Folio.Queries;
 /// What generated code knows about one typed method's statement at compile time: its SQL, its
 /// parameters and the members its rows fill. One static instance per method; the runtime resolves
 /// it against SQLite once per connection, when the statement is first prepared.
+/// Meant for the code Folio's generator writes, not for applications.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public sealed class StatementShape
 {
     /// <summary>Creates a shape.</summary>

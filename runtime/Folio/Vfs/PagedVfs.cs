@@ -10,11 +10,13 @@ namespace Folio.Vfs;
 /// The implementation behind every slot of a Folio VFS, specialised over the store type and the
 /// page size. Generated thunks (<c>[UnmanagedCallersOnly]</c>, which cannot be generic) forward
 /// here one to one; so does the runtime's general-purpose VFS.
+/// Meant for the code Folio's generator writes, not for applications.
 /// </summary>
 /// <remarks>
 /// No exception may cross back into SQLite: every entry point catches, records the exception in
 /// <see cref="VfsErrors"/> for the API call that sees SQLite's error, and returns a result code.
 /// </remarks>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static unsafe class PagedVfs<TStore, TPageSize>
     where TStore : class, IPageStore
     where TPageSize : struct, IPageSize

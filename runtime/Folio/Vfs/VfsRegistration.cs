@@ -10,7 +10,9 @@ namespace Folio.Vfs;
 /// One VFS registered with SQLite: its native tables, the databases attached to it by name, and
 /// the in-memory journals of those databases. A registration lives as long as the process
 /// (SQLite keeps pointers to its tables).
+/// Meant for the code Folio's generator writes, not for applications.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public sealed unsafe class VfsRegistration
 {
     private static readonly ConcurrentDictionary<string, VfsRegistration> ByName = new(StringComparer.Ordinal);
@@ -183,6 +185,8 @@ public sealed unsafe class VfsRegistration
 }
 
 /// <summary>The four VFS entry points a registration needs from its thunks.</summary>
+/// <remarks>Meant for the code Folio's generator writes, not for applications.</remarks>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public unsafe struct VfsMethods
 {
     /// <summary>xOpen.</summary>

@@ -5,6 +5,8 @@ partial class QueriesDb
 {
     // One shape per typed method: its SQL, its parameters in binding order and the members its rows fill.
     // The runtime prepares each once per connection and resolves names to indexes then.
+    [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     private static class __Statements
     {
         internal static readonly global::Folio.Queries.StatementShape UnusedParameter = new(
@@ -24,6 +26,8 @@ partial class QueriesDb
         internal static readonly global::Folio.Queries.StatementShape[] All = new global::Folio.Queries.StatementShape[] { UnusedParameter, Fine };
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     public partial void UnusedParameter(long unused)
     {
         var __s = __session.Rent(0, __Statements.UnusedParameter);
@@ -37,6 +41,8 @@ partial class QueriesDb
         }
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     public partial string Fine(string @this)
     {
         var __s = __session.Rent(1, __Statements.Fine);

@@ -7,6 +7,8 @@ namespace A
     {
         // One shape per typed method: its SQL, its parameters in binding order and the members its rows fill.
         // The runtime prepares each once per connection and resolves names to indexes then.
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         private static class __Statements
         {
             internal static readonly global::Folio.Queries.StatementShape[] All = global::System.Array.Empty<global::Folio.Queries.StatementShape>();

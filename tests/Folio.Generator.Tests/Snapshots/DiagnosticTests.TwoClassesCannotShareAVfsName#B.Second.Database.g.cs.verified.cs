@@ -66,6 +66,8 @@ namespace B
         /// generic, and each forwards to Folio's implementation compiled for this store type and page size.
         /// It registers itself once, on first use, under <see cref="VfsName"/>.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         private static unsafe class __FolioVfs
         {
             internal static readonly global::Folio.Vfs.VfsRegistration Registration;

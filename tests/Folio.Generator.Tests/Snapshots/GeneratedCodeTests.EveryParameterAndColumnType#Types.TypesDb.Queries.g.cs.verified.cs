@@ -7,6 +7,8 @@ namespace Types
     {
         // One shape per typed method: its SQL, its parameters in binding order and the members its rows fill.
         // The runtime prepares each once per connection and resolves names to indexes then.
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         private static class __Statements
         {
             internal static readonly global::Folio.Queries.StatementShape Insert = new(
@@ -54,6 +56,8 @@ namespace Types
             internal static readonly global::Folio.Queries.StatementShape[] All = new global::Folio.Queries.StatementShape[] { Insert, InsertNullable, Rows, NullableRows, Colors, FirstBlob };
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial void Insert(long a, int b, short c, byte d, bool e, double f, float g, decimal h, string i, byte[] j, global::System.ReadOnlyMemory<byte> k, global::System.Guid l, global::System.DateTime m, global::System.DateTimeOffset n, global::System.DateOnly o, global::System.TimeOnly p, global::Types.Color q)
         {
             var __s = __session.Rent(0, __Statements.Insert);
@@ -98,6 +102,8 @@ namespace Types
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         internal partial int InsertNullable(long? a, int? b, short? c, byte? d, bool? e, double? f, float? g, decimal? h, string? i, byte[]? j, global::System.ReadOnlyMemory<byte>? k, global::System.Guid? l, global::System.DateTime? m, global::System.DateTimeOffset? n, global::System.DateOnly? o, global::System.TimeOnly? p, global::Types.Color? q)
         {
             var __s = __session.Rent(1, __Statements.InsertNullable);
@@ -247,6 +253,8 @@ namespace Types
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial global::System.Collections.Generic.List<global::Types.Row> Rows()
         {
             var __s = __session.Rent(2, __Statements.Rows);
@@ -265,6 +273,8 @@ namespace Types
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial global::System.Collections.Generic.List<global::Types.NullableRow> NullableRows()
         {
             var __s = __session.Rent(3, __Statements.NullableRows);
@@ -283,6 +293,8 @@ namespace Types
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial global::System.Collections.Generic.List<global::Types.Color?> Colors()
         {
             var __s = __session.Rent(4, __Statements.Colors);
@@ -301,6 +313,8 @@ namespace Types
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial byte[]? FirstBlob()
         {
             var __s = __session.Rent(5, __Statements.FirstBlob);
@@ -315,6 +329,8 @@ namespace Types
         }
 
         // Reads one row of Rows: reading slot n is member n of its StatementShape.
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         private static global::Types.Row __ReadRows(global::Folio.Queries.FolioStatement __s) =>
             new global::Types.Row(
                 __s.GetInt64(0),
@@ -336,6 +352,8 @@ namespace Types
                 (global::Types.Color)__s.GetInt64(16));
 
         // Reads one row of NullableRows: reading slot n is member n of its StatementShape.
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         private static global::Types.NullableRow __ReadNullableRows(global::Folio.Queries.FolioStatement __s) =>
             new global::Types.NullableRow(
                 (__s.IsNull(0) ? default(long?) : __s.GetInt64(0)),

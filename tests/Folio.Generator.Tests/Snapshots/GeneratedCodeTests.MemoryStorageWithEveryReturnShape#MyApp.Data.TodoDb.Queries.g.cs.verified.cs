@@ -7,6 +7,8 @@ namespace MyApp.Data
     {
         // One shape per typed method: its SQL, its parameters in binding order and the members its rows fill.
         // The runtime prepares each once per connection and resolves names to indexes then.
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         private static class __Statements
         {
             internal static readonly global::Folio.Queries.StatementShape Add = new(
@@ -103,6 +105,8 @@ namespace MyApp.Data
             internal static readonly global::Folio.Queries.StatementShape[] All = new global::Folio.Queries.StatementShape[] { Add, Remove, List, All_2, Stream, Get, Find, Summaries, Count, MaxId, FindTitle, Pairs, FindPair };
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial int Add(string title)
         {
             var __s = __session.Rent(0, __Statements.Add);
@@ -124,6 +128,8 @@ namespace MyApp.Data
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial void Remove(long id)
         {
             var __s = __session.Rent(1, __Statements.Remove);
@@ -138,6 +144,8 @@ namespace MyApp.Data
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial global::System.Collections.Generic.List<global::MyApp.Data.Todo> List(bool done)
         {
             var __s = __session.Rent(2, __Statements.List);
@@ -157,6 +165,8 @@ namespace MyApp.Data
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial global::System.Collections.Generic.IReadOnlyList<global::MyApp.Data.Todo> All()
         {
             var __s = __session.Rent(3, __Statements.All_2);
@@ -165,7 +175,7 @@ namespace MyApp.Data
                 var __rows = new global::System.Collections.Generic.List<global::MyApp.Data.Todo>();
                 while (__s.Step())
                 {
-                    __rows.Add(__ReadAll_2(__s));
+                    __rows.Add(__ReadList(__s));
                 }
                 return __rows;
             }
@@ -175,6 +185,8 @@ namespace MyApp.Data
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial global::System.Collections.Generic.IEnumerable<global::MyApp.Data.Todo> Stream(global::System.Threading.CancellationToken cancellationToken)
         {
             var __s = __session.Rent(4, __Statements.Stream, cancellationToken);
@@ -184,7 +196,7 @@ namespace MyApp.Data
                 // disposing the enumeration resets it (the finally below).
                 while (__s.Step())
                 {
-                    yield return __ReadStream(__s);
+                    yield return __ReadList(__s);
                 }
             }
             finally
@@ -193,6 +205,8 @@ namespace MyApp.Data
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial global::MyApp.Data.Todo Get(long id)
         {
             var __s = __session.Rent(5, __Statements.Get);
@@ -203,7 +217,7 @@ namespace MyApp.Data
                 {
                     __s.ThrowNoRows();
                 }
-                var __row = __ReadGet(__s);
+                var __row = __ReadList(__s);
                 if (__s.Step())
                 {
                     __s.ThrowManyRows();
@@ -216,13 +230,15 @@ namespace MyApp.Data
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial global::MyApp.Data.Todo? Find(long id)
         {
             var __s = __session.Rent(6, __Statements.Find);
             try
             {
                 __s.BindInt64(0, id);
-                return __s.Step() ? __ReadFind(__s) : null;
+                return __s.Step() ? __ReadList(__s) : null;
             }
             finally
             {
@@ -230,6 +246,8 @@ namespace MyApp.Data
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial global::System.Collections.Generic.List<global::MyApp.Data.Summary> Summaries()
         {
             var __s = __session.Rent(7, __Statements.Summaries);
@@ -248,6 +266,8 @@ namespace MyApp.Data
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial long Count()
         {
             var __s = __session.Rent(8, __Statements.Count);
@@ -270,6 +290,8 @@ namespace MyApp.Data
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial long? MaxId()
         {
             var __s = __session.Rent(9, __Statements.MaxId);
@@ -283,6 +305,8 @@ namespace MyApp.Data
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial string? FindTitle(long id)
         {
             var __s = __session.Rent(10, __Statements.FindTitle);
@@ -297,6 +321,8 @@ namespace MyApp.Data
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial global::System.Collections.Generic.List<(long Id, string Title)> Pairs()
         {
             var __s = __session.Rent(11, __Statements.Pairs);
@@ -315,6 +341,8 @@ namespace MyApp.Data
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial (long, string)? FindPair(long id)
         {
             var __s = __session.Rent(12, __Statements.FindPair);
@@ -329,42 +357,19 @@ namespace MyApp.Data
             }
         }
 
-        // Reads one row of List: reading slot n is member n of its StatementShape.
+        // Reads one row of List, All, Stream, Get and Find, which fill the same members: reading slot n is
+        // member n of each one's StatementShape.
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         private static global::MyApp.Data.Todo __ReadList(global::Folio.Queries.FolioStatement __s) =>
             new global::MyApp.Data.Todo(
                 __s.GetInt64(0),
                 __s.GetString(1),
                 __s.GetBoolean(2));
 
-        // Reads one row of All_2: reading slot n is member n of its StatementShape.
-        private static global::MyApp.Data.Todo __ReadAll_2(global::Folio.Queries.FolioStatement __s) =>
-            new global::MyApp.Data.Todo(
-                __s.GetInt64(0),
-                __s.GetString(1),
-                __s.GetBoolean(2));
-
-        // Reads one row of Stream: reading slot n is member n of its StatementShape.
-        private static global::MyApp.Data.Todo __ReadStream(global::Folio.Queries.FolioStatement __s) =>
-            new global::MyApp.Data.Todo(
-                __s.GetInt64(0),
-                __s.GetString(1),
-                __s.GetBoolean(2));
-
-        // Reads one row of Get: reading slot n is member n of its StatementShape.
-        private static global::MyApp.Data.Todo __ReadGet(global::Folio.Queries.FolioStatement __s) =>
-            new global::MyApp.Data.Todo(
-                __s.GetInt64(0),
-                __s.GetString(1),
-                __s.GetBoolean(2));
-
-        // Reads one row of Find: reading slot n is member n of its StatementShape.
-        private static global::MyApp.Data.Todo __ReadFind(global::Folio.Queries.FolioStatement __s) =>
-            new global::MyApp.Data.Todo(
-                __s.GetInt64(0),
-                __s.GetString(1),
-                __s.GetBoolean(2));
-
         // Reads one row of Summaries: reading slot n is member n of its StatementShape.
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         private static global::MyApp.Data.Summary __ReadSummaries(global::Folio.Queries.FolioStatement __s) =>
             new global::MyApp.Data.Summary
             {
@@ -373,12 +378,16 @@ namespace MyApp.Data
             };
 
         // Reads one row of Pairs: reading slot n is member n of its StatementShape.
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         private static (long Id, string Title) __ReadPairs(global::Folio.Queries.FolioStatement __s) =>
             (
                 __s.GetInt64(0),
                 __s.GetString(1));
 
         // Reads one row of FindPair: reading slot n is member n of its StatementShape.
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         private static (long, string) __ReadFindPair(global::Folio.Queries.FolioStatement __s) =>
             (
                 __s.GetInt64(0),

@@ -5,6 +5,8 @@ partial class GlobalDb
 {
     // One shape per typed method: its SQL, its parameters in binding order and the members its rows fill.
     // The runtime prepares each once per connection and resolves names to indexes then.
+    [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     private static class __Statements
     {
         internal static readonly global::Folio.Queries.StatementShape Echo = new(
@@ -17,6 +19,8 @@ partial class GlobalDb
         internal static readonly global::Folio.Queries.StatementShape[] All = new global::Folio.Queries.StatementShape[] { Echo };
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     private partial string? Echo(string @class)
     {
         var __s = __session.Rent(0, __Statements.Echo);

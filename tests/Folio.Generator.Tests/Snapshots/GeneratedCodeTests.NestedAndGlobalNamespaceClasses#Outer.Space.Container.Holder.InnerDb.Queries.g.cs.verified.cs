@@ -11,6 +11,8 @@ namespace Outer.Space
             {
                 // One shape per typed method: its SQL, its parameters in binding order and the members its rows fill.
                 // The runtime prepares each once per connection and resolves names to indexes then.
+                [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+                [global::System.Diagnostics.DebuggerNonUserCode]
                 private static class __Statements
                 {
                     internal static readonly global::Folio.Queries.StatementShape One = new(
@@ -23,6 +25,8 @@ namespace Outer.Space
                     internal static readonly global::Folio.Queries.StatementShape[] All = new global::Folio.Queries.StatementShape[] { One };
                 }
 
+                [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+                [global::System.Diagnostics.DebuggerNonUserCode]
                 public partial int One()
                 {
                     var __s = __session.Rent(0, __Statements.One);

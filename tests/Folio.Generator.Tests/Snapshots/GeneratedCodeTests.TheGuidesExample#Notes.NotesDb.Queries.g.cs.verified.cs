@@ -7,6 +7,8 @@ namespace Notes
     {
         // One shape per typed method: its SQL, its parameters in binding order and the members its rows fill.
         // The runtime prepares each once per connection and resolves names to indexes then.
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         private static class __Statements
         {
             internal static readonly global::Folio.Queries.StatementShape Add = new(
@@ -26,6 +28,8 @@ namespace Notes
             internal static readonly global::Folio.Queries.StatementShape[] All = new global::Folio.Queries.StatementShape[] { Add, Search };
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial int Add(string text)
         {
             var __s = __session.Rent(0, __Statements.Add);
@@ -47,6 +51,8 @@ namespace Notes
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial global::System.Collections.Generic.List<global::Notes.Note> Search(string pattern)
         {
             var __s = __session.Rent(1, __Statements.Search);
@@ -74,6 +80,8 @@ namespace Notes
         }
 
         // Reads one row of Search: reading slot n is member n of its StatementShape.
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         private static global::Notes.Note __ReadSearch(global::Folio.Queries.FolioStatement __s) =>
             new global::Notes.Note(
                 __s.GetInt64(0),

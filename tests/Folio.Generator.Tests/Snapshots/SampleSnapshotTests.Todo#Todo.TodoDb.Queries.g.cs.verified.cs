@@ -7,6 +7,8 @@ namespace Todo
     {
         // One shape per typed method: its SQL, its parameters in binding order and the members its rows fill.
         // The runtime prepares each once per connection and resolves names to indexes then.
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         private static class __Statements
         {
             internal static readonly global::Folio.Queries.StatementShape Add = new(
@@ -47,6 +49,8 @@ namespace Todo
             internal static readonly global::Folio.Queries.StatementShape[] All = new global::Folio.Queries.StatementShape[] { Add, List, MarkDone, Remove, Counts };
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial long Add(string title, global::System.DateTime createdAt)
         {
             var __s = __session.Rent(0, __Statements.Add);
@@ -78,6 +82,8 @@ namespace Todo
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial global::System.Collections.Generic.List<global::Todo.TodoItem> List()
         {
             var __s = __session.Rent(1, __Statements.List);
@@ -96,6 +102,8 @@ namespace Todo
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial int MarkDone(long id)
         {
             var __s = __session.Rent(2, __Statements.MarkDone);
@@ -110,6 +118,8 @@ namespace Todo
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial int Remove(long id)
         {
             var __s = __session.Rent(3, __Statements.Remove);
@@ -124,6 +134,8 @@ namespace Todo
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         public partial global::Todo.TodoCounts Counts()
         {
             var __s = __session.Rent(4, __Statements.Counts);
@@ -147,6 +159,8 @@ namespace Todo
         }
 
         // Reads one row of List: reading slot n is member n of its StatementShape.
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         private static global::Todo.TodoItem __ReadList(global::Folio.Queries.FolioStatement __s) =>
             new global::Todo.TodoItem(
                 __s.GetInt64(0),
@@ -155,6 +169,8 @@ namespace Todo
                 __s.GetDateTime(3));
 
         // Reads one row of Counts: reading slot n is member n of its StatementShape.
+        [global::System.CodeDom.Compiler.GeneratedCode("Folio.Generator", "0.1.0.0")]
+        [global::System.Diagnostics.DebuggerNonUserCode]
         private static global::Todo.TodoCounts __ReadCounts(global::Folio.Queries.FolioStatement __s) =>
             new global::Todo.TodoCounts(
                 __s.GetInt64(0),
