@@ -48,6 +48,9 @@ public sealed class FolioDatabase : IDisposable
         return new FolioDatabase(registration, shared, options, ownsStore);
     }
 
+    /// <summary>The attachment behind this object (the database's in-process state and its store).</summary>
+    internal SharedDatabase Shared => _shared;
+
     /// <summary>The name SQLite knows the database by.</summary>
     public string Name => _shared.Name;
 

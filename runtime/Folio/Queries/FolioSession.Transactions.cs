@@ -84,7 +84,7 @@ public sealed partial class FolioSession
 
     // 2, 4, 8 … ms capped at 200 ms, each stretched by up to half again so that writers that
     // collided do not collide again in step.
-    private static TimeSpan Backoff(int attempt)
+    internal static TimeSpan Backoff(int attempt)
     {
         var baseMs = Math.Min(200, 1 << Math.Min(attempt, 8));
         return TimeSpan.FromMilliseconds(baseMs + Random.Shared.Next(baseMs / 2 + 1));

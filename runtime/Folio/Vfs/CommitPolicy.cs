@@ -164,6 +164,11 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
                 return;
             }
             buffer.CheckHeaderPageSize(db.Name);
+            if (view.Call is { } call)
+            {
+                Stage(call, newPageCount, pages, batch, bytes);
+                return;
+            }
             newVersion = PublishBatch(newPageCount, batch);
         }
         catch (Exception e)
@@ -186,19 +191,50 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
         _store.Commit(new StoreCommit(view.Lineage, view.Version, newPageCount, batch));
 
     /// <summary>
+    /// The asynchronous path's commit point: SQLite hears success now, and the batch waits in the
+    /// call for the store's asynchronous commit (the output gate). The connection's own view
+    /// shows the commit at once (the database object runs nothing else until it is durable); the
+    /// shared cache and the statistics take it only once the store applied it, and a refusal
+    /// retracts it from the view and makes SQLite drop its cache.
+    /// </summary>
+    private void Stage(AsyncCall call, long newPageCount, List<KeyValuePair<long, byte[]>> pages, List<StorePage> batch, long bytes)
+    {
+        // The batch and the pages outlive this callback: copies, not the pooled or recycled buffers.
+        var owned = batch.Select(p => new StorePage(p.Number, p.Data.ToArray())).ToList();
+        var kept = pages.Select(p => new KeyValuePair<long, byte[]>(p.Key, (byte[])p.Value.Clone())).ToList();
+        var commit = new StoreCommit(view.Lineage, view.Version, newPageCount, owned);
+        var (lineage, oldVersion, oldPageCount, cache) = (view.Lineage, view.Version, view.PageCount, view.Cache);
+        call.Stage(new StagedCommit(_store, commit,
+            applied: version => Record(lineage, oldVersion, version, oldPageCount, newPageCount, kept, owned.Count, bytes, cache),
+            failed: error =>
+            {
+                Account(error);
+                view.Retract();
+            }));
+        buffer.HandOver(newPageCount);
+        view.Advance(view.Version + 1, newPageCount, pages);
+        State = TransactionState.Committed;
+    }
+
+    /// <summary>
     /// The store applied the commit: the caller hears success whatever follows. The view moves
     /// first (plain memory); bookkeeping that fails (a statistics listener, the cache) is
     /// logged, and a cache that could not take the commit is emptied so it never serves stale pages.
     /// </summary>
     private void Published(long newVersion, long newPageCount, List<KeyValuePair<long, byte[]>> pages, int pagesWritten, long bytes)
     {
-        var oldVersion = view.Version;
-        var oldPageCount = view.PageCount;
-        var cache = view.Cache;
-        db.State.OnCommitted(view.Lineage, newVersion);
+        var (lineage, oldVersion, oldPageCount, cache) = (view.Lineage, view.Version, view.PageCount, view.Cache);
         buffer.HandOver(newPageCount);
         view.Advance(newVersion, newPageCount, pages);
         State = TransactionState.Committed;
+        Record(lineage, oldVersion, newVersion, oldPageCount, newPageCount, pages, pagesWritten, bytes, cache);
+    }
+
+    /// <summary>The bookkeeping of an applied commit, which never changes its outcome.</summary>
+    private void Record(StoreLineage lineage, long oldVersion, long newVersion, long oldPageCount, long newPageCount,
+        List<KeyValuePair<long, byte[]>> pages, int pagesWritten, long bytes, PageCache cache)
+    {
+        db.State.OnCommitted(lineage, newVersion);
 
         Bookkeep(() => db.Statistics.OnCommitted(pagesWritten, bytes), "its statistics");
         Bookkeep(() => cache.ApplyCommit(oldVersion, newVersion, oldPageCount, newPageCount, pages), "the page cache", onFailure: cache.Clear);
@@ -231,6 +267,14 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
     /// <summary>A commit that failed before the store applied it: the store is untouched and the buffer is dropped.</summary>
     private void Fail(Exception e)
     {
+        Account(e);
+        Reset(TransactionState.Failed);
+        _failure = e;
+    }
+
+    /// <summary>Counts and logs a refused commit, and lets the database state learn of a history change.</summary>
+    private void Account(Exception e)
+    {
         if (e is HistoryChangedException history)
         {
             db.State.OnHistoryChanged(history);
@@ -245,7 +289,5 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
             db.Statistics.OnCommitFailed();
             db.Logger.LogWarning(e, "Folio database '{Database}': commit at version {Version} failed; the store keeps its previous version", db.Name, view.Version);
         }
-        Reset(TransactionState.Failed);
-        _failure = e;
     }
 }

@@ -64,6 +64,18 @@ internal sealed class PageCache
         }
     }
 
+    /// <summary>How many pages the cache holds at most.</summary>
+    public int Capacity => _capacity;
+
+    /// <summary>True when page <paramref name="page"/> is cached at <paramref name="version"/>.</summary>
+    public bool Contains(long version, long page)
+    {
+        lock (_lock)
+        {
+            return version == _version && _pages.ContainsKey(page);
+        }
+    }
+
     /// <summary>Copies page <paramref name="page"/> into <paramref name="destination"/> if it is cached at <paramref name="version"/>.</summary>
     public bool TryRead(long version, long page, Span<byte> destination) => TryRead(version, page, 0, destination);
 

@@ -70,6 +70,68 @@ internal sealed class SharedDatabase
         return reader;
     }
 
+    /// <summary>The asynchronous twin of <see cref="BeginRead"/>: the store's begin-read is awaited, the checks are the same.</summary>
+    public async ValueTask<(IPageStoreReader Reader, PageCache Cache)> BeginReadAsync(CancellationToken cancellationToken)
+    {
+        var before = State.Watermark();
+        var cache = State.Cache;
+        var knownVersion = cache.Version;
+        var reader = await Store.BeginReadAsync(Math.Max(knownVersion, 0), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            State.Observe(reader.Lineage, reader.Version, before);
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+        Statistics.OnReadStarted();
+        cache.Advance(knownVersion, reader.Version, reader.ChangedPagesSinceKnown);
+        return (reader, cache);
+    }
+
+    /// <summary>
+    /// Loads the database into the page cache: every page not cached yet, in batches of
+    /// <paramref name="batchPages"/> per store call, up to the cache's capacity.
+    /// </summary>
+    public async ValueTask WarmAsync(CancellationToken cancellationToken, int batchPages = 256)
+    {
+        var (reader, cache) = await BeginReadAsync(cancellationToken).ConfigureAwait(false);
+        using (reader)
+        {
+            var slot = Codec.MaxEncodedSize(PageSize);
+            var wanted = Enumerable.Range(0, (int)Math.Min(reader.PageCount, cache.Capacity))
+                .Select(p => (long)p)
+                .Where(p => !cache.Contains(reader.Version, p))
+                .ToArray();
+            var buffer = new byte[slot * Math.Min(batchPages, Math.Max(wanted.Length, 1))];
+            var lengths = new int[batchPages];
+            var page = new byte[PageSize];
+            for (var start = 0; start < wanted.Length; start += batchPages)
+            {
+                var batch = wanted.AsMemory(start, Math.Min(batchPages, wanted.Length - start));
+                await reader.ReadPagesAsync(batch, buffer.AsMemory(0, slot * batch.Length), slot, lengths.AsMemory(0, batch.Length), cancellationToken).ConfigureAwait(false);
+                long bytes = 0;
+                for (var i = 0; i < batch.Length; i++)
+                {
+                    var number = batch.Span[i];
+                    if (lengths[i] == 0)
+                    {
+                        page.AsSpan().Clear();
+                    }
+                    else
+                    {
+                        Codec.Decode(Name, reader.Lineage.DatabaseId, number, buffer.AsSpan(i * slot, lengths[i]), page);
+                    }
+                    cache.Add(reader.Version, number, page);
+                    bytes += lengths[i];
+                }
+                Statistics.OnPagesRead(batch.Length, bytes);
+            }
+        }
+    }
+
     /// <summary>The store's head, checked like a read start.</summary>
     public StoreHead GetHead()
     {

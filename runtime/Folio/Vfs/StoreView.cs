@@ -29,6 +29,10 @@ internal sealed class StoreView<TStore, TPageSize>
 
     private IPageStoreReader? _reader;
 
+    // The asynchronous call whose prepared read this view borrowed (it owns and disposes the
+    // reader), or null on the synchronous path.
+    private AsyncCall? _call;
+
     // The page cache of the history this view reads (captured at Begin, see SharedDatabase.BeginRead).
     private PageCache _cache;
 
@@ -91,7 +95,17 @@ internal sealed class StoreView<TStore, TPageSize>
     /// </summary>
     public void Begin()
     {
-        _reader = _db.BeginRead(out _cache);
+        // On the asynchronous path the read start was awaited before SQLite ran: take it.
+        var call = AsyncCall.For(_db.State);
+        if (call is not null && call.TryLendReader(out var lent, out var lentCache))
+        {
+            (_reader, _cache, _call) = (lent, lentCache, call);
+        }
+        else
+        {
+            _reader = _db.BeginRead(out _cache);
+            _call = null;
+        }
         Lineage = _reader.Lineage;
         var generation = _db.State.Generation;
         if (generation != _seenGeneration)
@@ -106,8 +120,9 @@ internal sealed class StoreView<TStore, TPageSize>
     /// <summary>Releases the pinned version (xUnlock to NONE, xClose).</summary>
     public void End()
     {
-        var reader = _reader;
+        var reader = _call is null ? _reader : null; // a borrowed reader stays the call's
         _reader = null;
+        _call = null;
         foreach (var buffer in _committed.Values)
         {
             ReturnPage(buffer);
@@ -153,6 +168,27 @@ internal sealed class StoreView<TStore, TPageSize>
         return take;
     }
 
+    /// <summary>
+    /// A staged commit this view had already shown failed: forget its pages (if the view is
+    /// still open) and make SQLite drop its own cache at its next transaction, so the connection
+    /// sees the last durable version again.
+    /// </summary>
+    public void Retract()
+    {
+        _invalidateSqliteCache = true;
+        if (_reader is null)
+        {
+            return;
+        }
+        foreach (var buffer in _committed.Values)
+        {
+            ReturnPage(buffer);
+        }
+        _committed.Clear();
+        Version = _reader.Version;
+        PageCount = _reader.PageCount;
+    }
+
     // ---- reads ------------------------------------------------------------------------------
 
     /// <summary>Copies part of a page as the view has it (SQLite's header read at every transaction start is 16 bytes).</summary>
@@ -180,7 +216,14 @@ internal sealed class StoreView<TStore, TPageSize>
     /// <summary>Copies a whole page as the view has it; zeros past the end.</summary>
     public void Read(long page, Span<byte> destination) => Read(page, 0, destination);
 
-    /// <summary>True when <paramref name="data"/> is page <paramref name="page"/> as the view has it.</summary>
+    /// <summary>The asynchronous call this view serves, if any: its commit is staged, not sent.</summary>
+    public AsyncCall? Call => _call;
+
+    /// <summary>
+    /// True when <paramref name="data"/> is page <paramref name="page"/> as the view has it. On the
+    /// asynchronous path a page in no memory counts as changed (it is written again rather than
+    /// read first: a read would have to wait).
+    /// </summary>
     public bool Matches(long page, byte[] data)
     {
         if (page >= PageCount)
@@ -190,6 +233,10 @@ internal sealed class StoreView<TStore, TPageSize>
         if (_committed.TryGetValue(page, out var held))
         {
             return held.AsSpan().SequenceEqual(data);
+        }
+        if (_call is not null)
+        {
+            return _cache.Matches(Version, page, data) ?? false;
         }
         return _cache.Matches(Version, page, data) ?? ReadCopy(page).AsSpan().SequenceEqual(data);
     }
@@ -214,6 +261,16 @@ internal sealed class StoreView<TStore, TPageSize>
         {
             _db.Statistics.OnCacheHit();
             return;
+        }
+        if (_call is not null)
+        {
+            // The asynchronous path never waits on the store here: a page the call fetched is
+            // served, any other fails the read and is fetched before SQLite runs again.
+            if (_call.TryReadFetched(page, destination))
+            {
+                return;
+            }
+            throw _call.Missing(page, PageCount);
         }
         var length = _reader!.ReadPage(page, _encoded);
         _db.Statistics.OnPagesRead(1, length);

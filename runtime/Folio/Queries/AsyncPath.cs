@@ -1,0 +1,116 @@
+using Folio.Vfs;
+
+namespace Folio.Queries;
+
+/// <summary>
+/// The asynchronous path of a database object: how an async typed method or transaction runs
+/// SQLite (which calls the VFS synchronously) without any thread waiting on the store.
+/// </summary>
+/// <remarks>
+/// <para>SQLite never waits inside the VFS on this path. Store work happens around it:</para>
+/// <list type="number">
+/// <item><b>Begin-read before.</b> The read start (the one round trip of a shared-mode read; none
+/// when owned) is awaited first, and the VFS's xLock takes the prepared reader.</item>
+/// <item><b>Missing pages after.</b> A page neither in the page cache nor fetched by this call
+/// fails the VFS read with a marked error (<see cref="AsyncCall"/>); SQLite abandons the
+/// statement, the call awaits one batched read of it and the pages after it, and runs the body
+/// again (a whole transaction body, when inside one). The call's reader stays pinned, so the
+/// fetched pages stay valid for the re-run.</item>
+/// <item><b>The commit after: the output gate.</b> At SQLite's commit point the batch is staged,
+/// not sent. SQLite finishes the statement believing it committed; then the call awaits the
+/// store's asynchronous commit and completes only when it is durable. If the store refuses, the
+/// process goes back to the last durable version (Folio's cache never took the batch, and SQLite
+/// is made to drop its own cache) and the call throws.</item>
+/// <item><b>One call at a time.</b> Calls on one database object queue (asynchronously) behind
+/// the one in flight, its commit included.</item>
+/// </list>
+/// </remarks>
+internal static class AsyncPath
+{
+    /// <summary>How many times one call fetches missing pages and runs its body again before giving up.</summary>
+    public const int MaxFetchRounds = 256;
+
+    public static async ValueTask<TResult> RunAsync<TState, TResult>(FolioSession session, TState state, Func<TState, TResult> body, CancellationToken cancellationToken)
+    {
+        if (AsyncCall.Current is { } outer && outer.Session == session)
+        {
+            return body(state); // inside this object's TransactionAsync: the transaction fetches and commits
+        }
+        await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var call = new AsyncCall(session, session.Database.Shared);
+        try
+        {
+            AsyncCall.Current = call;
+            for (var round = 1; ; round++)
+            {
+                await call.PrepareAsync(cancellationToken).ConfigureAwait(false);
+                TResult result;
+                try
+                {
+                    result = body(state);
+                }
+                catch (Exception) when (call.HasMissingPages && round < MaxFetchRounds)
+                {
+                    session.RollbackIfOpen();
+                    await call.FetchMissingAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                await call.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                return result;
+            }
+        }
+        finally
+        {
+            AsyncCall.Current = null;
+            session.Gate.Release();
+        }
+    }
+
+    public static async Task<TResult> TransactionAsync<TDb, TResult>(FolioSession session, TDb db, Func<TDb, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken)
+    {
+        if (AsyncCall.Current is { } outer && outer.Session == session)
+        {
+            return await work(db, cancellationToken).ConfigureAwait(false); // already inside one
+        }
+        await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var call = new AsyncCall(session, session.Database.Shared);
+        try
+        {
+            AsyncCall.Current = call;
+            var busy = 0;
+            for (var round = 1; ; round++)
+            {
+                await call.PrepareAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    session.Connection.Execute("BEGIN IMMEDIATE");
+                    var result = await work(db, cancellationToken).ConfigureAwait(false);
+                    session.Connection.Execute("COMMIT");
+                    await call.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                    return result;
+                }
+                catch (Exception) when (call.HasMissingPages && round < MaxFetchRounds)
+                {
+                    session.RollbackIfOpen();
+                    await call.FetchMissingAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (FolioException e) when (e.IsBusy && ++busy < FolioSession.MaxTransactionAttempts)
+                {
+                    session.RollbackIfOpen();
+                    call.StartOver(); // a fresh read start: another writer moved the store on
+                    await Task.Delay(FolioSession.Backoff(busy), cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    session.RollbackIfOpen();
+                    throw;
+                }
+            }
+        }
+        finally
+        {
+            AsyncCall.Current = null;
+            session.Gate.Release();
+        }
+    }
+}

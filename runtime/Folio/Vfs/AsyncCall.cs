@@ -1,0 +1,247 @@
+using Folio.Storage;
+using static Folio.Interop.SqliteConstants;
+
+namespace Folio.Vfs;
+
+/// <summary>
+/// One call on the asynchronous path (see <c>Folio.Queries.AsyncPath</c>), as the VFS sees it
+/// while SQLite runs the call's statements: the read start prepared before SQLite ran, the pages
+/// fetched for it, the pages it found missing, and the commit it staged.
+/// </summary>
+/// <remarks>
+/// It flows with the call's execution context, so the VFS callbacks of the statements the call
+/// runs find it, and it applies only to the connections of the database it was made for.
+/// </remarks>
+internal sealed class AsyncCall : IDisposable
+{
+    private static readonly AsyncLocal<AsyncCall?> CurrentCall = new();
+
+    // How many pages after a missing one the same batched read brings along.
+    private const int ReadAhead = 32;
+
+    private readonly SharedDatabase _shared;
+    private readonly Dictionary<long, byte[]> _fetched = new();
+    private readonly SortedSet<long> _missing = new();
+    private IPageStoreReader? _reader;
+    private PageCache? _cache;
+    private StagedCommit? _staged;
+
+    public AsyncCall(object session, SharedDatabase shared)
+    {
+        Session = session;
+        _shared = shared;
+    }
+
+    /// <summary>The call in this execution context, if any.</summary>
+    public static AsyncCall? Current
+    {
+        get => CurrentCall.Value;
+        set => CurrentCall.Value = value;
+    }
+
+    /// <summary>The database object (session) the call runs on.</summary>
+    public object Session { get; }
+
+    /// <summary>True when the VFS failed a read because a page was neither cached nor fetched.</summary>
+    public bool HasMissingPages => _missing.Count > 0;
+
+    /// <summary>The call of this execution context when it is for <paramref name="state"/>'s database.</summary>
+    public static AsyncCall? For(DatabaseState state) => Current is { } call && call._shared.State == state ? call : null;
+
+    // ---- before SQLite runs -----------------------------------------------------------------
+
+    /// <summary>Awaits the read start (the store's asynchronous begin-read), once per attempt.</summary>
+    public async ValueTask PrepareAsync(CancellationToken cancellationToken)
+    {
+        if (_reader is null)
+        {
+            (_reader, _cache) = await _shared.BeginReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Drops the prepared read and what was fetched for it: the next attempt starts at the store's newest version.</summary>
+    public void StartOver()
+    {
+        _reader?.Dispose();
+        _reader = null;
+        _cache = null;
+        _fetched.Clear();
+        _missing.Clear();
+    }
+
+    // ---- inside SQLite: the VFS ---------------------------------------------------------------
+
+    /// <summary>
+    /// xLock(SHARED) takes the prepared read; the call keeps owning it. A second transaction in
+    /// the same call after one that staged a commit must see that commit: it is completed first
+    /// (synchronously: a body runs one transaction on the generated paths, so only hand-written
+    /// bodies ever come here).
+    /// </summary>
+    public bool TryLendReader(out IPageStoreReader reader, out PageCache cache)
+    {
+        if (_staged is not null)
+        {
+            CompleteSynchronously();
+            StartOver();
+        }
+        if (_reader is null)
+        {
+            (reader, cache) = (null!, null!);
+            return false;
+        }
+        (reader, cache) = (_reader, _cache!);
+        return true;
+    }
+
+    /// <summary>A page fetched by this call, decoded.</summary>
+    public bool TryReadFetched(long page, Span<byte> destination)
+    {
+        if (!_fetched.TryGetValue(page, out var data))
+        {
+            return false;
+        }
+        data.CopyTo(destination);
+        return true;
+    }
+
+    /// <summary>Records a page the VFS could not serve without waiting; returns the exception that fails the read.</summary>
+    public Exception Missing(long page, long pageCount)
+    {
+        _missing.Add(page);
+        for (var next = page + 1; next < pageCount && next <= page + ReadAhead; next++)
+        {
+            if (!_fetched.ContainsKey(next))
+            {
+                _missing.Add(next);
+            }
+        }
+        return new PagesMissingException(_shared.Name, page);
+    }
+
+    /// <summary>SQLite's commit point: the batch waits here for <see cref="CompleteAsync"/>.</summary>
+    public void Stage(StagedCommit staged)
+    {
+        if (_staged is not null)
+        {
+            CompleteSynchronously();
+        }
+        _staged = staged;
+    }
+
+    // ---- after SQLite returned ----------------------------------------------------------------
+
+    /// <summary>Fetches the missing pages (and the read-ahead after them) in one batched, awaited read.</summary>
+    public async ValueTask FetchMissingAsync(CancellationToken cancellationToken)
+    {
+        var reader = _reader ?? throw new InvalidOperationException("No read was prepared.");
+        var pages = _missing.Where(p => p < reader.PageCount && !_fetched.ContainsKey(p)).ToArray();
+        _missing.Clear();
+        if (pages.Length == 0)
+        {
+            return;
+        }
+        var pageSize = _shared.PageSize;
+        var slot = _shared.Codec.MaxEncodedSize(pageSize);
+        var buffer = new byte[slot * pages.Length];
+        var lengths = new int[pages.Length];
+        await reader.ReadPagesAsync(pages, buffer, slot, lengths, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < pages.Length; i++)
+        {
+            var page = new byte[pageSize];
+            if (lengths[i] > 0)
+            {
+                _shared.Codec.Decode(_shared.Name, reader.Lineage.DatabaseId, pages[i], buffer.AsSpan(i * slot, lengths[i]), page);
+            }
+            _fetched[pages[i]] = page;
+            _cache!.Add(reader.Version, pages[i], page);
+        }
+        _shared.Statistics.OnPagesRead(pages.Length, lengths.Sum(l => (long)l));
+    }
+
+    /// <summary>
+    /// The output gate: awaits the staged commit, if any. When the store refuses it, the process
+    /// goes back to the last durable version and the call throws; a cancellation is honoured only
+    /// before the batch was sent, and then nothing was applied.
+    /// </summary>
+    public async ValueTask CompleteAsync(CancellationToken cancellationToken)
+    {
+        var staged = _staged;
+        if (staged is null)
+        {
+            return;
+        }
+        _staged = null;
+        long version;
+        try
+        {
+            version = await staged.Store.CommitAsync(staged.Commit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e)
+        {
+            staged.Failed(e);
+            throw new OperationCanceledException(
+                $"Folio database '{_shared.Name}': the call was cancelled before its commit reached the store; nothing was applied, and the database is at its last durable version {staged.Commit.ExpectedVersion}.", e, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            staged.Failed(e);
+            throw Surface(e, staged.Commit);
+        }
+        staged.Applied(version);
+    }
+
+    private void CompleteSynchronously()
+    {
+        var staged = _staged!;
+        _staged = null;
+        long version;
+        try
+        {
+            version = staged.Store.Commit(staged.Commit);
+        }
+        catch (Exception e)
+        {
+            staged.Failed(e);
+            throw;
+        }
+        staged.Applied(version);
+    }
+
+    /// <summary>The exception a refused commit surfaces as, the same a synchronous commit's would be.</summary>
+    private FolioException Surface(Exception error, StoreCommit commit) => error switch
+    {
+        FolioException folio => folio,
+        StoreConflictException => new FolioException(_shared.Name, SQLITE_BUSY, SQLITE_BUSY,
+            $"the commit at version {commit.ExpectedVersion} lost to another writer", null, null, error),
+        _ => new FolioException(_shared.Name, SQLITE_IOERR, SQLITE_IOERR_FSYNC,
+            $"the commit at version {commit.ExpectedVersion} failed; the database is at its last durable version", null, null, error),
+    };
+
+    public void Dispose()
+    {
+        _staged?.Failed(new ObjectDisposedException(nameof(AsyncCall), "The call ended before its commit completed."));
+        _staged = null;
+        _reader?.Dispose();
+        _reader = null;
+    }
+}
+
+/// <summary>A batch SQLite committed, waiting for the store; the callbacks finish the bookkeeping either way.</summary>
+internal sealed class StagedCommit(IPageStore store, StoreCommit commit, Action<long> applied, Action<Exception> failed)
+{
+    public IPageStore Store { get; } = store;
+
+    public StoreCommit Commit { get; } = commit;
+
+    public void Applied(long version) => applied(version);
+
+    public void Failed(Exception error) => failed(error);
+}
+
+/// <summary>
+/// The marked failure of a VFS read on the asynchronous path: the page is neither in the page
+/// cache nor fetched yet, and reading it would make a thread wait on the store. The call fetches
+/// it and runs SQLite again; it never reaches the application.
+/// </summary>
+internal sealed class PagesMissingException(string database, long page)
+    : Exception($"Folio database '{database}': page {page} is not in memory yet; the asynchronous call fetches it and runs the statement again.");
