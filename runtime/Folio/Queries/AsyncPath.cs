@@ -55,6 +55,14 @@ internal static class AsyncPath
                     await call.FetchMissingAsync(cancellationToken).ConfigureAwait(false);
                     continue;
                 }
+                if (call.HasMissingPages && round < MaxFetchRounds)
+                {
+                    // SQLite absorbed a failed read (integrity_check reports it as a row): the
+                    // result is incomplete. Nothing of it is kept; fetch and run again.
+                    call.DiscardStaged();
+                    await call.FetchMissingAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
                 await call.CompleteAsync(cancellationToken).ConfigureAwait(false);
                 return result;
             }
@@ -86,6 +94,12 @@ internal static class AsyncPath
                     session.Connection.Execute("BEGIN IMMEDIATE");
                     var result = await work(db, cancellationToken).ConfigureAwait(false);
                     session.Connection.Execute("COMMIT");
+                    if (call.HasMissingPages && round < MaxFetchRounds)
+                    {
+                        call.DiscardStaged(); // a read SQLite absorbed: run the whole body again
+                        await call.FetchMissingAsync(cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
                     await call.CompleteAsync(cancellationToken).ConfigureAwait(false);
                     return result;
                 }

@@ -190,6 +190,14 @@ internal sealed class AsyncCall : IDisposable
         staged.Applied(version);
     }
 
+    /// <summary>Drops a staged commit without sending it (its statement is run again): the view and SQLite forget it.</summary>
+    public void DiscardStaged()
+    {
+        var staged = _staged;
+        _staged = null;
+        staged?.Failed(null);
+    }
+
     private void CompleteSynchronously()
     {
         var staged = _staged!;
@@ -227,7 +235,7 @@ internal sealed class AsyncCall : IDisposable
 }
 
 /// <summary>A batch SQLite committed, waiting for the store; the callbacks finish the bookkeeping either way.</summary>
-internal sealed class StagedCommit(IPageStore store, StoreCommit commit, Action<long> applied, Action<Exception> failed)
+internal sealed class StagedCommit(IPageStore store, StoreCommit commit, Action<long> applied, Action<Exception?> failed)
 {
     public IPageStore Store { get; } = store;
 
@@ -235,7 +243,8 @@ internal sealed class StagedCommit(IPageStore store, StoreCommit commit, Action<
 
     public void Applied(long version) => applied(version);
 
-    public void Failed(Exception error) => failed(error);
+    /// <summary>The store refused it (<paramref name="error"/>), or it was never sent (null: discarded).</summary>
+    public void Failed(Exception? error) => failed(error);
 }
 
 /// <summary>

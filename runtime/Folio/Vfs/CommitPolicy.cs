@@ -208,7 +208,10 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
             applied: version => Record(lineage, oldVersion, version, oldPageCount, newPageCount, kept, owned.Count, bytes, cache),
             failed: error =>
             {
-                Account(error);
+                if (error is not null)
+                {
+                    Account(error);
+                }
                 view.Retract();
             }));
         buffer.HandOver(newPageCount);

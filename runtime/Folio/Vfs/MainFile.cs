@@ -47,14 +47,15 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
     {
         if (_view.IsOpen)
         {
-            if (offset == 24 && buffer.Length == 16 && _view.TakeSqliteCacheInvalidation())
+            if (offset == 24 && buffer.Length == 16 && _view.SqliteCacheInvalidationPending)
             {
-                // The change-counter probe after a history change (see StoreView).
+                // The change-counter probe after a history change or a retracted commit (see StoreView).
                 var rc = _buffer.Read(buffer, offset);
                 for (var i = 0; i < buffer.Length; i++)
                 {
                     buffer[i] = (byte)~buffer[i];
                 }
+                _view.SqliteCacheInvalidated();
                 return rc;
             }
             return _buffer.Read(buffer, offset);

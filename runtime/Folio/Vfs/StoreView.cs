@@ -66,7 +66,7 @@ internal sealed class StoreView<TStore, TPageSize>
 
     /// <summary>
     /// Set when the history changed since this connection's previous transaction; see
-    /// <see cref="TakeSqliteCacheInvalidation"/>.
+    /// <see cref="SqliteCacheInvalidationPending"/>.
     /// </summary>
     private bool _invalidateSqliteCache;
 
@@ -155,18 +155,17 @@ internal sealed class StoreView<TStore, TPageSize>
     }
 
     /// <summary>
-    /// True once after the history changed under this connection. SQLite keeps its own page cache
+    /// True after the history changed under this connection, or a commit it had shown was
+    /// retracted, until <see cref="SqliteCacheInvalidated"/>. SQLite keeps its own page cache
     /// across transactions while the header's change counter (16 bytes at offset 24, which it
-    /// reads first in every transaction) is unchanged, and a new history may match it by
-    /// coincidence. The caller answers that one read with bytes that cannot match, so SQLite
-    /// drops its cache; the page reads that follow return the true bytes.
+    /// reads first in every transaction) is unchanged, and another history may match it by
+    /// coincidence. The caller answers that read with bytes that cannot match, so SQLite drops
+    /// its cache; the page reads that follow return the true bytes.
     /// </summary>
-    public bool TakeSqliteCacheInvalidation()
-    {
-        var take = _invalidateSqliteCache;
-        _invalidateSqliteCache = false;
-        return take;
-    }
+    public bool SqliteCacheInvalidationPending => _invalidateSqliteCache;
+
+    /// <summary>The change-counter read was answered (a read that failed leaves it pending).</summary>
+    public void SqliteCacheInvalidated() => _invalidateSqliteCache = false;
 
     /// <summary>
     /// A staged commit this view had already shown failed: forget its pages (if the view is
