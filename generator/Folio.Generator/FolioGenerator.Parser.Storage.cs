@@ -209,17 +209,22 @@ public sealed partial class FolioGenerator
 
         // Two factory methods (or a fixed-argument variant) may end up with the same parameter
         // types; C# allows one overload per signature, so the first one wins.
+        // Two overloads with one signature: an overload with arguments the attribute fixed wins
+        // over a general one (the attribute says what its class wants, e.g. [RedisStorage(Owned =
+        // true)] makes Open(redis, database) open owned), else the first; the order is kept.
         private static IEnumerable<OpenSpec> Deduplicate(List<OpenSpec> opens)
         {
-            var signatures = new HashSet<string> { "global::Folio.Storage.IPageStore" };
-            foreach (var open in opens)
+            static string Signature(OpenSpec open) => string.Join(",", open.Arguments.Where(a => a.FixedValue is null).Select(a => a.Type));
+            var winners = new Dictionary<string, OpenSpec>();
+            foreach (var open in opens.Where(o => o.Arguments.Any(a => a.FixedValue is not null)).Concat(opens))
             {
-                var signature = string.Join(",", open.Arguments.Where(a => a.FixedValue is null).Select(a => a.Type));
-                if (signatures.Add(signature))
+                var signature = Signature(open);
+                if (signature != "global::Folio.Storage.IPageStore" && !winners.ContainsKey(signature))
                 {
-                    yield return open;
+                    winners[signature] = open;
                 }
             }
+            return opens.Where(o => winners.TryGetValue(Signature(o), out var winner) && ReferenceEquals(winner, o));
         }
     }
 }

@@ -39,4 +39,12 @@ public sealed class RedisStorageAttribute : StorageAttribute
     /// <c>Open(IConnectionMultiplexer redis)</c>, which opens this name.
     /// </summary>
     public string? Database { get; set; }
+
+    /// <summary>
+    /// Open the database owned, the Durable Object model (see <see cref="RedisStoreOptions.Owned"/>):
+    /// reads cost no round trip, a write transaction exactly one, and another writer's commit makes
+    /// this object fail with <see cref="OwnershipLostException"/> and refuse every further call.
+    /// When set, the generated <c>Open(redis, database)</c> opens owned; <c>Open(redis, database, owned)</c> exists either way.
+    /// </summary>
+    public bool Owned { get; set; }
 }

@@ -15,4 +15,12 @@ public static class RedisStoreFactory
     /// <param name="pageSize">The page size the database class declares.</param>
     public static RedisPageStore Create(IConnectionMultiplexer redis, string database, int pageSize) =>
         RedisPageStore.Open(redis, database, pageSize);
+
+    /// <summary>
+    /// Opens (or creates) <paramref name="database"/>, owned when <paramref name="owned"/> (see
+    /// <see cref="RedisStoreOptions.Owned"/>). <c>[RedisStorage(Owned = true)]</c> fixes it, so the
+    /// class's <c>Open(redis, database)</c> opens owned.
+    /// </summary>
+    public static RedisPageStore Create(IConnectionMultiplexer redis, string database, bool owned, int pageSize) =>
+        RedisPageStore.Open(redis, database, pageSize, new RedisStoreOptions { Owned = owned });
 }

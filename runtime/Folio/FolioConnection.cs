@@ -129,6 +129,49 @@ public sealed class FolioConnection : IDisposable
     /// <summary>Closes the connection.</summary>
     public void Dispose() => Handle.Dispose();
 
+    /// <summary>Queues the calls of the asynchronous path: one at a time, each until its commit is durable.</summary>
+    internal SemaphoreSlim AsyncGate { get; } = new(1, 1);
+
+    internal bool InTransaction => raw.sqlite3_get_autocommit(Handle) == 0;
+
+    internal void RollbackIfOpen()
+    {
+        if (InTransaction)
+        {
+            Execute("ROLLBACK");
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Execute"/> on the asynchronous path: the store's read start, missing pages and
+    /// commit are awaited outside SQLite, and the call completes once its commit is durable.
+    /// Calls on one connection queue behind each other.
+    /// </summary>
+    public ValueTask<int> ExecuteAsync(string sql, CancellationToken cancellationToken = default) =>
+        Queries.AsyncPath.RunAsync(this, (this, sql), static s => s.Item1.Execute(s.sql), cancellationToken);
+
+    /// <summary><see cref="ExecuteScalar"/> on the asynchronous path (see <see cref="ExecuteAsync"/>).</summary>
+    public ValueTask<object?> ExecuteScalarAsync(string sql, CancellationToken cancellationToken = default) =>
+        Queries.AsyncPath.RunAsync(this, (this, sql), static s => s.Item1.ExecuteScalar(s.sql), cancellationToken);
+
+    /// <summary><see cref="Query"/> on the asynchronous path (see <see cref="ExecuteAsync"/>).</summary>
+    public ValueTask<List<object?[]>> QueryAsync(string sql, CancellationToken cancellationToken = default) =>
+        Queries.AsyncPath.RunAsync(this, (this, sql), static s => s.Item1.Query(s.sql), cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a write transaction on the asynchronous path; on SQLITE_BUSY
+    /// it is rolled back and run again a bounded number of times. It completes once the commit is durable.
+    /// </summary>
+    public Task TransactionAsync(Func<FolioConnection, CancellationToken, Task> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return Queries.AsyncPath.TransactionAsync(this, this, async (c, ct) =>
+        {
+            await work(c, ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
     private void ForEachStatement(string sql, object?[] args, Action<sqlite3_stmt> run)
     {
         VfsErrors.Clear();

@@ -30,14 +30,14 @@ internal static class AsyncPath
     /// <summary>How many times one call fetches missing pages and runs its body again before giving up.</summary>
     public const int MaxFetchRounds = 256;
 
-    public static async ValueTask<TResult> RunAsync<TState, TResult>(FolioSession session, TState state, Func<TState, TResult> body, CancellationToken cancellationToken)
+    public static async ValueTask<TResult> RunAsync<TState, TResult>(FolioConnection connection, TState state, Func<TState, TResult> body, CancellationToken cancellationToken)
     {
-        if (AsyncCall.Current is { } outer && outer.Session == session)
+        if (AsyncCall.Current is { } outer && outer.Session == connection)
         {
-            return body(state); // inside this object's TransactionAsync: the transaction fetches and commits
+            return body(state); // inside this connection's TransactionAsync: the transaction fetches and commits
         }
-        await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        using var call = new AsyncCall(session, session.Database.Shared);
+        await connection.AsyncGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var call = new AsyncCall(connection, connection.Database.Shared);
         try
         {
             AsyncCall.Current = call;
@@ -51,7 +51,7 @@ internal static class AsyncPath
                 }
                 catch (Exception) when (call.HasMissingPages && round < MaxFetchRounds)
                 {
-                    session.RollbackIfOpen();
+                    connection.RollbackIfOpen();
                     await call.FetchMissingAsync(cancellationToken).ConfigureAwait(false);
                     continue;
                 }
@@ -70,18 +70,18 @@ internal static class AsyncPath
         finally
         {
             AsyncCall.Current = null;
-            session.Gate.Release();
+            connection.AsyncGate.Release();
         }
     }
 
-    public static async Task<TResult> TransactionAsync<TDb, TResult>(FolioSession session, TDb db, Func<TDb, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken)
+    public static async Task<TResult> TransactionAsync<TDb, TResult>(FolioConnection connection, TDb db, Func<TDb, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken)
     {
-        if (AsyncCall.Current is { } outer && outer.Session == session)
+        if (AsyncCall.Current is { } outer && outer.Session == connection)
         {
             return await work(db, cancellationToken).ConfigureAwait(false); // already inside one
         }
-        await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        using var call = new AsyncCall(session, session.Database.Shared);
+        await connection.AsyncGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var call = new AsyncCall(connection, connection.Database.Shared);
         try
         {
             AsyncCall.Current = call;
@@ -91,9 +91,9 @@ internal static class AsyncPath
                 await call.PrepareAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    session.Connection.Execute("BEGIN IMMEDIATE");
+                    connection.Execute("BEGIN IMMEDIATE");
                     var result = await work(db, cancellationToken).ConfigureAwait(false);
-                    session.Connection.Execute("COMMIT");
+                    connection.Execute("COMMIT");
                     if (call.HasMissingPages && round < MaxFetchRounds)
                     {
                         call.DiscardStaged(); // a read SQLite absorbed: run the whole body again
@@ -105,18 +105,18 @@ internal static class AsyncPath
                 }
                 catch (Exception) when (call.HasMissingPages && round < MaxFetchRounds)
                 {
-                    session.RollbackIfOpen();
+                    connection.RollbackIfOpen();
                     await call.FetchMissingAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (FolioException e) when (e.IsBusy && ++busy < FolioSession.MaxTransactionAttempts)
                 {
-                    session.RollbackIfOpen();
+                    connection.RollbackIfOpen();
                     call.StartOver(); // a fresh read start: another writer moved the store on
                     await Task.Delay(FolioSession.Backoff(busy), cancellationToken).ConfigureAwait(false);
                 }
                 catch
                 {
-                    session.RollbackIfOpen();
+                    connection.RollbackIfOpen();
                     throw;
                 }
             }
@@ -124,7 +124,7 @@ internal static class AsyncPath
         finally
         {
             AsyncCall.Current = null;
-            session.Gate.Release();
+            connection.AsyncGate.Release();
         }
     }
 }

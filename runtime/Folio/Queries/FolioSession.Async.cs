@@ -19,7 +19,7 @@ public sealed partial class FolioSession
     public ValueTask<TResult> RunAsync<TState, TResult>(TState state, Func<TState, TResult> body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        return AsyncPath.RunAsync(this, state, body, cancellationToken);
+        return AsyncPath.RunAsync(Connection, state, body, cancellationToken);
     }
 
     /// <summary>As <see cref="RunAsync{TState, TResult}"/>, for a body without a result.</summary>
@@ -27,7 +27,7 @@ public sealed partial class FolioSession
     public async ValueTask RunAsync<TState>(TState state, Action<TState> body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        await AsyncPath.RunAsync(this, (state, body), static s =>
+        await AsyncPath.RunAsync(Connection, (state, body), static s =>
         {
             s.body(s.state);
             return true;
@@ -44,7 +44,7 @@ public sealed partial class FolioSession
     public async Task TransactionAsync<TDb>(TDb db, Func<TDb, CancellationToken, Task> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        await AsyncPath.TransactionAsync(this, db, async (d, ct) =>
+        await AsyncPath.TransactionAsync(Connection, db, async (d, ct) =>
         {
             await work(d, ct).ConfigureAwait(false);
             return true;
@@ -56,7 +56,7 @@ public sealed partial class FolioSession
     public Task<TResult> TransactionAsync<TDb, TResult>(TDb db, Func<TDb, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return AsyncPath.TransactionAsync(this, db, work, cancellationToken);
+        return AsyncPath.TransactionAsync(Connection, db, work, cancellationToken);
     }
 
     /// <summary>

@@ -43,15 +43,9 @@ public sealed partial class FolioSession
         return new FolioTransaction(this);
     }
 
-    internal bool InTransaction => raw.sqlite3_get_autocommit(Connection.Handle) == 0;
+    internal bool InTransaction => Connection.InTransaction;
 
-    internal void RollbackIfOpen()
-    {
-        if (InTransaction)
-        {
-            Connection.Execute("ROLLBACK");
-        }
-    }
+    internal void RollbackIfOpen() => Connection.RollbackIfOpen();
 
     private T Transaction<TDb, TWork, T>(TDb db, TWork work, Func<TDb, TWork, T> run)
     {

@@ -18,8 +18,6 @@ public sealed partial class FolioSession : IDisposable
     private readonly string _className;
     private bool _disposed;
 
-    /// <summary>Queues the calls of the asynchronous path: one at a time, each until its commit is durable.</summary>
-    internal SemaphoreSlim Gate { get; } = new(1, 1);
 
 
     private FolioSession(FolioDatabase database, FolioConnection connection, int statementCount, string className)
