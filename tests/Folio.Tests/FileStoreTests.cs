@@ -1,4 +1,6 @@
 using Folio.Storage;
+using Folio.Testing;
+using Microsoft.Data.Sqlite;
 using NUnit.Framework;
 using SQLitePCL;
 
@@ -159,6 +161,54 @@ public class FileStoreTests : StoreTest
         Assert.That(error!.FoundLineage.IsEmpty, Is.True);
         Assert.That(error.Message, Does.Contain("deleted").And.Contain(file));
         Assert.That(File.Exists(file), Is.False, "nothing is created in its place");
+    }
+
+    [Test]
+    public void AnOuterFileFromBeforeIdentitiesGetsOneOnOpenAndStaysReadable()
+    {
+        var pages = LegacyDatabase.Pages();
+        var file = Path.Combine(Stores.Directory, "legacy.folio");
+        using (var legacy = new SqliteConnection($"Data Source={file};Pooling=False"))
+        {
+            legacy.Open();
+            using var create = legacy.CreateCommand();
+            create.CommandText = """
+                PRAGMA journal_mode = WAL;
+                CREATE TABLE folio_database(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, page_size INTEGER NOT NULL,
+                    page_count INTEGER NOT NULL, version INTEGER NOT NULL, committed_at INTEGER NOT NULL);
+                CREATE TABLE folio_page(key INTEGER PRIMARY KEY, data BLOB NOT NULL);
+                """;
+            create.ExecuteNonQuery();
+            using var row = legacy.CreateCommand();
+            row.CommandText = "INSERT INTO folio_database VALUES (1, 'main', 4096, $count, 1, 0)";
+            row.Parameters.AddWithValue("$count", pages.Count);
+            row.ExecuteNonQuery();
+            foreach (var page in pages)
+            {
+                using var insert = legacy.CreateCommand();
+                insert.CommandText = "INSERT INTO folio_page VALUES ($key, $data)";
+                insert.Parameters.AddWithValue("$key", (1L << 40) | page.Number);
+                insert.Parameters.AddWithValue("$data", page.Data.ToArray());
+                insert.ExecuteNonQuery();
+            }
+        }
+
+        StoreLineage lineage;
+        using (var store = FilePageStore.Open(file))
+        {
+            lineage = store.GetHead().Lineage;
+            Assert.That(lineage.IsEmpty, Is.False, "the database got an identity");
+            Assert.That(store.GetHead().Version, Is.EqualTo(1));
+            using var db = FolioDatabase.Open(store);
+            using var c = db.OpenConnection();
+            Assert.That(c.ExecuteScalar("SELECT group_concat(v, ',') FROM t"), Is.EqualTo(LegacyDatabase.Rows), "format 1 pages still verify");
+            c.Execute("INSERT INTO t VALUES ('new')");
+        }
+        using var again = FolioDatabase.Open(FilePageStore.Open(file), ownsStore: true);
+        Assert.That(again.Store.GetHead().Lineage, Is.EqualTo(lineage), "the identity is kept, not made anew at each open");
+        using var ac = again.OpenConnection();
+        Assert.That(ac.ExecuteScalar("SELECT group_concat(v, ',') FROM t"), Is.EqualTo(LegacyDatabase.Rows + ",new"));
+        Assert.That(ac.ExecuteScalar("PRAGMA integrity_check"), Is.EqualTo("ok"));
     }
 
     internal static StorePage Page(long number, byte fill)
