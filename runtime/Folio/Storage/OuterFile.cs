@@ -133,19 +133,15 @@ internal sealed class OuterFile
     public bool EnsureCurrentFile(string database)
     {
         var identity = FileIdentity.Of(Path);
-        if (identity == _identity || _identity is null)
+        lock (_swapLock) // _identity is 16 bytes and more: never read it torn
         {
-            return true;
-        }
-        if (identity is null)
-        {
-            return false;
-        }
-        lock (_swapLock)
-        {
-            if (identity == _identity)
+            if (identity == _identity || _identity is null)
             {
                 return true;
+            }
+            if (identity is null)
+            {
+                return false;
             }
             if (_rented > 0)
             {
@@ -154,8 +150,8 @@ internal sealed class OuterFile
             ForgetReplacedFile();
             _generation++;
             _identity = identity;
+            return true;
         }
-        return true;
     }
 
     // SQLite does not checkpoint or delete the -wal of a database file that has moved when its
