@@ -117,15 +117,16 @@ public class FaultSweepTests(StoreKind kind, bool pageCache)
     private string RunWithFailingOperation(long n)
     {
         var inner = NewStore();
+        FolioDatabase? db = null;
         try
         {
             var faulty = new FaultInjectingPageStore(inner) { FailOperation = n };
-            using var db = Open(faulty);
             FolioConnection? connection = null;
             var failedAt = -1;
             Exception? error = null;
             try
             {
+                db = Open(faulty); // reads the head (the database's identity): a store operation too
                 connection = Workload.Connect(db);
                 for (var i = 0; i < Workload.Transactions.Count; i++)
                 {
@@ -143,7 +144,7 @@ public class FaultSweepTests(StoreKind kind, bool pageCache)
             }
             catch (Exception e) when (e is FolioException or IOException)
             {
-                error = e; // opening the connection failed (the store's own exception): nothing ran
+                error = e; // opening the database or the connection failed (the store's own exception): nothing ran
                 failedAt = 0;
             }
             var where = $"operation {n} failing";
@@ -168,6 +169,7 @@ public class FaultSweepTests(StoreKind kind, bool pageCache)
             }
 
             // The connection that saw the failure carries on where the store is.
+            db ??= Open(faulty);
             connection ??= Workload.Connect(db);
             CarryOn(connection, inner, state == before ? failedAt : failedAt + 1, where);
             connection.Dispose();
@@ -175,6 +177,7 @@ public class FaultSweepTests(StoreKind kind, bool pageCache)
         }
         finally
         {
+            db?.Dispose();
             inner.Dispose();
         }
     }
