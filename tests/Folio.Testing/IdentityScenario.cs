@@ -10,6 +10,33 @@ namespace Folio.Testing;
 /// </summary>
 public static class IdentityScenario
 {
+    /// <summary>
+    /// Plays the scenario: starts A and writes its rows, then <paramref name="replaceWithB"/> makes
+    /// the store lose them and has B write its own (B calls <see cref="AddThreeRows"/> with "b"),
+    /// returning the new lineage; then checks A's next insert, B's rows (read through
+    /// <paramref name="openCheck"/>) and A's following calls.
+    /// </summary>
+    public static void Play(string database, Func<InteractiveChildProcess> startA, Func<StoreLineage> lineage, Func<StoreLineage> replaceWithB, Func<FolioDatabase> openCheck)
+    {
+        ArgumentNullException.ThrowIfNull(startA);
+        ArgumentNullException.ThrowIfNull(lineage);
+        ArgumentNullException.ThrowIfNull(replaceWithB);
+        ArgumentNullException.ThrowIfNull(openCheck);
+        using var a = startA();
+        AddThreeRows(a, "a");
+        var oldLineage = lineage();
+        var newLineage = replaceWithB();
+        Assert.That(newLineage, Is.Not.EqualTo(oldLineage), "B's database has a new identity");
+
+        AssertHistoryChanged(a, database, oldLineage, newLineage);
+        using (var check = openCheck())
+        using (var c = check.OpenConnection())
+        {
+            Assert.That(c.ExecuteScalar("SELECT group_concat(v, ',') FROM t"), Is.EqualTo("b1,b2,b3"), "B's rows are intact");
+        }
+        AssertWorksOnTheNewHistory(a);
+    }
+
     /// <summary>Creates table t and inserts <paramref name="prefix"/>1..3 through <paramref name="process"/>.</summary>
     public static void AddThreeRows(InteractiveChildProcess process, string prefix)
     {
