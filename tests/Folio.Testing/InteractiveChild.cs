@@ -61,19 +61,7 @@ public sealed class InteractiveChildProcess : IDisposable
     /// <summary>Starts <c>dotnet <paramref name="program"/> <paramref name="args"/></c> and waits for its <c>ready</c>.</summary>
     public InteractiveChildProcess(string program, params string[] args)
     {
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(program);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        _process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {program}");
+        _process = DotnetProcess.Start(program, args);
         var first = _process.StandardOutput.ReadLine();
         if (first != "ready")
         {
