@@ -68,7 +68,7 @@ public sealed partial class FilePageStore : IPageStore
         var outer = OuterFile.Acquire(file, options ?? new FileStoreOptions());
         try
         {
-            var (id, storedPageSize) = WithConnection(outer, database, c => c.OpenDatabase(database, pageSize));
+            var (id, storedPageSize) = WithConnection(outer, c => c.OpenDatabase(database, pageSize));
             if (storedPageSize != pageSize)
             {
                 throw new PageSizeMismatchException(database == "main" ? file : $"{file}#{database}", storedPageSize, pageSize);
@@ -212,14 +212,14 @@ public sealed partial class FilePageStore : IPageStore
             lock (_file.ExclusiveLock)
             {
                 EnsureCurrentFile();
-                return WithConnection(_file, Name, action);
+                return WithConnection(_file, action);
             }
         }
         EnsureCurrentFile();
-        return WithConnection(_file, Name, action);
+        return WithConnection(_file, action);
     }
 
-    private static T WithConnection<T>(OuterFile file, string database, Func<OuterConnection, T> action)
+    private static T WithConnection<T>(OuterFile file, Func<OuterConnection, T> action)
     {
         if (file.IsExclusive)
         {
