@@ -133,4 +133,38 @@ public class StorageTests
         Assert.That(Enumerable.Range(0, 8).Select(i => results[i]), Is.EqualTo(Enumerable.Range(0, 8).Select(i => (object)(long)i)));
         Assert.That(Folio.Vfs.VfsRegistration.Find(FirstUseDb.VfsName), Is.Not.Null);
     }
+
+    [TestCase(FileStoreMode.Exclusive)]
+    [TestCase(FileStoreMode.Shared)]
+    public void AStreamedTypedQueryCanUpdateEachRowOnAFileStoreWithSmallCaches(FileStoreMode mode)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "folio-stream-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var db = TodoDb.Open(FilePageStore.Open(Path.Combine(directory, "todo.folio"), options: new FileStoreOptions { Mode = mode }),
+                new FolioOptions { CachePages = 4 }, ownsStore: true);
+            db.Connection.Execute("PRAGMA cache_size = 2");
+            db.Transaction(d =>
+            {
+                for (var i = 0; i < 150; i++)
+                {
+                    d.Add(new string('t', 500) + i, Priority.Normal, null);
+                }
+            });
+
+            var updated = 0;
+            foreach (var todo in db.Stream())
+            {
+                updated += db.MarkDone(todo.Id); // commits while the stream's read is still open
+            }
+
+            Assert.That(updated, Is.EqualTo(150));
+            Assert.That(db.List(done: false), Is.Empty);
+            Assert.That(db.Connection.ExecuteScalar("PRAGMA integrity_check"), Is.EqualTo("ok"));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

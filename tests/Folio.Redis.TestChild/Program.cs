@@ -2,8 +2,17 @@
 // each update on SQLITE_BUSY (another process committed first), as an application would.
 // Usage: Folio.Redis.TestChild <redis configuration> <database> <updates>
 // Prints "updated <n> busy-retries <r>" and exits 0; any other failure exits 1 with the error.
+// Or: Folio.Redis.TestChild interactive <redis configuration> <database> serves InteractiveChild commands.
 using Folio;
 using Folio.Redis;
+using Folio.Testing;
+
+if (args.Length == 3 && args[0] == "interactive")
+{
+    using var served = RedisPageStore.Connect(args[1]);
+    using var servedDb = FolioDatabase.Open(RedisPageStore.Open(served, args[2]), ownsStore: true);
+    return InteractiveChild.Serve(servedDb.OpenConnection);
+}
 
 if (args.Length != 3 || !int.TryParse(args[2], out var updates))
 {

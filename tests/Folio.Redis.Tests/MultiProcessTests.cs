@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Folio.Testing;
 using NUnit.Framework;
 
 namespace Folio.Redis.Tests;
@@ -15,22 +16,7 @@ public sealed class MultiProcessTests
         c.Execute("CREATE TABLE c(n INTEGER NOT NULL); INSERT INTO c VALUES (0);");
 
         var child = Path.Combine(TestContext.CurrentContext.TestDirectory, "Folio.Redis.TestChild.dll");
-        Assert.That(File.Exists(child), Is.True, $"the child program was not built next to the tests: {child}");
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-        var processes = Enumerable.Range(0, 3).Select(_ =>
-        {
-            var info = new ProcessStartInfo(dotnet)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            info.ArgumentList.Add(child);
-            info.ArgumentList.Add(SharedRedis.Server.Configuration);
-            info.ArgumentList.Add(name);
-            info.ArgumentList.Add("60");
-            return Process.Start(info)!;
-        }).ToList();
+        var processes = Enumerable.Range(0, 3).Select(_ => DotnetProcess.Start(child, SharedRedis.Server.Configuration, name, "60")).ToList();
 
         var results = processes.Select(p =>
         {

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Folio.Storage;
+using Folio.Testing;
 using NUnit.Framework;
 using StackExchange.Redis;
 
@@ -132,16 +133,87 @@ public sealed class StoreContractTests
     public void ScriptsFlushedFromRedisAreSentAgainOnce()
     {
         using var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("noscript"));
-        store.Commit(new StoreCommit(store.GetHead().Lineage, 0, 1, [Page(0, 1)]));
+        var lineage = store.GetHead().Lineage; // read outside the counted round trips
+        store.Commit(new StoreCommit(lineage, 0, 1, [Page(0, 1)]));
         SharedRedis.Server.Cli("SCRIPT", "FLUSH");
 
-        var lineage = store.GetHead().Lineage;
         var before = store.RoundTrips;
         store.Commit(new StoreCommit(lineage, 1, 1, [Page(0, 2)]));
         Assert.That(store.RoundTrips - before, Is.EqualTo(2), "EVALSHA answered NOSCRIPT, then EVAL");
         before = store.RoundTrips;
         store.Commit(new StoreCommit(lineage, 2, 1, [Page(0, 3)]));
         Assert.That(store.RoundTrips - before, Is.EqualTo(1), "the script is cached again");
+    }
+
+    [Test]
+    public void ACommitOnAnotherLineageIsRefusedAsAChangedHistoryAndWritesNothing()
+    {
+        using var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("lineage"));
+        var lineage = store.GetHead().Lineage;
+        store.Commit(new StoreCommit(lineage, 0, 1, [Page(0, 1)]));
+
+        foreach (var other in new[] { StoreLineage.CreateNew(), lineage with { Epoch = 1 } })
+        {
+            var error = Assert.Throws<HistoryChangedException>(() => store.Commit(new StoreCommit(other, 1, 2, [Page(0, 9), Page(1, 9)])));
+            Assert.That(error!.ExpectedLineage, Is.EqualTo(other));
+            Assert.That(error.FoundLineage, Is.EqualTo(lineage));
+            Assert.That(error.Message, Does.Contain(store.Name).And.Contain(lineage.DatabaseId.ToString("D")).And.Contain(other.DatabaseId.ToString("D")));
+        }
+        Assert.That(store.GetHead(), Is.EqualTo(new StoreHead(1, 1, lineage)));
+        using var reader = store.BeginRead(0);
+        var buffer = new byte[PageSize];
+        reader.ReadPage(0, buffer);
+        Assert.That(buffer[0], Is.EqualTo(1), "nothing of the refused commits was written");
+    }
+
+    [Test]
+    public void HeadsAndReadsReportTheIdentityKeptInTheMetadataHash()
+    {
+        var name = SharedRedis.NewName("identity");
+        using var store = RedisPageStore.Open(SharedRedis.Connection, name);
+        var id = Guid.ParseExact((string)SharedRedis.Connection.GetDatabase().HashGet($"{{folio:{name}}}:meta", "id")!, "N");
+        Assert.That(store.GetHead().Lineage, Is.EqualTo(new StoreLineage(id, 0)));
+        store.Commit(new StoreCommit(store.GetHead().Lineage, 0, 1, [Page(0, 1)]));
+        using (var reader = store.BeginRead(0))
+        {
+            Assert.That(reader.Lineage, Is.EqualTo(new StoreLineage(id, 0)));
+        }
+        using var other = SharedRedis.Connect();
+        using var again = RedisPageStore.Open(other, name);
+        Assert.That(again.GetHead().Lineage, Is.EqualTo(new StoreLineage(id, 0)), "another opener finds the same identity");
+    }
+
+    [Test]
+    public void ADatabaseFromBeforeIdentitiesGetsOneOnOpenAndStaysReadable()
+    {
+        var name = SharedRedis.NewName("legacy");
+        var redis = SharedRedis.Connection.GetDatabase();
+        var pages = LegacyDatabase.Pages(PageSize);
+        redis.HashSet($"{{folio:{name}}}:meta", [
+            new HashEntry("page_size", PageSize), new HashEntry("format", RedisPageStore.Format),
+            new HashEntry("version", 1), new HashEntry("pages", pages.Count)]);
+        foreach (var page in pages)
+        {
+            var value = new byte[RedisPageStore.ValueHeaderSize + page.Data.Length];
+            BinaryPrimitives.WriteInt64LittleEndian(value, 1);
+            page.Data.Span.CopyTo(value.AsSpan(RedisPageStore.ValueHeaderSize));
+            redis.StringSet($"{{folio:{name}}}:p:{page.Number}", value);
+        }
+
+        StoreLineage lineage;
+        using (var db = FolioDatabase.Open(RedisPageStore.Open(SharedRedis.Connection, name), ownsStore: true))
+        using (var c = db.OpenConnection())
+        {
+            lineage = db.Store.GetHead().Lineage;
+            Assert.That(lineage.IsEmpty, Is.False);
+            Assert.That((string?)redis.HashGet($"{{folio:{name}}}:meta", "id"), Is.EqualTo(lineage.DatabaseId.ToString("N")), "the identity is stored with the data");
+            Assert.That(c.ExecuteScalar("SELECT group_concat(v, ',') FROM t"), Is.EqualTo(LegacyDatabase.Rows), "format 1 pages still verify");
+            c.Execute("INSERT INTO t VALUES ('new')");
+        }
+        using var again = FolioDatabase.Open(RedisPageStore.Open(SharedRedis.Connect(), name), ownsStore: true);
+        Assert.That(again.Store.GetHead().Lineage, Is.EqualTo(lineage));
+        using var ac = again.OpenConnection();
+        Assert.That(ac.ExecuteScalar("SELECT group_concat(v, ',') FROM t"), Is.EqualTo(LegacyDatabase.Rows + ",new"));
     }
 
     [TestCase("a{b")]
@@ -158,7 +230,7 @@ public sealed class StoreContractTests
     public void ABatchThatIsNotAscendingIsRefusedBeforeReachingRedis()
     {
         using var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("order"));
-        var lineage = store.GetHead().Lineage;
+        var lineage = store.GetHead().Lineage; // read outside the counted round trips
         var before = store.RoundTrips;
         var error = Assert.Throws<ArgumentException>(() => store.Commit(new StoreCommit(lineage, 0, 3, [Page(2, 1), Page(1, 1)])));
         Assert.That(error!.Message, Does.Contain("page 1"));

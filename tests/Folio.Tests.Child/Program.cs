@@ -1,14 +1,24 @@
 using Folio;
 using Folio.Storage;
+using Folio.Testing;
 
 // Commands (the outer file path comes first):
 //   increment <file> <count>   add 1 to c.n <count> times, one transaction each, retrying on SQLITE_BUSY
 //   snapshot <file>            open a read transaction, print count(*) of t, wait for a line on stdin,
 //                              print it again inside the same transaction, end it, print it once more
+//   interactive-file <file>    serve InteractiveChild commands on the file store's database "main"
+//   interactive-dir <dir>      the same on a DirectoryPageStore (a user store) in <dir>
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: increment <file> <count> | snapshot <file>");
+    Console.Error.WriteLine("usage: increment <file> <count> | snapshot <file> | interactive-file <file> | interactive-dir <dir>");
     return 2;
+}
+
+if (args[0] is "interactive-file" or "interactive-dir")
+{
+    using IPageStore served = args[0] == "interactive-file" ? FilePageStore.Open(args[1]) : DirectoryPageStore.Open(args[1], "userdb");
+    using var servedDb = FolioDatabase.Open(served);
+    return InteractiveChild.Serve(servedDb.OpenConnection);
 }
 
 using var store = FilePageStore.Open(args[1]);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Folio.Storage;
+using Folio.Testing;
 using NUnit.Framework;
 
 namespace Folio.Tests;
@@ -57,20 +58,6 @@ public class CrossProcessTests : StoreTest
         Assert.That(reader.ExitCode, Is.EqualTo(0), reader.StandardError.ReadToEnd());
     }
 
-    private static Process StartChild(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Folio.Tests.Child.dll"));
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        return Process.Start(info) ?? throw new InvalidOperationException("could not start the child process");
-    }
+    private static Process StartChild(params string[] args) =>
+        DotnetProcess.Start(Path.Combine(AppContext.BaseDirectory, "Folio.Tests.Child.dll"), args);
 }

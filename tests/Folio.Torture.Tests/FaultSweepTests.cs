@@ -117,16 +117,16 @@ public class FaultSweepTests(StoreKind kind, bool pageCache)
     private string RunWithFailingOperation(long n)
     {
         var inner = NewStore();
+        FolioDatabase? db = null;
         try
         {
             var faulty = new FaultInjectingPageStore(inner) { FailOperation = n };
-            FolioDatabase? db = null;
             FolioConnection? connection = null;
             var failedAt = -1;
             Exception? error = null;
             try
             {
-                db = Open(faulty); // attaching reads the store's head: an operation that can fail too
+                db = Open(faulty); // reads the head (the database's identity): a store operation too
                 connection = Workload.Connect(db);
                 for (var i = 0; i < Workload.Transactions.Count; i++)
                 {
@@ -144,7 +144,7 @@ public class FaultSweepTests(StoreKind kind, bool pageCache)
             }
             catch (Exception e) when (e is FolioException or IOException)
             {
-                error = e; // attaching or opening the connection failed (the store's own exception): nothing ran
+                error = e; // opening the database or the connection failed (the store's own exception): nothing ran
                 failedAt = 0;
             }
             var where = $"operation {n} failing";
@@ -173,11 +173,11 @@ public class FaultSweepTests(StoreKind kind, bool pageCache)
             connection ??= Workload.Connect(db);
             CarryOn(connection, inner, state == before ? failedAt : failedAt + 1, where);
             connection.Dispose();
-            db.Dispose();
             return state == before ? "before" : "after";
         }
         finally
         {
+            db?.Dispose();
             inner.Dispose();
         }
     }

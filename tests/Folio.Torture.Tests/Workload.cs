@@ -42,7 +42,10 @@ internal static class Workload
         return connection;
     }
 
-    /// <summary>The store's version, page count and a hash of every stored page, as stored (less the identity-bound checksum).</summary>
+    /// <summary>
+    /// The store's version, page count and a hash of every page exactly as SQLite wrote it
+    /// (decoded: the stored bytes also bind the store's identity, which differs between runs).
+    /// </summary>
     public static string Snapshot(IPageStore store) => Hash(store, content: false);
 
     /// <summary>
@@ -64,19 +67,8 @@ internal static class Workload
         {
             var length = reader.ReadPage(number, buffer);
             hash.Append(BitConverter.GetBytes(length));
-            if (!content)
-            {
-                // Exactly as stored, but for the checksum (bytes 8 to 15 of the header): it binds the
-                // database's identity, which is random for every store the sweep creates.
-                if (length >= ChecksumPageCodec.HeaderSize)
-                {
-                    buffer.AsSpan(8, 8).Clear();
-                }
-                hash.Append(buffer.AsSpan(0, length));
-                continue;
-            }
-            ChecksumPageCodec.Instance.Decode(store.Name, store.GetHead().Lineage.DatabaseId, number, buffer.AsSpan(0, length), page);
-            if (number == 0)
+            ChecksumPageCodec.Instance.Decode(store.Name, head.Lineage.DatabaseId, number, buffer.AsSpan(0, length), page);
+            if (content && number == 0)
             {
                 page.AsSpan(24, 4).Clear();
                 page.AsSpan(92, 4).Clear();

@@ -17,23 +17,32 @@ namespace Folio.Storage;
 /// file's lock system calls.
 /// </para>
 /// <para>
+/// Every read start and commit (in both modes) checks with one <c>stat</c> that the path still
+/// names the file the connections are open on. When it was replaced (a restored backup, another
+/// file moved over it), the connections are closed and reopened on the new file, whose database
+/// identity is then what the store reports, so Folio fails the open transaction with
+/// <see cref="HistoryChangedException"/> and moves on to the new history. A file deleted and not
+/// recreated is a database gone. On platforms other than Linux the check is skipped.
+/// </para>
+/// <para>
 /// The outer connections are Folio's own, separate from the application's; the VFS calls them
 /// from inside SQLite's callbacks on the application's connection, which SQLite allows.
 /// </para>
 /// </remarks>
-public sealed class FilePageStore : IPageStore
+public sealed partial class FilePageStore : IPageStore
 {
     /// <summary>The outer file's name inside a directory given as the path.</summary>
     public const string DefaultFileName = "folio.db";
 
     private readonly OuterFile _file;
-    private readonly long _databaseId;
+    private volatile Located _located;
+    private volatile Seen? _lastSeen; // the lineage last read, for the messages when the database is gone
     private int _disposed;
 
     private FilePageStore(OuterFile file, long databaseId, string database, int pageSize)
     {
         _file = file;
-        _databaseId = databaseId;
+        _located = new Located(file.Generation, databaseId);
         Database = database;
         PageSize = pageSize;
         Name = database == "main" ? file.Path : $"{file.Path}#{database}";
@@ -106,13 +115,13 @@ public sealed class FilePageStore : IPageStore
     public int PageSize { get; }
 
     /// <inheritdoc />
-    public StoreHead GetHead() => WithConnection(_file, c => c.ReadHead(_databaseId));
+    public StoreHead GetHead() => WithConnection(ReadHead);
 
     /// <summary>When the last commit happened (the Unix epoch when never).</summary>
-    public DateTimeOffset LastCommitTime => WithConnection(_file, c =>
+    public DateTimeOffset LastCommitTime => WithConnection(c =>
     {
         using var statement = c.Prepare("SELECT committed_at FROM folio_database WHERE id = ?1");
-        SQLitePCL.raw.sqlite3_bind_int64(statement, 1, _databaseId);
+        SQLitePCL.raw.sqlite3_bind_int64(statement, 1, DatabaseIdOn(c));
         SQLitePCL.raw.sqlite3_step(statement);
         return DateTimeOffset.FromUnixTimeMilliseconds(SQLitePCL.raw.sqlite3_column_int64(statement, 0));
     });
@@ -129,12 +138,13 @@ public sealed class FilePageStore : IPageStore
     {
         ArgumentNullException.ThrowIfNull(commit);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        return WithConnection(_file, c =>
+        return WithConnection(c =>
         {
             c.Exec("BEGIN IMMEDIATE");
             try
             {
-                var head = c.ReadHead(_databaseId);
+                var databaseId = DatabaseIdOn(c);
+                var head = ReadHead(c);
                 if (head.Lineage != commit.ExpectedLineage)
                 {
                     throw new HistoryChangedException(Name, commit.ExpectedLineage, commit.ExpectedVersion, head.Lineage, head.Version,
@@ -145,14 +155,19 @@ public sealed class FilePageStore : IPageStore
                     throw new StoreConflictException(Name, commit.ExpectedVersion, head.Version);
                 }
                 var newVersion = head.Version + 1;
-                c.WritePages(_databaseId, commit, newVersion);
+                c.WritePages(databaseId, commit, newVersion);
                 c.Exec("COMMIT");
+                if (_file.IsExclusive)
+                {
+                    _file.VersionsOf(databaseId).OnCommitted(commit, head.PageCount, newVersion);
+                }
                 return newVersion;
             }
             catch
             {
-                // Nothing of the outer transaction survives: the store stays at the old version.
-                SQLitePCL.raw.sqlite3_exec(c.Handle, "ROLLBACK");
+                // Nothing of the outer transaction survives: the store stays at the old version. A
+                // connection whose ROLLBACK failed is closed by OuterFile.Return, never pooled.
+                c.Rollback();
                 throw;
             }
         });
@@ -162,10 +177,10 @@ public sealed class FilePageStore : IPageStore
     public void OverwriteStoredPageForTesting(long pageNumber, ReadOnlySpan<byte> value)
     {
         var bytes = value.ToArray();
-        WithConnection(_file, c =>
+        WithConnection(c =>
         {
             using var statement = c.Prepare("UPDATE folio_page SET data = ?2 WHERE key = ?1");
-            SQLitePCL.raw.sqlite3_bind_int64(statement, 1, (_databaseId << OuterConnection.PageBits) | pageNumber);
+            SQLitePCL.raw.sqlite3_bind_int64(statement, 1, (DatabaseIdOn(c) << OuterConnection.PageBits) | pageNumber);
             SQLitePCL.raw.sqlite3_bind_blob(statement, 2, bytes);
             c.Step(statement, "UPDATE folio_page");
             return 0;
@@ -176,7 +191,7 @@ public sealed class FilePageStore : IPageStore
     public byte[]? GetStoredPage(long pageNumber)
     {
         var buffer = new byte[ChecksumPageCodec.HeaderSize + PageSize + 1024];
-        var length = WithConnection(_file, c => c.ReadPage(_databaseId, pageNumber, buffer));
+        var length = WithConnection(c => c.ReadPage(DatabaseIdOn(c), pageNumber, buffer));
         return length == 0 ? null : buffer[..length];
     }
 
@@ -189,15 +204,35 @@ public sealed class FilePageStore : IPageStore
         }
     }
 
+    /// <summary>Runs <paramref name="action"/> on a connection to the file now at the path (see <see cref="EnsureCurrentFile"/>).</summary>
+    private T WithConnection<T>(Func<OuterConnection, T> action)
+    {
+        if (_file.IsExclusive)
+        {
+            lock (_file.ExclusiveLock)
+            {
+                EnsureCurrentFile();
+                return WithConnection(_file, action);
+            }
+        }
+        EnsureCurrentFile();
+        return WithConnection(_file, action);
+    }
+
     private static T WithConnection<T>(OuterFile file, Func<OuterConnection, T> action)
     {
         if (file.IsExclusive)
         {
             lock (file.ExclusiveLock)
             {
-                return action(file.Rent());
+                return Use(file, action);
             }
         }
+        return Use(file, action);
+    }
+
+    private static T Use<T>(OuterFile file, Func<OuterConnection, T> action)
+    {
         var connection = file.Rent();
         try
         {
@@ -209,111 +244,50 @@ public sealed class FilePageStore : IPageStore
         }
     }
 
-    /// <summary>Holds an outer read transaction: the outer file's WAL snapshot is the pinned version.</summary>
-    private sealed class SharedReader : IPageStoreReader
-    {
-        private readonly FilePageStore _store;
-        private OuterConnection? _connection;
-
-        public SharedReader(FilePageStore store, long knownVersion)
-        {
-            _store = store;
-            _connection = store._file.Rent();
-            try
-            {
-                _connection.BeginRead();
-                var head = _connection.ReadHead(store._databaseId);
-                Lineage = head.Lineage;
-                Version = head.Version;
-                PageCount = head.PageCount;
-                ChangedPagesSinceKnown = knownVersion == head.Version ? Array.Empty<long>() : null;
-            }
-            catch
-            {
-                SQLitePCL.raw.sqlite3_exec(_connection.Handle, "ROLLBACK");
-                store._file.Return(_connection);
-                _connection = null;
-                throw;
-            }
-        }
-
-        public StoreLineage Lineage { get; }
-
-        public long Version { get; }
-
-        public long PageCount { get; }
-
-        public IReadOnlyCollection<long>? ChangedPagesSinceKnown { get; }
-
-        public int ReadPage(long pageNumber, Span<byte> destination)
-        {
-            ObjectDisposedException.ThrowIf(_connection is null, this);
-            return _connection.ReadPage(_store._databaseId, pageNumber, destination);
-        }
-
-        public void Dispose()
-        {
-            var connection = _connection;
-            if (connection is null)
-            {
-                return;
-            }
-            _connection = null;
-            try
-            {
-                connection.EndRead();
-            }
-            catch
-            {
-                connection.Dispose(); // never hand a connection stuck in a transaction back to the pool
-                throw;
-            }
-            _store._file.Return(connection);
-        }
-    }
-
     /// <summary>
-    /// No outer transaction is held (only this process writes): each page read checks, under the
-    /// connection's lock, that the version has not moved.
+    /// One <c>stat</c> of the outer file, at every read start and commit: when the file at the path
+    /// was replaced (a restored backup, another file moved over it), the connections reopen on the
+    /// new one, whose lineage is then what this store reports. A file deleted and not recreated is
+    /// a database gone from the store. In exclusive mode the caller holds the exclusive lock.
     /// </summary>
-    private sealed class ExclusiveReader : IPageStoreReader
+    private void EnsureCurrentFile()
     {
-        private readonly FilePageStore _store;
-
-        public ExclusiveReader(FilePageStore store, long knownVersion)
+        if (!_file.EnsureCurrentFile(Name))
         {
-            _store = store;
-            var head = store.GetHead();
-            Lineage = head.Lineage;
-            Version = head.Version;
-            PageCount = head.PageCount;
-            ChangedPagesSinceKnown = knownVersion == head.Version ? Array.Empty<long>() : null;
-        }
-
-        public StoreLineage Lineage { get; }
-
-        public long Version { get; }
-
-        public long PageCount { get; }
-
-        public IReadOnlyCollection<long>? ChangedPagesSinceKnown { get; }
-
-        public int ReadPage(long pageNumber, Span<byte> destination)
-        {
-            lock (_store._file.ExclusiveLock)
-            {
-                var connection = _store._file.Rent();
-                var head = connection.ReadHead(_store._databaseId);
-                if (head.Version != Version)
-                {
-                    throw new StoreConflictException(_store.Name, Version, head.Version);
-                }
-                return connection.ReadPage(_store._databaseId, pageNumber, destination);
-            }
-        }
-
-        public void Dispose()
-        {
+            throw new HistoryChangedException(Name, _lastSeen?.Lineage ?? default, 0, default, 0, "the outer file was deleted");
         }
     }
+
+    /// <summary>The database's row id in the file <paramref name="connection"/> is open on: found again by name after the file was replaced.</summary>
+    private long DatabaseIdOn(OuterConnection connection)
+    {
+        var located = _located;
+        if (located.Generation == connection.Generation)
+        {
+            return located.Id;
+        }
+        var found = connection.FindDatabase(Database)
+            ?? throw new HistoryChangedException(Name, _lastSeen?.Lineage ?? default, 0, default, 0, "the outer file was replaced by one without this database");
+        if (found.PageSize != PageSize)
+        {
+            throw new PageSizeMismatchException(Name, found.PageSize, PageSize);
+        }
+        _located = new Located(connection.Generation, found.Id);
+        return found.Id;
+    }
+
+    private StoreHead ReadHead(OuterConnection connection)
+    {
+        var head = connection.ReadHead(DatabaseIdOn(connection));
+        if (_lastSeen?.Lineage != head.Lineage)
+        {
+            _lastSeen = new Seen(head.Lineage);
+        }
+        return head;
+    }
+
+    /// <summary>The database's row id in the file of one <see cref="OuterFile.Generation"/>.</summary>
+    private sealed record Located(int Generation, long Id);
+
+    private sealed record Seen(StoreLineage Lineage);
 }

@@ -23,15 +23,19 @@ public enum FileStoreMode
     /// <summary>
     /// Any number of processes open the file. Each Folio read transaction holds a read
     /// transaction on the outer file, which pins a snapshot for free; each commit is one outer write
-    /// transaction that checks the version. Cost: the outer file's lock system calls on every
-    /// transaction (a few microseconds).
+    /// transaction that checks the identity and version. Cost: the outer file's lock system calls on
+    /// every transaction (a few microseconds), plus one <c>stat</c> of the file per read start and
+    /// commit, which notices a file replaced under the process.
     /// </summary>
     Shared,
 
     /// <summary>
     /// One process owns the file (<c>locking_mode=EXCLUSIVE</c>; another process gets a clear error).
-    /// No lock system calls after the first, and since every commit goes through this process, the
-    /// page cache stays valid across transactions: the cheapest reads.
+    /// No outer read transaction and no lock system calls after the first: a read start costs one
+    /// <c>stat</c> of the file and one head query, and a page read one row lookup in the file's
+    /// current state. Since every commit goes through this process, a read pinned at an older version
+    /// is served every page no later commit touched; a page a later commit changed fails the read
+    /// (SQLITE_BUSY, retried). Folio's page cache is kept across transactions in both modes.
     /// </summary>
     Exclusive,
 }

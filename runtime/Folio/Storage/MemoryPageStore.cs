@@ -125,14 +125,15 @@ public sealed class MemoryPageStore : IPageStore
                 changed[n++] = number;
             }
             // Pages past the new end inside the last kept chunk must not survive a later regrowth.
-            if (commit.NewPageCount < current.PageCount && (commit.NewPageCount & (ChunkSize - 1)) != 0)
+            // A chunk that never held a page (a sparse database) has nothing to clear.
+            if (commit.NewPageCount < current.PageCount && (commit.NewPageCount & (ChunkSize - 1)) != 0 && chunks[chunkCount - 1] is { } lastChunk)
             {
                 var last = chunkCount - 1;
                 if (!copied[last])
                 {
-                    chunks[last] = (byte[]?[])chunks[last].Clone();
+                    chunks[last] = lastChunk = (byte[]?[])lastChunk.Clone();
                 }
-                Array.Clear(chunks[last], (int)(commit.NewPageCount & (ChunkSize - 1)), ChunkSize - (int)(commit.NewPageCount & (ChunkSize - 1)));
+                Array.Clear(lastChunk, (int)(commit.NewPageCount & (ChunkSize - 1)), ChunkSize - (int)(commit.NewPageCount & (ChunkSize - 1)));
             }
 
             var version = current.Version + 1;

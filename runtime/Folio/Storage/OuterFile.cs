@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
-using Folio.Interop;
 using SQLitePCL;
 
 namespace Folio.Storage;
 
 /// <summary>
 /// The outer SQLite file behind one or more <see cref="FilePageStore"/>s, shared by every store
-/// of the process on that path: its connections and, in exclusive mode, the versions of its
-/// databases (every commit passes through here, so they are known without asking the file).
+/// of the process on that path: its connections, the identity (device and inode) of the file they
+/// are open on, and, in exclusive mode, the versions pages were last changed at while reads are
+/// pinned (<see cref="ExclusiveVersions"/>; every commit of the file passes through this process,
+/// so a pinned read can tell an unchanged page from a changed one without asking the file).
 /// </summary>
 internal sealed class OuterFile
 {
@@ -16,8 +17,13 @@ internal sealed class OuterFile
 
     private readonly ConcurrentBag<OuterConnection> _idle = [];
     private readonly Lock _exclusiveLock = new();
+    private readonly Lock _swapLock = new();
+    private readonly Dictionary<long, ExclusiveVersions> _versions = [];
     private OuterConnection? _exclusive;
     private int _references;
+    private int _rented;
+    private FileIdentity? _identity;
+    private int _generation;
 
     private OuterFile(string path, FileStoreOptions options)
     {
@@ -34,28 +40,35 @@ internal sealed class OuterFile
     /// <summary>The lock that serialises use of the single connection in exclusive mode.</summary>
     public Lock ExclusiveLock => _exclusiveLock;
 
+    /// <summary>Moves on each time the file at <see cref="Path"/> was found replaced and the connections reopened on the new one.</summary>
+    public int Generation => Volatile.Read(ref _generation);
+
     public static OuterFile Acquire(string path, FileStoreOptions options)
     {
         lock (OpenLock)
         {
             if (Open.TryGetValue(path, out var existing))
             {
-                if (existing.Options.Mode != options.Mode)
+                if (existing.Options.Mode != options.Mode || existing.Options.Durable != options.Durable || existing.Options.BusyTimeout != options.BusyTimeout)
                 {
+                    // The connections are shared, so their settings are too: never hand out other ones silently.
                     throw new InvalidOperationException(
-                        $"Folio file store '{path}' is already open in this process in {existing.Options.Mode} mode; it cannot also be opened in {options.Mode} mode.");
+                        $"Folio file store '{path}' is already open in this process with {Describe(existing.Options)}; it cannot also be opened with {Describe(options)}. Open every store of one file with the same options.");
                 }
                 existing._references++;
                 return existing;
             }
-            var file = new OuterFile(path, options);
+            var file = new OuterFile(path, new FileStoreOptions { Mode = options.Mode, Durable = options.Durable, BusyTimeout = options.BusyTimeout });
             var first = file.Rent();
+            file._identity = FileIdentity.Of(path);
             file.Return(first);
             file._references = 1;
             Open[path] = file;
             return file;
         }
     }
+
+    private static string Describe(FileStoreOptions options) => $"Mode = {options.Mode}, Durable = {options.Durable}, BusyTimeout = {options.BusyTimeout}";
 
     public void Release()
     {
@@ -66,293 +79,171 @@ internal sealed class OuterFile
                 return;
             }
             Open.TryRemove(Path, out _);
-            while (_idle.TryTake(out var connection))
-            {
-                connection.Dispose();
-            }
-            _exclusive?.Dispose();
-            _exclusive = null;
+            CloseConnections();
         }
     }
 
     /// <summary>A connection for one operation; in exclusive mode the one connection (hold <see cref="ExclusiveLock"/>).</summary>
     public OuterConnection Rent()
     {
-        if (IsExclusive)
+        lock (_swapLock)
         {
-            return _exclusive ??= new OuterConnection(Path, Options);
-        }
-        return _idle.TryTake(out var connection) ? connection : new OuterConnection(Path, Options);
-    }
-
-    public void Return(OuterConnection connection)
-    {
-        if (!IsExclusive)
-        {
-            _idle.Add(connection);
-        }
-    }
-}
-
-/// <summary>One connection to the outer file with its prepared statements.</summary>
-internal sealed class OuterConnection : IDisposable
-{
-    // Page keys pack the database id above the page number, so one integer primary key (the
-    // table's rowid: no second index) finds a page. 2^40 pages of 512 bytes is 512 TiB.
-    public const int PageBits = 40;
-
-    private readonly sqlite3 _db;
-    private readonly sqlite3_stmt _selectHead;
-    private readonly sqlite3_stmt _selectPage;
-    private readonly sqlite3_stmt _upsertPage;
-    private readonly sqlite3_stmt _deletePages;
-    private readonly sqlite3_stmt _updateHead;
-    private readonly sqlite3_stmt _beginRead;
-    private readonly sqlite3_stmt _endRead;
-
-    public OuterConnection(string path, FileStoreOptions options)
-    {
-        FolioRuntime.EnsureProvider();
-        Path = path;
-        var flags = SqliteConstants.SQLITE_OPEN_READWRITE | SqliteConstants.SQLITE_OPEN_CREATE | SqliteConstants.SQLITE_OPEN_NOMUTEX;
-        var rc = raw.sqlite3_open_v2(path, out _db, flags, null);
-        if (rc != SqliteConstants.SQLITE_OK)
-        {
-            var message = _db is null ? raw.sqlite3_errstr(rc).utf8_to_string() : raw.sqlite3_errmsg(_db).utf8_to_string();
-            _db?.Dispose();
-            throw new IOException($"Folio file store '{path}': cannot open the file ({message}).");
-        }
-        try
-        {
-            raw.sqlite3_extended_result_codes(_db, 1);
-            raw.sqlite3_busy_timeout(_db, (int)options.BusyTimeout.TotalMilliseconds);
-            if (options.Mode == FileStoreMode.Exclusive)
+            _rented++;
+            if (IsExclusive)
             {
-                Exec("PRAGMA locking_mode = EXCLUSIVE");
+                return _exclusive ??= new OuterConnection(Path, Options, _generation);
             }
-            Exec("PRAGMA journal_mode = WAL");
-            Exec(options.Durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-            Exec("""
-                CREATE TABLE IF NOT EXISTS folio_database(
-                    id INTEGER PRIMARY KEY,
-                    name TEXT NOT NULL UNIQUE,
-                    page_size INTEGER NOT NULL,
-                    page_count INTEGER NOT NULL,
-                    version INTEGER NOT NULL,
-                    committed_at INTEGER NOT NULL,
-                    identity TEXT,
-                    epoch INTEGER NOT NULL DEFAULT 0);
-                CREATE TABLE IF NOT EXISTS folio_page(
-                    key INTEGER PRIMARY KEY,
-                    data BLOB NOT NULL);
-                """);
-            AddIdentityColumns();
-            _selectHead = Prepare("SELECT version, page_count, identity, epoch FROM folio_database WHERE id = ?1");
-            _selectPage = Prepare("SELECT data FROM folio_page WHERE key = ?1");
-            _upsertPage = Prepare("INSERT INTO folio_page(key, data) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET data = excluded.data");
-            _deletePages = Prepare("DELETE FROM folio_page WHERE key >= ?1 AND key < ?2");
-            _updateHead = Prepare("UPDATE folio_database SET version = ?2, page_count = ?3, committed_at = ?4 WHERE id = ?1");
-            _beginRead = Prepare("BEGIN");
-            _endRead = Prepare("COMMIT");
-        }
-        catch
-        {
-            _db.Dispose();
-            throw;
-        }
-    }
-
-    public string Path { get; }
-
-    public sqlite3 Handle => _db;
-
-    public void Exec(string sql)
-    {
-        var rc = raw.sqlite3_exec(_db, sql, out var error);
-        if (rc != SqliteConstants.SQLITE_OK)
-        {
-            throw Error(rc, error ?? raw.sqlite3_errmsg(_db).utf8_to_string(), sql);
+            return _idle.TryTake(out var connection) ? connection : new OuterConnection(Path, Options, _generation);
         }
     }
 
     /// <summary>
-    /// Files written before databases had identities lack the two columns: add them, once, under
-    /// the file's write lock (another process may be doing the same).
+    /// Takes a connection back. One still inside a transaction (a ROLLBACK that failed) is closed,
+    /// never pooled: it would hold the file's write lock and block every writer of every process.
+    /// So is one open on a file that has since been replaced.
     /// </summary>
-    private void AddIdentityColumns()
+    public void Return(OuterConnection connection)
     {
-        using (var probe = Prepare("SELECT count(*) FROM pragma_table_info('folio_database') WHERE name = 'identity'"))
+        lock (_swapLock)
         {
-            raw.sqlite3_step(probe);
-            if (raw.sqlite3_column_int(probe, 0) == 1)
+            _rented--;
+            var stuck = raw.sqlite3_get_autocommit(connection.Handle) == 0;
+            if (stuck || connection.Generation != _generation)
             {
-                return;
+                if (ReferenceEquals(connection, _exclusive))
+                {
+                    _exclusive = null;
+                }
+                connection.Dispose();
             }
-        }
-        Exec("BEGIN IMMEDIATE");
-        try
-        {
-            using var again = Prepare("SELECT count(*) FROM pragma_table_info('folio_database') WHERE name = 'identity'");
-            raw.sqlite3_step(again);
-            if (raw.sqlite3_column_int(again, 0) == 0)
+            else if (!IsExclusive)
             {
-                Exec("ALTER TABLE folio_database ADD COLUMN identity TEXT; ALTER TABLE folio_database ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0");
+                _idle.Add(connection);
             }
-            Exec("COMMIT");
-        }
-        catch
-        {
-            raw.sqlite3_exec(_db, "ROLLBACK");
-            throw;
         }
     }
 
-    /// <summary>Finds or creates the database row (giving it an identity when it has none); returns its id and page size.</summary>
-    public (long Id, int PageSize) OpenDatabase(string name, int pageSize)
+    /// <summary>
+    /// Checks that <see cref="Path"/> is still the file the connections are open on (one
+    /// <c>stat</c>); when it was replaced, closes them so the next ones open the new file.
+    /// In exclusive mode the caller holds <see cref="ExclusiveLock"/>.
+    /// </summary>
+    /// <returns>False when no file is at the path any more.</returns>
+    /// <exception cref="StoreConflictException">The file was replaced while another thread still reads the old one: retry.</exception>
+    public bool EnsureCurrentFile(string database)
     {
-        Exec("BEGIN IMMEDIATE");
-        try
+        var identity = FileIdentity.Of(Path);
+        lock (_swapLock) // _identity is 16 bytes and more: never read it torn
         {
-            var identity = StoreLineage.CreateNew().DatabaseId.ToString("N");
-            using (var insert = Prepare("INSERT INTO folio_database(name, page_size, page_count, version, committed_at, identity, epoch) VALUES (?1, ?2, 0, 0, 0, ?3, 0) ON CONFLICT(name) DO UPDATE SET identity = coalesce(identity, excluded.identity)"))
+            if (identity == _identity || _identity is null)
             {
-                raw.sqlite3_bind_text(insert, 1, name);
-                raw.sqlite3_bind_int(insert, 2, pageSize);
-                raw.sqlite3_bind_text(insert, 3, identity);
-                Step(insert, "INSERT INTO folio_database");
+                return true;
             }
-            using var select = Prepare("SELECT id, page_size FROM folio_database WHERE name = ?1");
-            raw.sqlite3_bind_text(select, 1, name);
-            if (raw.sqlite3_step(select) != SqliteConstants.SQLITE_ROW)
+            if (identity is null)
             {
-                throw new IOException($"Folio file store '{Path}': the row of database '{name}' vanished.");
+                return false;
             }
-            var result = (raw.sqlite3_column_int64(select, 0), raw.sqlite3_column_int(select, 1));
-            Exec("COMMIT");
-            return result;
-        }
-        catch
-        {
-            raw.sqlite3_exec(_db, "ROLLBACK");
-            throw;
+            if (_rented > 0)
+            {
+                throw new StoreConflictException(database, $"Folio file store '{Path}': the file was replaced while a read of the old one is still open; retry once it ends.");
+            }
+            ForgetReplacedFile();
+            _generation++;
+            _identity = identity;
+            return true;
         }
     }
 
-    /// <summary>Starts an outer read transaction (prepared once: every Folio read transaction pays this).</summary>
-    public void BeginRead() => Step(_beginRead, "BEGIN");
-
-    /// <summary>Ends the outer read transaction.</summary>
-    public void EndRead() => Step(_endRead, "COMMIT");
-
-    public StoreHead ReadHead(long databaseId)
+    // SQLite does not checkpoint or delete the -wal of a database file that has moved when its
+    // last connection closes, so the old file's -wal would be read as the new file's (its frames
+    // laid over the new file's pages). Checkpointing with TRUNCATE first, through the old
+    // connections' descriptors, empties it; the new file's first connection then finds nothing to
+    // recover and rebuilds the -shm.
+    private void ForgetReplacedFile()
     {
-        raw.sqlite3_bind_int64(_selectHead, 1, databaseId);
-        try
+        var any = _exclusive ?? (_idle.TryPeek(out var idle) ? idle : null);
+        if (any is not null)
         {
-            var rc = raw.sqlite3_step(_selectHead);
-            if (rc != SqliteConstants.SQLITE_ROW)
-            {
-                throw Error(rc, rc == SqliteConstants.SQLITE_DONE ? "the database's row is missing" : raw.sqlite3_errmsg(_db).utf8_to_string(), "SELECT version");
-            }
-            var identity = raw.sqlite3_column_text(_selectHead, 2).utf8_to_string();
-            if (!Guid.TryParseExact(identity, "N", out var identityId))
-            {
-                throw new InvalidDataException($"Folio file store '{Path}': database row {databaseId} has no valid identity ('{identity}').");
-            }
-            return new StoreHead(raw.sqlite3_column_int64(_selectHead, 0), raw.sqlite3_column_int64(_selectHead, 1),
-                new StoreLineage(identityId, raw.sqlite3_column_int64(_selectHead, 3)));
+            raw.sqlite3_exec(any.Handle, "PRAGMA wal_checkpoint(TRUNCATE)");
         }
-        finally
+        CloseConnections();
+    }
+
+    private void CloseConnections()
+    {
+        while (_idle.TryTake(out var connection))
         {
-            raw.sqlite3_reset(_selectHead);
+            connection.Dispose();
+        }
+        _exclusive?.Dispose();
+        _exclusive = null;
+        _versions.Clear();
+    }
+
+    /// <summary>The page versions of one database, exclusive mode only; use under <see cref="ExclusiveLock"/>.</summary>
+    public ExclusiveVersions VersionsOf(long databaseId)
+    {
+        if (!_versions.TryGetValue(databaseId, out var versions))
+        {
+            _versions[databaseId] = versions = new ExclusiveVersions();
+        }
+        return versions;
+    }
+}
+
+/// <summary>
+/// Exclusive mode: while reads are pinned, the version each page was last written or cut off at.
+/// A pinned read may serve a page from the file only if it did not change after the pinned version
+/// (only this process writes, so the file's current row is then the pinned version's). Kept only
+/// while some read is pinned, so it never outgrows what those reads overlap. Not thread-safe: used
+/// under the file's exclusive lock.
+/// </summary>
+internal sealed class ExclusiveVersions
+{
+    private readonly Dictionary<long, long> _changedAt = [];
+    private readonly List<(long FromPage, long Version)> _cuts = [];
+    private int _pinned;
+
+    public void Pin() => _pinned++;
+
+    public void Unpin()
+    {
+        if (--_pinned == 0)
+        {
+            _changedAt.Clear();
+            _cuts.Clear();
         }
     }
 
-    public int ReadPage(long databaseId, long page, Span<byte> destination)
+    public void OnCommitted(StoreCommit commit, long oldPageCount, long newVersion)
     {
-        raw.sqlite3_bind_int64(_selectPage, 1, (databaseId << PageBits) | page);
-        try
+        if (_pinned == 0)
         {
-            var rc = raw.sqlite3_step(_selectPage);
-            if (rc == SqliteConstants.SQLITE_DONE)
-            {
-                return 0;
-            }
-            if (rc != SqliteConstants.SQLITE_ROW)
-            {
-                throw Error(rc, raw.sqlite3_errmsg(_db).utf8_to_string(), "SELECT data FROM folio_page");
-            }
-            var data = raw.sqlite3_column_blob(_selectPage, 0);
-            if (data.Length > destination.Length)
-            {
-                throw new PageCorruptException(Path, page, $"the stored value has {data.Length} bytes, more than the {destination.Length} a page can encode to");
-            }
-            data.CopyTo(destination);
-            return data.Length;
+            return;
         }
-        finally
-        {
-            raw.sqlite3_reset(_selectPage);
-        }
-    }
-
-    /// <summary>Applies one commit inside an outer write transaction; the caller handles BEGIN/COMMIT.</summary>
-    public void WritePages(long databaseId, StoreCommit commit, long newVersion)
-    {
         foreach (var page in commit.Pages)
         {
-            raw.sqlite3_bind_int64(_upsertPage, 1, (databaseId << PageBits) | page.Number);
-            raw.sqlite3_bind_blob(_upsertPage, 2, page.Data.Span);
-            Step(_upsertPage, "INSERT INTO folio_page");
+            _changedAt[page.Number] = newVersion;
         }
-        raw.sqlite3_bind_int64(_deletePages, 1, (databaseId << PageBits) | commit.NewPageCount);
-        raw.sqlite3_bind_int64(_deletePages, 2, (databaseId + 1) << PageBits);
-        Step(_deletePages, "DELETE FROM folio_page");
-        raw.sqlite3_bind_int64(_updateHead, 1, databaseId);
-        raw.sqlite3_bind_int64(_updateHead, 2, newVersion);
-        raw.sqlite3_bind_int64(_updateHead, 3, commit.NewPageCount);
-        raw.sqlite3_bind_int64(_updateHead, 4, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        Step(_updateHead, "UPDATE folio_database");
+        if (commit.NewPageCount < oldPageCount)
+        {
+            _cuts.Add((commit.NewPageCount, newVersion));
+        }
     }
 
-    public sqlite3_stmt Prepare(string sql)
+    public bool ChangedAfter(long page, long version)
     {
-        var rc = raw.sqlite3_prepare_v2(_db, sql, out var statement);
-        if (rc != SqliteConstants.SQLITE_OK)
+        if (_changedAt.TryGetValue(page, out var at) && at > version)
         {
-            throw Error(rc, raw.sqlite3_errmsg(_db).utf8_to_string(), sql);
+            return true;
         }
-        return statement;
-    }
-
-    public void Step(sqlite3_stmt statement, string what)
-    {
-        try
+        foreach (var (fromPage, cutAt) in _cuts)
         {
-            var rc = raw.sqlite3_step(statement);
-            if (rc != SqliteConstants.SQLITE_DONE && rc != SqliteConstants.SQLITE_ROW)
+            if (page >= fromPage && cutAt > version)
             {
-                throw Error(rc, raw.sqlite3_errmsg(_db).utf8_to_string(), what);
+                return true;
             }
         }
-        finally
-        {
-            raw.sqlite3_reset(statement);
-        }
-    }
-
-    public IOException Error(int rc, string message, string what) =>
-        new($"Folio file store '{Path}': {what} failed with SQLite error {rc} ({message}).") { HResult = rc };
-
-    public void Dispose()
-    {
-        _selectHead?.Dispose();
-        _selectPage?.Dispose();
-        _upsertPage?.Dispose();
-        _deletePages?.Dispose();
-        _updateHead?.Dispose();
-        _beginRead?.Dispose();
-        _endRead?.Dispose();
-        _db.Dispose();
+        return false;
     }
 }

@@ -1,0 +1,286 @@
+using Folio.Interop;
+using SQLitePCL;
+
+namespace Folio.Storage;
+
+/// <summary>One connection to the outer file with its prepared statements.</summary>
+internal sealed class OuterConnection : IDisposable
+{
+    // Page keys pack the database id above the page number, so one integer primary key (the
+    // table's rowid: no second index) finds a page. 2^40 pages of 512 bytes is 512 TiB.
+    public const int PageBits = 40;
+
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _selectHead;
+    private readonly sqlite3_stmt _selectPage;
+    private readonly sqlite3_stmt _upsertPage;
+    private readonly sqlite3_stmt _deletePages;
+    private readonly sqlite3_stmt _updateHead;
+    private readonly sqlite3_stmt _beginRead;
+    private readonly sqlite3_stmt _endRead;
+
+    public OuterConnection(string path, FileStoreOptions options, int generation)
+    {
+        FolioRuntime.EnsureProvider();
+        Path = path;
+        Generation = generation;
+        var flags = SqliteConstants.SQLITE_OPEN_READWRITE | SqliteConstants.SQLITE_OPEN_CREATE | SqliteConstants.SQLITE_OPEN_NOMUTEX;
+        var rc = raw.sqlite3_open_v2(path, out _db, flags, null);
+        if (rc != SqliteConstants.SQLITE_OK)
+        {
+            var message = _db is null ? raw.sqlite3_errstr(rc).utf8_to_string() : raw.sqlite3_errmsg(_db).utf8_to_string();
+            _db?.Dispose();
+            throw new IOException($"Folio file store '{path}': cannot open the file ({message}).");
+        }
+        try
+        {
+            raw.sqlite3_extended_result_codes(_db, 1);
+            raw.sqlite3_busy_timeout(_db, (int)options.BusyTimeout.TotalMilliseconds);
+            if (options.Mode == FileStoreMode.Exclusive)
+            {
+                Exec("PRAGMA locking_mode = EXCLUSIVE");
+            }
+            Exec("PRAGMA journal_mode = WAL");
+            Exec(options.Durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+            Exec("""
+                CREATE TABLE IF NOT EXISTS folio_database(
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    page_size INTEGER NOT NULL,
+                    page_count INTEGER NOT NULL,
+                    version INTEGER NOT NULL,
+                    committed_at INTEGER NOT NULL,
+                    identity TEXT,
+                    epoch INTEGER NOT NULL DEFAULT 0);
+                CREATE TABLE IF NOT EXISTS folio_page(
+                    key INTEGER PRIMARY KEY,
+                    data BLOB NOT NULL);
+                """);
+            AddIdentityColumns();
+            _selectHead = Prepare("SELECT version, page_count, identity, epoch FROM folio_database WHERE id = ?1");
+            _selectPage = Prepare("SELECT data FROM folio_page WHERE key = ?1");
+            _upsertPage = Prepare("INSERT INTO folio_page(key, data) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET data = excluded.data");
+            _deletePages = Prepare("DELETE FROM folio_page WHERE key >= ?1 AND key < ?2");
+            _updateHead = Prepare("UPDATE folio_database SET version = ?2, page_count = ?3, committed_at = ?4 WHERE id = ?1");
+            _beginRead = Prepare("BEGIN");
+            _endRead = Prepare("COMMIT");
+        }
+        catch
+        {
+            _db.Dispose();
+            throw;
+        }
+    }
+
+    public string Path { get; }
+
+    /// <summary>The <see cref="OuterFile.Generation"/> of the file this connection was opened on.</summary>
+    public int Generation { get; }
+
+    public sqlite3 Handle => _db;
+
+    /// <summary>Test seam: replaces ROLLBACK's execution (on this thread) to simulate a ROLLBACK that fails.</summary>
+    [ThreadStatic]
+    internal static Func<sqlite3, int>? RollbackForTesting;
+
+    /// <summary>Rolls back the open transaction; returns the result code.</summary>
+    public int Rollback() => RollbackForTesting?.Invoke(_db) ?? raw.sqlite3_exec(_db, "ROLLBACK");
+
+    public void Exec(string sql)
+    {
+        var rc = raw.sqlite3_exec(_db, sql, out var error);
+        if (rc != SqliteConstants.SQLITE_OK)
+        {
+            throw Error(rc, error ?? raw.sqlite3_errmsg(_db).utf8_to_string(), sql);
+        }
+    }
+
+    /// <summary>
+    /// Files written before databases had identities lack the two columns: add them, once, under
+    /// the file's write lock (another process may be doing the same).
+    /// </summary>
+    private void AddIdentityColumns()
+    {
+        using (var probe = Prepare("SELECT count(*) FROM pragma_table_info('folio_database') WHERE name = 'identity'"))
+        {
+            raw.sqlite3_step(probe);
+            if (raw.sqlite3_column_int(probe, 0) == 1)
+            {
+                return;
+            }
+        }
+        Exec("BEGIN IMMEDIATE");
+        try
+        {
+            using var again = Prepare("SELECT count(*) FROM pragma_table_info('folio_database') WHERE name = 'identity'");
+            raw.sqlite3_step(again);
+            if (raw.sqlite3_column_int(again, 0) == 0)
+            {
+                Exec("ALTER TABLE folio_database ADD COLUMN identity TEXT; ALTER TABLE folio_database ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0");
+            }
+            Exec("COMMIT");
+        }
+        catch
+        {
+            Rollback(); // a connection still in the transaction is closed by OuterFile.Return, or by the constructor
+            throw;
+        }
+    }
+
+    /// <summary>Finds or creates the database row (giving it an identity when it has none); returns its id and page size.</summary>
+    public (long Id, int PageSize) OpenDatabase(string name, int pageSize)
+    {
+        Exec("BEGIN IMMEDIATE");
+        try
+        {
+            var identity = StoreLineage.CreateNew().DatabaseId.ToString("N");
+            using (var insert = Prepare("INSERT INTO folio_database(name, page_size, page_count, version, committed_at, identity, epoch) VALUES (?1, ?2, 0, 0, 0, ?3, 0) ON CONFLICT(name) DO UPDATE SET identity = coalesce(identity, excluded.identity)"))
+            {
+                raw.sqlite3_bind_text(insert, 1, name);
+                raw.sqlite3_bind_int(insert, 2, pageSize);
+                raw.sqlite3_bind_text(insert, 3, identity);
+                Step(insert, "INSERT INTO folio_database");
+            }
+            using var select = Prepare("SELECT id, page_size FROM folio_database WHERE name = ?1");
+            raw.sqlite3_bind_text(select, 1, name);
+            if (raw.sqlite3_step(select) != SqliteConstants.SQLITE_ROW)
+            {
+                throw new IOException($"Folio file store '{Path}': the row of database '{name}' vanished.");
+            }
+            var result = (raw.sqlite3_column_int64(select, 0), raw.sqlite3_column_int(select, 1));
+            Exec("COMMIT");
+            return result;
+        }
+        catch
+        {
+            Rollback(); // a connection still in the transaction is closed by OuterFile.Return, or by the constructor
+            throw;
+        }
+    }
+
+    /// <summary>Finds the database row by name (creating nothing); returns its id and page size, or null when the file has no such database.</summary>
+    public (long Id, int PageSize)? FindDatabase(string name)
+    {
+        using var select = Prepare("SELECT id, page_size FROM folio_database WHERE name = ?1");
+        raw.sqlite3_bind_text(select, 1, name);
+        return raw.sqlite3_step(select) == SqliteConstants.SQLITE_ROW ? (raw.sqlite3_column_int64(select, 0), raw.sqlite3_column_int(select, 1)) : null;
+    }
+
+    /// <summary>Starts an outer read transaction (prepared once: every Folio read transaction pays this).</summary>
+    public void BeginRead() => Step(_beginRead, "BEGIN");
+
+    /// <summary>Ends the outer read transaction.</summary>
+    public void EndRead() => Step(_endRead, "COMMIT");
+
+    public StoreHead ReadHead(long databaseId)
+    {
+        raw.sqlite3_bind_int64(_selectHead, 1, databaseId);
+        try
+        {
+            var rc = raw.sqlite3_step(_selectHead);
+            if (rc != SqliteConstants.SQLITE_ROW)
+            {
+                throw Error(rc, rc == SqliteConstants.SQLITE_DONE ? "the database's row is missing" : raw.sqlite3_errmsg(_db).utf8_to_string(), "SELECT version");
+            }
+            var identity = raw.sqlite3_column_text(_selectHead, 2).utf8_to_string();
+            if (!Guid.TryParseExact(identity, "N", out var identityId))
+            {
+                throw new InvalidDataException($"Folio file store '{Path}': database row {databaseId} has no valid identity ('{identity}').");
+            }
+            return new StoreHead(raw.sqlite3_column_int64(_selectHead, 0), raw.sqlite3_column_int64(_selectHead, 1),
+                new StoreLineage(identityId, raw.sqlite3_column_int64(_selectHead, 3)));
+        }
+        finally
+        {
+            raw.sqlite3_reset(_selectHead);
+        }
+    }
+
+    public int ReadPage(long databaseId, long page, Span<byte> destination)
+    {
+        raw.sqlite3_bind_int64(_selectPage, 1, (databaseId << PageBits) | page);
+        try
+        {
+            var rc = raw.sqlite3_step(_selectPage);
+            if (rc == SqliteConstants.SQLITE_DONE)
+            {
+                return 0;
+            }
+            if (rc != SqliteConstants.SQLITE_ROW)
+            {
+                throw Error(rc, raw.sqlite3_errmsg(_db).utf8_to_string(), "SELECT data FROM folio_page");
+            }
+            var data = raw.sqlite3_column_blob(_selectPage, 0);
+            if (data.Length > destination.Length)
+            {
+                throw new PageCorruptException(Path, page, $"the stored value has {data.Length} bytes, more than the {destination.Length} a page can encode to");
+            }
+            data.CopyTo(destination);
+            return data.Length;
+        }
+        finally
+        {
+            raw.sqlite3_reset(_selectPage);
+        }
+    }
+
+    /// <summary>Applies one commit inside an outer write transaction; the caller handles BEGIN/COMMIT.</summary>
+    public void WritePages(long databaseId, StoreCommit commit, long newVersion)
+    {
+        foreach (var page in commit.Pages)
+        {
+            raw.sqlite3_bind_int64(_upsertPage, 1, (databaseId << PageBits) | page.Number);
+            raw.sqlite3_bind_blob(_upsertPage, 2, page.Data.Span);
+            Step(_upsertPage, "INSERT INTO folio_page");
+        }
+        raw.sqlite3_bind_int64(_deletePages, 1, (databaseId << PageBits) | commit.NewPageCount);
+        raw.sqlite3_bind_int64(_deletePages, 2, (databaseId + 1) << PageBits);
+        Step(_deletePages, "DELETE FROM folio_page");
+        raw.sqlite3_bind_int64(_updateHead, 1, databaseId);
+        raw.sqlite3_bind_int64(_updateHead, 2, newVersion);
+        raw.sqlite3_bind_int64(_updateHead, 3, commit.NewPageCount);
+        raw.sqlite3_bind_int64(_updateHead, 4, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        Step(_updateHead, "UPDATE folio_database");
+    }
+
+    public sqlite3_stmt Prepare(string sql)
+    {
+        var rc = raw.sqlite3_prepare_v2(_db, sql, out var statement);
+        if (rc != SqliteConstants.SQLITE_OK)
+        {
+            throw Error(rc, raw.sqlite3_errmsg(_db).utf8_to_string(), sql);
+        }
+        return statement;
+    }
+
+    public void Step(sqlite3_stmt statement, string what)
+    {
+        try
+        {
+            var rc = raw.sqlite3_step(statement);
+            if (rc != SqliteConstants.SQLITE_DONE && rc != SqliteConstants.SQLITE_ROW)
+            {
+                throw Error(rc, raw.sqlite3_errmsg(_db).utf8_to_string(), what);
+            }
+        }
+        finally
+        {
+            raw.sqlite3_reset(statement);
+        }
+    }
+
+    public IOException Error(int rc, string message, string what) =>
+        new($"Folio file store '{Path}': {what} failed with SQLite error {rc} ({message}).") { HResult = rc };
+
+    public void Dispose()
+    {
+        _selectHead?.Dispose();
+        _selectPage?.Dispose();
+        _upsertPage?.Dispose();
+        _deletePages?.Dispose();
+        _updateHead?.Dispose();
+        _beginRead?.Dispose();
+        _endRead?.Dispose();
+        _db.Dispose();
+    }
+}

@@ -1,0 +1,29 @@
+using System.Diagnostics;
+
+namespace Folio.Testing;
+
+/// <summary>Starts a built .NET program (<c>dotnet program.dll args…</c>) with its standard streams redirected.</summary>
+public static class DotnetProcess
+{
+    /// <summary>Starts <paramref name="program"/> with <paramref name="args"/>; stdin is redirected too.</summary>
+    public static Process Start(string program, params string[] args)
+    {
+        if (!File.Exists(program))
+        {
+            throw new FileNotFoundException($"the child program is not built at {program}", program);
+        }
+        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(program);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        return Process.Start(info) ?? throw new InvalidOperationException($"could not start {program}");
+    }
+}

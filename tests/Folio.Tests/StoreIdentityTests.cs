@@ -1,0 +1,60 @@
+using Folio.Storage;
+using NUnit.Framework;
+
+namespace Folio.Tests;
+
+/// <summary>Identities at the store level: a page is bound to its database.</summary>
+[TestFixture(StoreKind.Memory)]
+[TestFixture(StoreKind.File)]
+public class StoreIdentityTests(StoreKind kind) : StoreTest
+{
+    [Test]
+    public void APageCopiedInFromAnotherDatabaseFailsVerificationByName()
+    {
+        var source = Stores.Create(kind, "source");
+        var target = Stores.Create(kind, "target");
+        foreach (var (store, value) in new[] { (source, "from source"), (target, "from target") })
+        {
+            using var db = FolioDatabase.Open(store);
+            using var c = db.OpenConnection();
+            c.Execute("CREATE TABLE t(v TEXT NOT NULL); INSERT INTO t VALUES (?1);", value);
+        }
+
+        // Page 1 (the table's root) of the same schema, copied byte for byte from the other database.
+        Overwrite(target, 1, Stored(source, 1));
+
+        using (var reader = target.BeginRead(0))
+        {
+            var encoded = new byte[ChecksumPageCodec.HeaderSize + target.PageSize];
+            var length = reader.ReadPage(1, encoded);
+            var error = Assert.Throws<PageCorruptException>(() =>
+                ChecksumPageCodec.Instance.Decode(target.Name, reader.Lineage.DatabaseId, 1, encoded.AsSpan(0, length), new byte[target.PageSize]));
+            Assert.That(error!.PageNumber, Is.EqualTo(1));
+            Assert.That(error.Message, Does.Contain("page 1").And.Contain("another database").And.Contain(reader.Lineage.DatabaseId.ToString("D")));
+        }
+        using var reopened = FolioDatabase.Open(target);
+        using var rc = reopened.OpenConnection();
+        var failure = Assert.Throws<FolioException>(() => rc.ExecuteScalar("SELECT v FROM t"));
+        Assert.That(failure!.Message, Does.Contain("page 1").And.Contain("another database").And.Contain(target.Name));
+    }
+
+    private static byte[] Stored(IPageStore store, long page) => store switch
+    {
+        MemoryPageStore memory => memory.GetStoredPage(page)!,
+        FilePageStore file => file.GetStoredPage(page)!,
+        _ => throw new ArgumentOutOfRangeException(nameof(store)),
+    };
+
+    private static void Overwrite(IPageStore store, long page, byte[] value)
+    {
+        switch (store)
+        {
+            case MemoryPageStore memory:
+                memory.OverwriteStoredPageForTesting(page, value);
+                break;
+            case FilePageStore file:
+                file.OverwriteStoredPageForTesting(page, value);
+                break;
+        }
+    }
+}
