@@ -27,9 +27,12 @@ public sealed class FolioOptions
     public ILogger? Logger { get; set; }
 
     /// <summary>
-    /// Stands for another process, for tests: attachments of one database with different scopes
-    /// share no lock table, page cache or history, exactly as two processes would not. Null (the
-    /// default) is this process.
+    /// The node this attachment belongs to when one process hosts several that must behave as
+    /// separate processes (an in-process test cluster, two silos in one host). Within a process,
+    /// every attachment of one database shares one lock table, page cache and history, found by
+    /// the database's identity; attachments with different scopes share none of it, exactly as two
+    /// processes would not, and meet only in the store. Null (the default) is the process itself.
+    /// Compared by reference: pass one object per node, e.g. the node's own service.
     /// </summary>
-    internal object? ProcessScope { get; set; }
+    public object? ProcessScope { get; set; }
 }

@@ -56,13 +56,13 @@ public class LedgerStorage
     public LedgerDb Open(string account, string instance)
     {
         var database = DatabaseName(account);
-        // Within one process Folio shares locks and page cache between openers of the same SQLite
-        // file name. Two activations of one account in one process (several silos hosted together,
-        // as in tests, or an old activation still closing) must behave as if in separate processes,
-        // meeting only in Redis through the version check; so each opener gets its own file name.
-        // A small page cache: a silo holds many activations, each with its own cache, and a ledger's
-        // working set (the last pages of one table and its index) is a handful of pages.
-        var options = new FolioOptions { Name = $"{database}#{instance}", CachePages = CachePages };
+        // Within one process Folio shares locks and page cache between every opener of one
+        // database. Several silos hosted in one process (as in tests) must behave as separate
+        // processes, meeting only in Redis through the version check: each silo's storage is its
+        // own process scope. Each opener also gets its own file name (an old activation may still
+        // be closing when the next opens). A small page cache: a silo holds many activations, and
+        // a ledger's working set (the last pages of one table and its index) is a handful of pages.
+        var options = new FolioOptions { Name = $"{database}#{instance}", CachePages = CachePages, ProcessScope = this };
         return LedgerDb.Open(OpenStore(database), options, ownsStore: true);
     }
 }

@@ -14,11 +14,13 @@ public sealed class ConflictTests
     [Test]
     public void TwoOpenersOfOneLedgerInterleavedConflictInsteadOfDoubleSpending()
     {
-        // What two activations of one account on two silos hold: the same ledger, opened twice.
-        var storage = new LedgerStorage(SharedRedis.Connection);
+        // What two activations of one account on two silos hold: the same ledger, opened twice,
+        // each silo with its own storage (its own process scope: they meet only in Redis).
+        var siloA = new LedgerStorage(SharedRedis.Connection);
+        var siloB = new LedgerStorage(SharedRedis.Connection);
         var account = SharedRedis.NewAccount("interleaved");
-        using var first = storage.Open(account, "first-activation");
-        using var second = storage.Open(account, "second-activation");
+        using var first = siloA.Open(account, "first-activation");
+        using var second = siloB.Open(account, "second-activation");
         first.Transaction(l => l.Append("deposit", 100, "deposit", 100, DateTime.UtcNow));
 
         // Both check the balance for a withdrawal of 80; the second commits first.
