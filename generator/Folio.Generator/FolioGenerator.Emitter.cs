@@ -60,6 +60,8 @@ public sealed partial class FolioGenerator
             w.Line($"new {name}({Session}.Open(__FolioVfs.Registration, store is {storeType}, store, PageSize, options, ownsStore, __Migrations, {spec.Methods.Count.ToString(CultureInfo.InvariantCulture)}, {Literal(name)}));");
             w.Outdent();
 
+            EmitOpenAsyncs(w, spec);
+
             w.Line();
             w.Line("/// <summary>The attached database: its name, store and connection string.</summary>");
             w.Line("public global::Folio.FolioDatabase Database => __session.Database;");
@@ -78,6 +80,8 @@ public sealed partial class FolioGenerator
             w.Line();
             w.Line("/// <summary>Runs <paramref name=\"work\"/> in a write transaction, retrying it a bounded number of times on SQLITE_BUSY, and returns its result.</summary>");
             w.Line($"public TResult Transaction<TResult>(global::System.Func<{name}, TResult> work) => __session.Transaction(this, work);");
+
+            EmitTransactionAsyncs(w, name);
             w.Line();
             w.Line("/// <summary>Begins a write transaction; dispose it without committing to roll back.</summary>");
             w.Line("public global::Folio.Queries.FolioTransaction BeginTransaction() => __session.BeginTransaction();");
