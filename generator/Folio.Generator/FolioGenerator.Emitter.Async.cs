@@ -79,33 +79,13 @@ public sealed partial class FolioGenerator
             const string Forward = "warm: warm, cancellationToken: cancellationToken";
             foreach (var open in spec.Storage.Opens)
             {
-                var parameters = open.Arguments.Where(a => a.FixedValue is null).ToList();
-                var signature = string.Join(", ", parameters.Select(p => $"{p.Type} {p.Name}").Concat(new[] { Tail }));
+                var (what, parameters, store, owns) = OpenOverload(spec, open);
+                var signature = string.Join(", ", new[] { Signature(open), Tail }.Where(p => p.Length > 0));
                 w.Line();
-                switch (open.Kind)
-                {
-                    case OpenKind.Factory:
-                        var arguments = string.Join(", ", open.Arguments.Select(a => a.FixedValue ?? a.Name).Concat(new[] { "PageSize" }));
-                        w.Line($"/// <summary>Opens the database asynchronously with <c>{EscapeXml(Simple(open.Factory!))}({EscapeXml(arguments)})</c> ([{spec.Storage.AttributeName}]); the store is disposed with this object.</summary>");
-                        foreach (var p in parameters)
-                        {
-                            w.Line($"/// <param name=\"{p.Name.TrimStart('@')}\">Passed to the store factory.</param>");
-                        }
-                        EmitOpenAsyncTailDocs(w);
-                        w.Line($"public static {result} OpenAsync({signature}) => OpenAsync({open.Factory}({arguments}), null, ownsStore: true, {Forward});");
-                        break;
-                    case OpenKind.StoreInstance:
-                        w.Line($"/// <summary>Opens the database kept in <paramref name=\"store\"/> asynchronously ([{spec.Storage.AttributeName}]); the caller keeps ownership of the store.</summary>");
-                        w.Line("/// <param name=\"store\">The store.</param>");
-                        EmitOpenAsyncTailDocs(w);
-                        w.Line($"public static {result} OpenAsync({signature}) => OpenAsync((global::Folio.Storage.IPageStore)store, null, ownsStore: false, {Forward});");
-                        break;
-                    case OpenKind.NewStore:
-                        w.Line($"/// <summary>Opens the database asynchronously in a new <c>{EscapeXml(Simple(spec.Storage.StoreType))}</c>; the store is disposed with this object.</summary>");
-                        EmitOpenAsyncTailDocs(w);
-                        w.Line($"public static {result} OpenAsync({signature}) => OpenAsync(new {spec.Storage.StoreType}(), null, ownsStore: true, {Forward});");
-                        break;
-                }
+                w.Line($"/// <summary>Opens the database {what} The store's work is awaited.</summary>");
+                parameters.ForEach(p => w.Line(p));
+                EmitOpenAsyncTailDocs(w);
+                w.Line($"public static {result} OpenAsync({signature}) => OpenAsync({store}, null, ownsStore: {owns}, {Forward});");
             }
 
             w.Line();

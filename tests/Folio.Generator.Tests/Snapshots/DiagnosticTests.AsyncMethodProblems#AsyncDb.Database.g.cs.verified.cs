@@ -28,7 +28,7 @@ partial class AsyncDb : global::System.IDisposable
     public static AsyncDb Open(global::Folio.Storage.IPageStore store, global::Folio.FolioOptions? options = null, bool ownsStore = false) =>
         new AsyncDb(global::Folio.Queries.FolioSession.Open(__FolioVfs.Registration, store is global::Folio.Storage.MemoryPageStore, store, PageSize, options, ownsStore, __Migrations, 1, "AsyncDb"));
 
-    /// <summary>Opens the database asynchronously with <c>Folio.MemoryStoreFactory.Create(name, PageSize)</c> ([MemoryStorageAttribute]); the store is disposed with this object.</summary>
+    /// <summary>Opens the database with <c>Folio.MemoryStoreFactory.Create(name, PageSize)</c> ([MemoryStorageAttribute]); the store is disposed with this object. The store's work is awaited.</summary>
     /// <param name="name">Passed to the store factory.</param>
     /// <param name="warm">Load every page of the database into the page cache first, in as few store round trips as the store allows.</param>
     /// <param name="cancellationToken">Cancels the store's work.</param>

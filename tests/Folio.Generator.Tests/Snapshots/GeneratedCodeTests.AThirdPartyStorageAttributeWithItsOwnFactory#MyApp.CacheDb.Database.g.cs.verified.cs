@@ -35,14 +35,14 @@ namespace MyApp
         public static CacheDb Open(global::Folio.Storage.IPageStore store, global::Folio.FolioOptions? options = null, bool ownsStore = false) =>
             new CacheDb(global::Folio.Queries.FolioSession.Open(__FolioVfs.Registration, store is global::Fake.Redis.RedisPageStore, store, PageSize, options, ownsStore, __Migrations, 0, "CacheDb"));
 
-        /// <summary>Opens the database asynchronously with <c>Fake.Redis.RedisStoreFactory.Create(redis, database, PageSize)</c> ([RedisStorageAttribute]); the store is disposed with this object.</summary>
+        /// <summary>Opens the database with <c>Fake.Redis.RedisStoreFactory.Create(redis, database, PageSize)</c> ([RedisStorageAttribute]); the store is disposed with this object. The store's work is awaited.</summary>
         /// <param name="redis">Passed to the store factory.</param>
         /// <param name="database">Passed to the store factory.</param>
         /// <param name="warm">Load every page of the database into the page cache first, in as few store round trips as the store allows.</param>
         /// <param name="cancellationToken">Cancels the store's work.</param>
         public static global::System.Threading.Tasks.ValueTask<CacheDb> OpenAsync(global::Fake.Redis.IConnectionMultiplexer redis, string database, bool warm = false, global::System.Threading.CancellationToken cancellationToken = default) => OpenAsync(global::Fake.Redis.RedisStoreFactory.Create(redis, database, PageSize), null, ownsStore: true, warm: warm, cancellationToken: cancellationToken);
 
-        /// <summary>Opens the database asynchronously with <c>Fake.Redis.RedisStoreFactory.Create(redis, "todo", PageSize)</c> ([RedisStorageAttribute]); the store is disposed with this object.</summary>
+        /// <summary>Opens the database with <c>Fake.Redis.RedisStoreFactory.Create(redis, "todo", PageSize)</c> ([RedisStorageAttribute]); the store is disposed with this object. The store's work is awaited.</summary>
         /// <param name="redis">Passed to the store factory.</param>
         /// <param name="warm">Load every page of the database into the page cache first, in as few store round trips as the store allows.</param>
         /// <param name="cancellationToken">Cancels the store's work.</param>

@@ -31,13 +31,13 @@ partial class NotesDb : global::System.IDisposable
     public static NotesDb Open(global::Folio.Storage.IPageStore store, global::Folio.FolioOptions? options = null, bool ownsStore = false) =>
         new NotesDb(global::Folio.Queries.FolioSession.Open(__FolioVfs.Registration, store is global::Folio.Storage.FilePageStore, store, PageSize, options, ownsStore, __Migrations, 1, "NotesDb"));
 
-    /// <summary>Opens the database asynchronously with <c>Folio.FileStoreFactory.Create(path, PageSize)</c> ([FileStorageAttribute]); the store is disposed with this object.</summary>
+    /// <summary>Opens the database with <c>Folio.FileStoreFactory.Create(path, PageSize)</c> ([FileStorageAttribute]); the store is disposed with this object. The store's work is awaited.</summary>
     /// <param name="path">Passed to the store factory.</param>
     /// <param name="warm">Load every page of the database into the page cache first, in as few store round trips as the store allows.</param>
     /// <param name="cancellationToken">Cancels the store's work.</param>
     public static global::System.Threading.Tasks.ValueTask<NotesDb> OpenAsync(string path, bool warm = false, global::System.Threading.CancellationToken cancellationToken = default) => OpenAsync(global::Folio.FileStoreFactory.Create(path, PageSize), null, ownsStore: true, warm: warm, cancellationToken: cancellationToken);
 
-    /// <summary>Opens the database asynchronously with <c>Folio.FileStoreFactory.Create("data/notes", PageSize)</c> ([FileStorageAttribute]); the store is disposed with this object.</summary>
+    /// <summary>Opens the database with <c>Folio.FileStoreFactory.Create("data/notes", PageSize)</c> ([FileStorageAttribute]); the store is disposed with this object. The store's work is awaited.</summary>
     /// <param name="warm">Load every page of the database into the page cache first, in as few store round trips as the store allows.</param>
     /// <param name="cancellationToken">Cancels the store's work.</param>
     public static global::System.Threading.Tasks.ValueTask<NotesDb> OpenAsync(bool warm = false, global::System.Threading.CancellationToken cancellationToken = default) => OpenAsync(global::Folio.FileStoreFactory.Create("data/notes", PageSize), null, ownsStore: true, warm: warm, cancellationToken: cancellationToken);

@@ -33,13 +33,13 @@ namespace Stores
         public static SmallDb Open(global::Folio.Storage.IPageStore store, global::Folio.FolioOptions? options = null, bool ownsStore = false) =>
             new SmallDb(global::Folio.Queries.FolioSession.Open(__FolioVfs.Registration, store is global::Stores.MyStore, store, PageSize, options, ownsStore, __Migrations, 0, "SmallDb"));
 
-        /// <summary>Opens the database kept in <paramref name="store"/> asynchronously ([PageStorageAttribute]); the caller keeps ownership of the store.</summary>
+        /// <summary>Opens the database kept in <paramref name="store"/> ([PageStorageAttribute]); the caller keeps ownership of the store. The store's work is awaited.</summary>
         /// <param name="store">The store.</param>
         /// <param name="warm">Load every page of the database into the page cache first, in as few store round trips as the store allows.</param>
         /// <param name="cancellationToken">Cancels the store's work.</param>
         public static global::System.Threading.Tasks.ValueTask<SmallDb> OpenAsync(global::Stores.MyStore store, bool warm = false, global::System.Threading.CancellationToken cancellationToken = default) => OpenAsync((global::Folio.Storage.IPageStore)store, null, ownsStore: false, warm: warm, cancellationToken: cancellationToken);
 
-        /// <summary>Opens the database asynchronously in a new <c>Stores.MyStore</c>; the store is disposed with this object.</summary>
+        /// <summary>Opens the database in a new <c>Stores.MyStore</c>; the store is disposed with this object. The store's work is awaited.</summary>
         /// <param name="warm">Load every page of the database into the page cache first, in as few store round trips as the store allows.</param>
         /// <param name="cancellationToken">Cancels the store's work.</param>
         public static global::System.Threading.Tasks.ValueTask<SmallDb> OpenAsync(bool warm = false, global::System.Threading.CancellationToken cancellationToken = default) => OpenAsync(new global::Stores.MyStore(), null, ownsStore: true, warm: warm, cancellationToken: cancellationToken);

@@ -33,13 +33,13 @@ namespace Todo
         public static TodoDb Open(global::Folio.Storage.IPageStore store, global::Folio.FolioOptions? options = null, bool ownsStore = false) =>
             new TodoDb(global::Folio.Queries.FolioSession.Open(__FolioVfs.Registration, store is global::Folio.Storage.FilePageStore, store, PageSize, options, ownsStore, __Migrations, 5, "TodoDb"));
 
-        /// <summary>Opens the database asynchronously with <c>Folio.FileStoreFactory.Create(path, PageSize)</c> ([FileStorageAttribute]); the store is disposed with this object.</summary>
+        /// <summary>Opens the database with <c>Folio.FileStoreFactory.Create(path, PageSize)</c> ([FileStorageAttribute]); the store is disposed with this object. The store's work is awaited.</summary>
         /// <param name="path">Passed to the store factory.</param>
         /// <param name="warm">Load every page of the database into the page cache first, in as few store round trips as the store allows.</param>
         /// <param name="cancellationToken">Cancels the store's work.</param>
         public static global::System.Threading.Tasks.ValueTask<TodoDb> OpenAsync(string path, bool warm = false, global::System.Threading.CancellationToken cancellationToken = default) => OpenAsync(global::Folio.FileStoreFactory.Create(path, PageSize), null, ownsStore: true, warm: warm, cancellationToken: cancellationToken);
 
-        /// <summary>Opens the database asynchronously with <c>Folio.FileStoreFactory.Create("todo-data", PageSize)</c> ([FileStorageAttribute]); the store is disposed with this object.</summary>
+        /// <summary>Opens the database with <c>Folio.FileStoreFactory.Create("todo-data", PageSize)</c> ([FileStorageAttribute]); the store is disposed with this object. The store's work is awaited.</summary>
         /// <param name="warm">Load every page of the database into the page cache first, in as few store round trips as the store allows.</param>
         /// <param name="cancellationToken">Cancels the store's work.</param>
         public static global::System.Threading.Tasks.ValueTask<TodoDb> OpenAsync(bool warm = false, global::System.Threading.CancellationToken cancellationToken = default) => OpenAsync(global::Folio.FileStoreFactory.Create("todo-data", PageSize), null, ownsStore: true, warm: warm, cancellationToken: cancellationToken);
