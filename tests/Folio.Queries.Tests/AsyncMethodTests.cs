@@ -154,6 +154,17 @@ public class AsyncMethodTests
     }
 
     [Test]
+    public async Task OpenAsyncWithACancelledTokenDisposesTheStoreItWasToOwn()
+    {
+        // As Open does when it fails: an owned store is disposed, here before anything ran.
+        var store = new CountingStore();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        Assert.That(async () => await AsyncTodoDb.OpenAsync(store, ownsStore: true, cancellationToken: cancelled.Token), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(store.Disposed, Is.True);
+    }
+
+    [Test]
     public async Task AFileStoreGivesTheSameResultsOnBothPaths()
     {
         var directory = Path.Combine(Path.GetTempPath(), "folio-async-file-" + Guid.NewGuid().ToString("N"));
