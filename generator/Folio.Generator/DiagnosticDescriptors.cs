@@ -17,7 +17,7 @@ namespace Folio.Generator;
 /// </para>
 /// <list type="bullet">
 /// <item>An <b>error</b> makes the generator skip a class or a method, and the generator reports
-/// it (FOLIO001–FOLIO008, FOLIO101, FOLIO102, FOLIO104–FOLIO106, FOLIO201), as it does FOLIO009,
+/// it (FOLIO001–FOLIO008, FOLIO101, FOLIO102, FOLIO104–FOLIO106, FOLIO109, FOLIO201), as it does FOLIO009,
 /// which only it can see (it compares the classes of a whole compilation). It has to: a skipped
 /// typed method has no body, and a command-line build stops at that declaration error (CS8795)
 /// before it runs any analyzer, though after it has printed what generators reported.</item>
@@ -129,6 +129,10 @@ internal static class DiagnosticDescriptors
         "Row property filled by no column",
         "Property '{0}' of '{1}' matches no column of '{2}' (columns: {3}); {4}");
 
+    public static readonly DiagnosticDescriptor UnsupportedAsyncShape = Error("FOLIO109", Queries,
+        "Unsupported async method shape",
+        "'{0}' cannot be generated as an async method: {1}");
+
     public static readonly DiagnosticDescriptor NoStoreFactory = Error("FOLIO201", Storage,
         "Storage attribute has no usable store factory",
         "Storage attribute '{0}' on '{1}' has no usable store factory: {2}");
@@ -137,7 +141,7 @@ internal static class DiagnosticDescriptors
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         InvalidPageSize, NotPartial, NoStorage, SeveralStorages, BadPageStorageType, BadMigrationVersion, UnsupportedClass, UnsafeRequired,
         DuplicateVfsName, MethodNotPartial, UnknownSqlParameter, UnusedParameter, UnsupportedParameter, UnsupportedReturn, NotOneStatement, AttributeMismatch,
-        UnfilledProperty, NoStoreFactory);
+        UnfilledProperty, UnsupportedAsyncShape, NoStoreFactory);
 
     /// <summary>Every descriptor by ID.</summary>
     public static readonly ImmutableDictionary<string, DiagnosticDescriptor> ById = All.ToImmutableDictionary(d => d.Id);

@@ -40,10 +40,21 @@ public sealed partial class FolioGenerator
             w.Line($"internal static readonly global::Folio.Queries.StatementShape[] All = {ShapeArray(fields)};");
             w.Close();
 
+            var asyncExplained = false;
             for (var i = 0; i < spec.Methods.Count; i++)
             {
+                var method = spec.Methods[i];
+                var parameters = string.Join(", ", method.Parameters.Select(p => $"{p.Type} {p.Name}"));
+                var signature = $"{method.Modifiers} partial {method.ReturnType} {method.Name}({parameters})";
+                if (method.Async != AsyncKind.None)
+                {
+                    w.Line();
+                    EmitAsyncMethod(w, method, !asyncExplained);
+                    asyncExplained = true;
+                    signature = $"private {method.BodyType} {BodyName(method)}({parameters})";
+                }
                 w.Line();
-                EmitMethod(w, spec.Methods[i], i, fields[i], readers.TryGetValue(i, out var reader) ? reader.Name : null);
+                EmitMethod(w, signature, method, i, fields[i], readers.TryGetValue(i, out var reader) ? reader.Name : null);
             }
             for (var i = 0; i < spec.Methods.Count; i++)
             {
@@ -57,12 +68,12 @@ public sealed partial class FolioGenerator
             return w.ToString();
         }
 
-        private static void EmitMethod(SourceWriter w, MethodSpec method, int index, string field, string? reader)
+        /// <summary>A typed method's synchronous body, as <paramref name="signature"/>: the method itself, or what its async form runs.</summary>
+        private static void EmitMethod(SourceWriter w, string signature, MethodSpec method, int index, string field, string? reader)
         {
-            var parameters = string.Join(", ", method.Parameters.Select(p => $"{p.Type} {p.Name}"));
             w.Line(GeneratedCode);
             w.Line(NonUserCode);
-            w.Open($"{method.Modifiers} partial {method.ReturnType} {method.Name}({parameters})");
+            w.Open(signature);
             var token = method.CancellationToken is null ? "" : ", " + method.CancellationToken;
             w.Line($"var __s = __session.Rent({index.ToString(CultureInfo.InvariantCulture)}, __Statements.{field}{token});");
             w.Open("try");

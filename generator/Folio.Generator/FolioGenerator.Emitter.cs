@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using Folio.Generator.Model;
@@ -60,6 +61,8 @@ public sealed partial class FolioGenerator
             w.Line($"new {name}({Session}.Open(__FolioVfs.Registration, store is {storeType}, store, PageSize, options, ownsStore, __Migrations, {spec.Methods.Count.ToString(CultureInfo.InvariantCulture)}, {Literal(name)}));");
             w.Outdent();
 
+            EmitOpenAsyncs(w, spec);
+
             w.Line();
             w.Line("/// <summary>The attached database: its name, store and connection string.</summary>");
             w.Line("public global::Folio.FolioDatabase Database => __session.Database;");
@@ -78,6 +81,8 @@ public sealed partial class FolioGenerator
             w.Line();
             w.Line("/// <summary>Runs <paramref name=\"work\"/> in a write transaction, retrying it a bounded number of times on SQLITE_BUSY, and returns its result.</summary>");
             w.Line($"public TResult Transaction<TResult>(global::System.Func<{name}, TResult> work) => __session.Transaction(this, work);");
+
+            EmitTransactionAsyncs(w, name);
             w.Line();
             w.Line("/// <summary>Begins a write transaction; dispose it without committing to roll back.</summary>");
             w.Line("public global::Folio.Queries.FolioTransaction BeginTransaction() => __session.BeginTransaction();");
@@ -100,35 +105,43 @@ public sealed partial class FolioGenerator
 
         private static void EmitOpens(SourceWriter w, DatabaseSpec spec)
         {
-            var name = spec.ClassName;
             foreach (var open in spec.Storage.Opens)
             {
-                var parameters = open.Arguments.Where(a => a.FixedValue is null).ToList();
-                var signature = string.Join(", ", parameters.Select(p => $"{p.Type} {p.Name}"));
+                var (what, parameters, store, owns) = OpenOverload(spec, open);
                 w.Line();
-                switch (open.Kind)
-                {
-                    case OpenKind.Factory:
-                        var arguments = string.Join(", ", open.Arguments.Select(a => a.FixedValue ?? a.Name).Concat(new[] { "PageSize" }));
-                        w.Line($"/// <summary>Opens the database with <c>{EscapeXml(Simple(open.Factory!))}({EscapeXml(arguments)})</c> ([{spec.Storage.AttributeName}]); the store is disposed with this object.</summary>");
-                        foreach (var p in parameters)
-                        {
-                            w.Line($"/// <param name=\"{p.Name.TrimStart('@')}\">Passed to the store factory.</param>");
-                        }
-                        w.Line($"public static {name} Open({signature}) => Open({open.Factory}({arguments}), null, ownsStore: true);");
-                        break;
-                    case OpenKind.StoreInstance:
-                        w.Line($"/// <summary>Opens the database kept in <paramref name=\"store\"/> ([{spec.Storage.AttributeName}]); the caller keeps ownership of the store.</summary>");
-                        w.Line("/// <param name=\"store\">The store.</param>");
-                        w.Line($"public static {name} Open({signature}) => Open((global::Folio.Storage.IPageStore)store, null, ownsStore: false);");
-                        break;
-                    case OpenKind.NewStore:
-                        w.Line($"/// <summary>Opens the database in a new <c>{EscapeXml(Simple(spec.Storage.StoreType))}</c>; the store is disposed with this object.</summary>");
-                        w.Line($"public static {name} Open() => Open(new {spec.Storage.StoreType}(), null, ownsStore: true);");
-                        break;
-                }
+                w.Line($"/// <summary>Opens the database {what}</summary>");
+                parameters.ForEach(p => w.Line(p));
+                w.Line($"public static {spec.ClassName} Open({Signature(open)}) => Open({store}, null, ownsStore: {owns});");
             }
         }
+
+        /// <summary>
+        /// What one <c>Open</c> overload from the storage attribute does, for its sync and async forms:
+        /// the end of its summary, its parameters' docs, the store it opens and whether it owns it.
+        /// </summary>
+        private static (string What, List<string> ParameterDocs, string Store, string Owns) OpenOverload(DatabaseSpec spec, OpenSpec open)
+        {
+            var attribute = spec.Storage.AttributeName;
+            switch (open.Kind)
+            {
+                case OpenKind.Factory:
+                    var arguments = string.Join(", ", open.Arguments.Select(a => a.FixedValue ?? a.Name).Concat(new[] { "PageSize" }));
+                    var docs = open.Arguments.Where(a => a.FixedValue is null)
+                        .Select(p => $"/// <param name=\"{p.Name.TrimStart('@')}\">Passed to the store factory.</param>").ToList();
+                    return ($"with <c>{EscapeXml(Simple(open.Factory!))}({EscapeXml(arguments)})</c> ([{attribute}]); the store is disposed with this object.",
+                        docs, $"{open.Factory}({arguments})", "true");
+                case OpenKind.StoreInstance:
+                    return ($"kept in <paramref name=\"store\"/> ([{attribute}]); the caller keeps ownership of the store.",
+                        new List<string> { "/// <param name=\"store\">The store.</param>" }, "(global::Folio.Storage.IPageStore)store", "false");
+                default:
+                    return ($"in a new <c>{EscapeXml(Simple(spec.Storage.StoreType))}</c>; the store is disposed with this object.",
+                        new List<string>(), $"new {spec.Storage.StoreType}()", "true");
+            }
+        }
+
+        /// <summary>The parameters an <c>Open</c> overload takes: the factory's arguments the attribute does not fix.</summary>
+        private static string Signature(OpenSpec open) =>
+            string.Join(", ", open.Arguments.Where(a => a.FixedValue is null).Select(p => $"{p.Type} {p.Name}"));
 
         private static void EmitMigrations(SourceWriter w, DatabaseSpec spec)
         {

@@ -167,8 +167,13 @@ public sealed partial class FolioGenerator
 
             var returnLocation = method.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<MethodDeclarationSyntax>().FirstOrDefault()?.ReturnType.GetLocation() ?? location;
             var returnType = method.ReturnType.ToDisplayString(TypeFormat);
-            var (shape, row) = execute is not null ? ParseExecuteResult(method, display, returnLocation) : ParseQueryResult(method, display, returnLocation, sql, sqlLocation);
-            if (shape is null || !valid)
+            // An async method is its synchronous body run on the asynchronous path: the body's result
+            // follows the synchronous rules.
+            var asyncValid = ParseAsync(method, execute is not null, display, returnLocation, out var asyncKind, out var result, out var returnReported);
+            var (shape, row) = returnReported ? (null, null)
+                : execute is not null ? ParseExecuteResult(result, display, returnLocation)
+                : ParseQueryResult(result, display, returnLocation, sql, sqlLocation);
+            if (shape is null || !valid || !asyncValid)
             {
                 return null;
             }
@@ -176,8 +181,10 @@ public sealed partial class FolioGenerator
             var declaration = method.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<MethodDeclarationSyntax>().FirstOrDefault();
             var modifiers = declaration is null ? "public"
                 : string.Join(" ", declaration.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.Text));
-            return new MethodSpec(method.Name, modifiers, returnType, parameters.ToEquatableArray(), sql, shape.Value, row,
-                bindings.ToEquatableArray(), cancellation);
+            var bodyType = asyncKind == AsyncKind.None ? returnType : result?.ToDisplayString(TypeFormat) ?? "void";
+            var tokenParameter = method.Parameters.FirstOrDefault(p => KnownSymbols.Is(p.Type, _known.CancellationToken));
+            return new MethodSpec(method.Name, modifiers, returnType, bodyType, parameters.ToEquatableArray(), sql, shape.Value, row,
+                bindings.ToEquatableArray(), cancellation, asyncKind, tokenParameter is not null && DeclaresEnumeratorCancellation(tokenParameter));
         }
 
         /// <summary>
@@ -197,30 +204,32 @@ public sealed partial class FolioGenerator
             return text.Length <= 40 ? text : text.Substring(0, 40) + "…";
         }
 
-        private (ResultShape?, RowSpec?) ParseExecuteResult(IMethodSymbol method, string display, Location? location)
+        /// <summary>The shape of an [Execute] method's (or body's) <paramref name="result"/>; null for void.</summary>
+        private (ResultShape?, RowSpec?) ParseExecuteResult(ITypeSymbol? result, string display, Location? location)
         {
-            if (method.ReturnsVoid)
+            if (result is null)
             {
                 return (ResultShape.None, null);
             }
-            if (method.ReturnType.SpecialType == SpecialType.System_Int32)
+            if (result.SpecialType == SpecialType.System_Int32)
             {
                 return (ResultShape.RowsAffected, null);
             }
-            Report(DiagnosticDescriptors.UnsupportedReturn, location, display, method.ReturnType.ToDisplayString(TypeFormat),
+            Report(DiagnosticDescriptors.UnsupportedReturn, location, display, result.ToDisplayString(TypeFormat),
                 "an [Execute] method returns void or int (the rows changed); use [Query] to read rows");
             return (null, null);
         }
 
-        private (ResultShape?, RowSpec?) ParseQueryResult(IMethodSymbol method, string display, Location? location, string sql, Location? sqlLocation)
+        /// <summary>The shape and row of a [Query] method's (or body's) <paramref name="result"/>; null for void.</summary>
+        private (ResultShape?, RowSpec?) ParseQueryResult(ITypeSymbol? result, string display, Location? location, string sql, Location? sqlLocation)
         {
-            var returnType = method.ReturnType;
-            var returnDisplay = returnType.ToDisplayString(TypeFormat);
-            if (method.ReturnsVoid)
+            if (result is null)
             {
                 Report(DiagnosticDescriptors.UnsupportedReturn, location, display, "void", "a [Query] method returns its rows; use [Execute] for statements run for their effect");
                 return (null, null);
             }
+            var returnType = result;
+            var returnDisplay = returnType.ToDisplayString(TypeFormat);
 
             ResultShape shape;
             ITypeSymbol rowType;

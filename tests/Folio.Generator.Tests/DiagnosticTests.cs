@@ -177,6 +177,82 @@ public class DiagnosticTests
         """);
 
     [Test]
+    public void AsyncMethodProblems() => VerifyDiagnostics("""
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Folio;
+
+        [PagedDatabase]
+        [MemoryStorage]
+        public partial class AsyncDb
+        {
+            [Execute("DELETE FROM t")]
+            public partial IAsyncEnumerable<int> ExecuteStreaming();
+
+            [Query("SELECT 1")]
+            public partial Task<IEnumerable<long>> StreamInATask();
+
+            [Query("SELECT 1")]
+            public partial ValueTask<IEnumerable<long>> StreamInAValueTask();
+
+            [Query("SELECT 1")]
+            public partial Task<IAsyncEnumerable<long>> AsyncStreamInATask();
+
+            [Query("SELECT $a")]
+            public partial Task<long> TokenFirst(CancellationToken cancellationToken, long a);
+
+            [Execute("DELETE FROM t")]
+            public partial Task<long> ExecuteReturningLong();
+
+            [Execute("DELETE FROM t")]
+            public partial ValueTask<string> ExecuteReturningString();
+
+            [Query("SELECT 1")]
+            public partial Task QueryWithoutResult();
+
+            [Query("SELECT 1")]
+            public partial Task<Dictionary<int, int>> UnsupportedRow();
+
+            [Query("SELECT 1")]
+            public partial Task<long> Fine(CancellationToken cancellationToken);
+        }
+        """);
+
+    [Test]
+    public void AsyncShapeMessagesSayWhatToReturnInstead()
+    {
+        var (_, output) = GeneratorHarness.Run("""
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Folio;
+
+            [PagedDatabase]
+            [MemoryStorage]
+            public partial class AsyncDb
+            {
+                [Execute("DELETE FROM t")] public partial IAsyncEnumerable<int> A();
+                [Query("SELECT 1")] public partial Task<IEnumerable<long>> B();
+                [Query("SELECT 1")] public partial ValueTask<IAsyncEnumerable<long>> C();
+                [Query("SELECT $a")] public partial Task<long> D(CancellationToken token, long a);
+                [Execute("DELETE FROM t")] public partial Task<long> E();
+                [Query("SELECT 1")] public partial ValueTask F();
+            }
+            """);
+        var messages = GeneratorHarness.ParserFindings(output).Select(d => $"{d.Id} {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}");
+        Assert.That(messages, Is.EqualTo(new[]
+        {
+            "FOLIO109 'AsyncDb.A' cannot be generated as an async method: it returns 'IAsyncEnumerable<int>', but an [Execute] statement returns no rows; return Task, ValueTask, Task<int> or ValueTask<int> (the rows changed), or use [Query]",
+            "FOLIO109 'AsyncDb.B' cannot be generated as an async method: it returns 'Task<IEnumerable<long>>', a stream inside a task; an async method reads its rows in full (the statement may run again after store pages are fetched), so return Task<List<T>>, Task<IReadOnlyList<T>> or IAsyncEnumerable<T>",
+            "FOLIO109 'AsyncDb.C' cannot be generated as an async method: it returns 'ValueTask<IAsyncEnumerable<long>>', a stream inside a task; an async method reads its rows in full (the statement may run again after store pages are fetched), so return ValueTask<List<T>>, ValueTask<IReadOnlyList<T>> or IAsyncEnumerable<T>",
+            "FOLIO109 'AsyncDb.D' cannot be generated as an async method: its CancellationToken 'token' must be its last parameter",
+            "FOLIO109 'AsyncDb.E' cannot be generated as an async method: it returns 'Task<long>', but an [Execute] method returns void or int (the rows changed), so its async form returns Task, ValueTask, Task<int> or ValueTask<int>; use [Query] to read rows",
+            "FOLIO109 'AsyncDb.F' cannot be generated as an async method: it returns 'ValueTask', but a [Query] method returns its rows: return ValueTask<T> or IAsyncEnumerable<T>, or use [Execute] for statements run for their effect",
+        }));
+    }
+
+    [Test]
     public void TwoClassesCannotShareAVfsName() => VerifyDiagnostics("""
         using Folio;
 

@@ -84,6 +84,73 @@ public class GeneratedCodeTests
         """);
 
     [Test]
+    public void EveryAsyncShape() => VerifyCompiles("""
+        using System.Collections.Generic;
+        using System.Runtime.CompilerServices;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Folio;
+
+        namespace MyApp.Async;
+
+        public sealed record Todo(long Id, string Title, bool Done);
+
+        [PagedDatabase]
+        [MemoryStorage]
+        [Migration(1, "CREATE TABLE todo(id INTEGER PRIMARY KEY, title TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0)")]
+        public partial class TodoDb
+        {
+            [Execute("INSERT INTO todo(title) VALUES ($title)")]
+            public partial Task<int> AddAsync(string title, CancellationToken cancellationToken);
+
+            [Execute("INSERT INTO todo(title) VALUES ($title)")]
+            public partial ValueTask<int> AddValueAsync(string title);
+
+            [Execute("DELETE FROM todo WHERE id = :id")]
+            public partial Task RemoveAsync(long id, CancellationToken cancellationToken);
+
+            [Execute("DELETE FROM todo")]
+            public partial ValueTask ClearAsync();
+
+            [Query("SELECT id, title, done FROM todo WHERE done = @done ORDER BY id")]
+            public partial Task<List<Todo>> ListAsync(bool done, CancellationToken cancellationToken);
+
+            [Query("SELECT id, title, done FROM todo ORDER BY id")]
+            public partial ValueTask<IReadOnlyList<Todo>> AllAsync();
+
+            [Query("SELECT id, title, done FROM todo ORDER BY id")]
+            public partial IAsyncEnumerable<Todo> StreamAsync(CancellationToken cancellationToken);
+
+            [Query("SELECT id, title, done FROM todo WHERE done = $done ORDER BY id")]
+            public partial IAsyncEnumerable<Todo> StreamMarkedAsync(bool done, [EnumeratorCancellation] CancellationToken cancellationToken);
+
+            [Query("SELECT title FROM todo ORDER BY id")]
+            public partial IAsyncEnumerable<string> TitlesAsync();
+
+            [Query("SELECT id, title, done FROM todo WHERE id = $id")]
+            public partial Task<Todo> GetAsync(long id, CancellationToken cancellationToken);
+
+            [Query("SELECT id, title, done FROM todo WHERE id = $id")]
+            public partial ValueTask<Todo?> FindAsync(long id);
+
+            [Query("SELECT count(*) FROM todo")]
+            public partial Task<long> CountAsync();
+
+            [Query("SELECT max(id) FROM todo")]
+            public partial Task<long?> MaxIdAsync();
+
+            [Query("SELECT id, title FROM todo WHERE id > $after AND title <> $title")]
+            public partial Task<List<(long Id, string Title)>> PairsAsync(long after, string title, CancellationToken cancellationToken);
+
+            [Query("SELECT id, title FROM todo WHERE id = $id")]
+            public partial Task<(long, string)?> FindPairAsync(long id);
+
+            [Query("SELECT count(*) FROM todo")]
+            public partial long Count();
+        }
+        """);
+
+    [Test]
     public void EveryParameterAndColumnType() => VerifyCompiles("""
         using System;
         using System.Collections.Generic;

@@ -25,26 +25,54 @@ internal enum ResultShape
     FirstOrDefault,
 }
 
+/// <summary>Whether a typed method is asynchronous, and how it returns.</summary>
+internal enum AsyncKind
+{
+    /// <summary>Synchronous: the body is the method.</summary>
+    None,
+
+    /// <summary><c>Task</c>.</summary>
+    Task,
+
+    /// <summary><c>ValueTask</c>.</summary>
+    ValueTask,
+
+    /// <summary><c>Task&lt;T&gt;</c>.</summary>
+    TaskOfT,
+
+    /// <summary><c>ValueTask&lt;T&gt;</c>.</summary>
+    ValueTaskOfT,
+
+    /// <summary><c>IAsyncEnumerable&lt;T&gt;</c>: the body reads a <c>List&lt;T&gt;</c>, yielded once complete.</summary>
+    AsyncEnumerable,
+}
+
 /// <summary>One <c>[Query]</c> or <c>[Execute]</c> method.</summary>
 /// <param name="Name">The method's name.</param>
 /// <param name="Modifiers">Its modifiers before <c>partial</c>, e.g. <c>public</c>.</param>
 /// <param name="ReturnType">Its return type as written in the implementation.</param>
+/// <param name="BodyType">What its synchronous body returns: <paramref name="ReturnType"/> for a synchronous method, the task's result (or <c>void</c>) for an async one, <c>List&lt;T&gt;</c> for <c>IAsyncEnumerable&lt;T&gt;</c>.</param>
 /// <param name="Parameters">Its parameters.</param>
 /// <param name="Sql">The SQL.</param>
 /// <param name="Shape">What it returns.</param>
 /// <param name="Row">How a row becomes a value; null for <c>[Execute]</c>.</param>
 /// <param name="Bindings">The SQL parameters, in binding slot order, with the C# parameter bound to each.</param>
 /// <param name="CancellationToken">The name of the CancellationToken parameter, if any.</param>
+/// <param name="Async">Whether it is asynchronous, and how it returns.</param>
+/// <param name="DeclaresEnumeratorCancellation">True when the declaration already marks the token <c>[EnumeratorCancellation]</c>.</param>
 internal sealed record MethodSpec(
     string Name,
     string Modifiers,
     string ReturnType,
+    string BodyType,
     EquatableArray<ParameterSpec> Parameters,
     string Sql,
     ResultShape Shape,
     RowSpec? Row,
     EquatableArray<BindingSpec> Bindings,
-    string? CancellationToken);
+    string? CancellationToken,
+    AsyncKind Async,
+    bool DeclaresEnumeratorCancellation);
 
 /// <summary>A method parameter as declared.</summary>
 internal sealed record ParameterSpec(string Name, string Type);

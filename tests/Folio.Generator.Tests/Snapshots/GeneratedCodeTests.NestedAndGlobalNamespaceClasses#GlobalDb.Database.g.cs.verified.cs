@@ -28,6 +28,21 @@ partial class GlobalDb : global::System.IDisposable
     public static GlobalDb Open(global::Folio.Storage.IPageStore store, global::Folio.FolioOptions? options = null, bool ownsStore = false) =>
         new GlobalDb(global::Folio.Queries.FolioSession.Open(__FolioVfs.Registration, store is global::Folio.Storage.MemoryPageStore, store, PageSize, options, ownsStore, __Migrations, 1, "GlobalDb"));
 
+    /// <summary>Opens the database with <c>Folio.MemoryStoreFactory.Create(name, PageSize)</c> ([MemoryStorageAttribute]); the store is disposed with this object. The store's work is awaited.</summary>
+    /// <param name="name">Passed to the store factory.</param>
+    /// <param name="warm">Load every page of the database into the page cache first, in as few store round trips as the store allows.</param>
+    /// <param name="cancellationToken">Cancels the store's work.</param>
+    public static global::System.Threading.Tasks.ValueTask<GlobalDb> OpenAsync(string name, bool warm = false, global::System.Threading.CancellationToken cancellationToken = default) => OpenAsync(global::Folio.MemoryStoreFactory.Create(name, PageSize), null, ownsStore: true, warm: warm, cancellationToken: cancellationToken);
+
+    /// <summary>The asynchronous twin of <c>Open(store, options, ownsStore)</c>: the same attach, connection and migrations, with the store's work awaited.</summary>
+    /// <param name="store">The store; its page size must be <see cref="PageSize"/>.</param>
+    /// <param name="options">Cache, journal and naming options.</param>
+    /// <param name="ownsStore">Dispose the store with this object.</param>
+    /// <param name="warm">Load every page of the database into the page cache first, in as few store round trips as the store allows.</param>
+    /// <param name="cancellationToken">Cancels the store's work.</param>
+    public static async global::System.Threading.Tasks.ValueTask<GlobalDb> OpenAsync(global::Folio.Storage.IPageStore store, global::Folio.FolioOptions? options = null, bool ownsStore = false, bool warm = false, global::System.Threading.CancellationToken cancellationToken = default) =>
+        new GlobalDb(await global::Folio.Queries.FolioSession.OpenAsync(__FolioVfs.Registration, store is global::Folio.Storage.MemoryPageStore, store, PageSize, options, ownsStore, __Migrations, 1, "GlobalDb", warm, cancellationToken).ConfigureAwait(false));
+
     /// <summary>The attached database: its name, store and connection string.</summary>
     public global::Folio.FolioDatabase Database => __session.Database;
 
@@ -45,6 +60,30 @@ partial class GlobalDb : global::System.IDisposable
 
     /// <summary>Runs <paramref name="work"/> in a write transaction, retrying it a bounded number of times on SQLITE_BUSY, and returns its result.</summary>
     public TResult Transaction<TResult>(global::System.Func<GlobalDb, TResult> work) => __session.Transaction(this, work);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a write transaction on the asynchronous path and commits it. Like
+    /// <c>Transaction</c>, it is rolled back and run again a bounded number of times on SQLITE_BUSY, and also
+    /// when a page it needed had to be fetched from the store first, so <paramref name="work"/> may run more
+    /// than once. It completes once the commit is durable; an exception from <paramref name="work"/> rolls back.
+    /// </summary>
+    /// <param name="work">The transaction's work: this object and the token.</param>
+    /// <param name="cancellationToken">Cancels waiting and store reads; a commit already sent completes.</param>
+    public global::System.Threading.Tasks.Task TransactionAsync(global::System.Func<GlobalDb, global::System.Threading.CancellationToken, global::System.Threading.Tasks.Task> work, global::System.Threading.CancellationToken cancellationToken = default) =>
+        __session.TransactionAsync(this, work, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a write transaction on the asynchronous path and commits it. Like
+    /// <c>Transaction</c>, it is rolled back and run again a bounded number of times on SQLITE_BUSY, and also
+    /// when a page it needed had to be fetched from the store first, so <paramref name="work"/> may run more
+    /// than once. It completes once the commit is durable; an exception from <paramref name="work"/> rolls back.
+    /// </summary>
+    /// <typeparam name="TResult">The work's result.</typeparam>
+    /// <param name="work">The transaction's work: this object and the token.</param>
+    /// <param name="cancellationToken">Cancels waiting and store reads; a commit already sent completes.</param>
+    /// <returns>What <paramref name="work"/> returned, once the commit is durable.</returns>
+    public global::System.Threading.Tasks.Task<TResult> TransactionAsync<TResult>(global::System.Func<GlobalDb, global::System.Threading.CancellationToken, global::System.Threading.Tasks.Task<TResult>> work, global::System.Threading.CancellationToken cancellationToken = default) =>
+        __session.TransactionAsync(this, work, cancellationToken);
 
     /// <summary>Begins a write transaction; dispose it without committing to roll back.</summary>
     public global::Folio.Queries.FolioTransaction BeginTransaction() => __session.BeginTransaction();
