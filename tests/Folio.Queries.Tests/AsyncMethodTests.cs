@@ -154,7 +154,6 @@ public class AsyncMethodTests
     }
 
     [Test]
-    [Ignore("Runtime: FolioSession.OpenAsync checks the token before the try that disposes an owned store on failure")]
     public async Task OpenAsyncWithACancelledTokenDisposesTheStoreItWasToOwn()
     {
         // As Open does when it fails: an owned store is disposed, here before anything ran.
