@@ -88,7 +88,14 @@ public sealed partial class FolioSession
         }
         catch
         {
-            session?.Dispose();
+            if (session is not null)
+            {
+                session.Dispose();
+            }
+            else if (ownsStore)
+            {
+                store.Dispose(); // as Open does when it fails: an owned store goes with the failure
+            }
             throw;
         }
     }
