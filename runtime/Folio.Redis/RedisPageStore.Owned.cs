@@ -19,6 +19,9 @@ public sealed partial class RedisPageStore
     private StoreHead _ownedHead;
     private OwnershipLostException? _ownershipLost;
 
+    /// <inheritdoc />
+    public bool Owned => Options.Owned;
+
     /// <summary>True when this store was opened owned and still owns the database.</summary>
     public bool OwnsDatabase => Options.Owned && Volatile.Read(ref _ownershipLost) is null;
 

@@ -15,11 +15,14 @@ public sealed record LedgerEntry(long Seq, string OperationId, long Amount, stri
 
 /// <summary>
 /// The ledger of one account: a SQLite database of its own, kept in Redis under the account's
-/// name. The account's grain is the only writer in normal operation; Folio's version check makes
-/// any second writer (a duplicate activation) fail at commit instead of overwriting.
+/// name and opened owned: the account's grain is its only writer, so its page cache is the
+/// database (reads cost no round trip, a posting one) and the commit's compare-and-set is the
+/// fence. A second writer (a duplicate activation) makes the first one's next commit fail with
+/// <see cref="OwnershipLostException"/> instead of overwriting. The grain calls the async
+/// methods; the sync twins serve tests and tools.
 /// </summary>
 [PagedDatabase(PageSize = 4096)]
-[RedisStorage]
+[RedisStorage(Owned = true)]
 [Migration(1, """
     CREATE TABLE entry(
         seq           INTEGER PRIMARY KEY,
@@ -62,4 +65,36 @@ public partial class LedgerDb
     /// <summary>The sum of every line, which must equal <see cref="Balance"/>.</summary>
     [Query("SELECT coalesce(sum(amount), 0) FROM entry")]
     public partial long SumOfAmounts();
+
+    /// <summary><see cref="Find"/>, asynchronously.</summary>
+    [Query("SELECT seq, operation_id, amount, memo, balance_after, posted_at FROM entry WHERE operation_id = $operationId")]
+    public partial Task<LedgerEntry?> FindAsync(string operationId, CancellationToken cancellationToken = default);
+
+    /// <summary><see cref="Balance"/>, asynchronously.</summary>
+    [Query("SELECT coalesce((SELECT balance_after FROM entry ORDER BY seq DESC LIMIT 1), 0)")]
+    public partial Task<long> BalanceAsync(CancellationToken cancellationToken = default);
+
+    /// <summary><see cref="Append"/>, asynchronously: it completes once the posting is durable in Redis.</summary>
+    [Query("""
+        INSERT INTO entry(operation_id, amount, memo, balance_after, posted_at)
+        VALUES ($operationId, $amount, $memo, $balanceAfter, $postedAt)
+        RETURNING seq
+        """)]
+    public partial Task<long> AppendAsync(string operationId, long amount, string memo, long balanceAfter, DateTime postedAt, CancellationToken cancellationToken = default);
+
+    /// <summary><see cref="Latest"/>, asynchronously.</summary>
+    [Query("SELECT seq, operation_id, amount, memo, balance_after, posted_at FROM entry ORDER BY seq DESC LIMIT $count")]
+    public partial Task<List<LedgerEntry>> LatestAsync(long count, CancellationToken cancellationToken = default);
+
+    /// <summary><see cref="OperationIds"/>, asynchronously.</summary>
+    [Query("SELECT operation_id FROM entry ORDER BY seq")]
+    public partial Task<List<string>> OperationIdsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary><see cref="Count"/>, asynchronously.</summary>
+    [Query("SELECT count(*) FROM entry")]
+    public partial Task<long> CountAsync(CancellationToken cancellationToken = default);
+
+    /// <summary><see cref="SumOfAmounts"/>, asynchronously.</summary>
+    [Query("SELECT coalesce(sum(amount), 0) FROM entry")]
+    public partial Task<long> SumOfAmountsAsync(CancellationToken cancellationToken = default);
 }

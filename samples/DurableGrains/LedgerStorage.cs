@@ -24,7 +24,7 @@ public class LedgerStorage
     /// <summary>The silo's Redis connection.</summary>
     public IConnectionMultiplexer Redis { get; }
 
-    /// <summary>Pages each open ledger keeps decoded in memory (Folio's default is 2048). Default 256: 1 MiB at 4 KiB pages.</summary>
+    /// <summary>Pages each open ledger keeps decoded in memory (Folio's default is 2048). Default 256: 1 MiB at 4 KiB pages, a ledger of some twenty thousand postings.</summary>
     public int CachePages { get; init; } = 256;
 
     /// <summary>The Folio database holding <paramref name="account"/>'s ledger.</summary>
@@ -42,27 +42,40 @@ public class LedgerStorage
         return "ledger:" + account;
     }
 
-    /// <summary>Opens the page store of <paramref name="database"/> (one Redis round trip; creates it when missing).</summary>
+    /// <summary>
+    /// Opens the page store of <paramref name="database"/>, owned (one Redis round trip; creates it
+    /// when missing, and claims it: any other owner's next commit fails).
+    /// </summary>
     /// <param name="database">A name from <see cref="DatabaseName"/>.</param>
     public virtual IPageStore OpenStore(string database) =>
-        RedisStoreFactory.Create(Redis, database, LedgerDb.PageSize);
+        RedisStoreFactory.Create(Redis, database, owned: true, LedgerDb.PageSize);
 
     /// <summary>
-    /// Opens <paramref name="account"/>'s ledger for one activation, applying the schema when the
-    /// ledger is new. The caller disposes it (the store goes with it).
+    /// Opens <paramref name="account"/>'s ledger owned, applying the schema when the ledger is new.
+    /// The caller disposes it (the store goes with it).
     /// </summary>
     /// <param name="account">The account.</param>
     /// <param name="instance">What tells this opener apart from others in the same process, e.g. the activation.</param>
-    public LedgerDb Open(string account, string instance)
+    public LedgerDb Open(string account, string instance) => LedgerDb.Open(OpenStore(DatabaseName(account)), Options(account, instance), ownsStore: true);
+
+    /// <summary>
+    /// <see cref="Open"/> for an activation: the schema is applied and the whole ledger loaded into
+    /// the page cache with the store's work awaited (no thread waits on Redis), so the
+    /// activation's reads never reach Redis.
+    /// </summary>
+    public async Task<LedgerDb> OpenAsync(string account, string instance, CancellationToken cancellationToken = default) =>
+        await LedgerDb.OpenAsync(OpenStore(DatabaseName(account)), Options(account, instance), ownsStore: true, warm: true, cancellationToken);
+
+    private FolioOptions Options(string account, string instance)
     {
         var database = DatabaseName(account);
         // Within one process Folio shares locks and page cache between every opener of one
         // database. Several silos hosted in one process (as in tests) must behave as separate
         // processes, meeting only in Redis through the version check: each silo's storage is its
         // own process scope. Each opener also gets its own file name (an old activation may still
-        // be closing when the next opens). A small page cache: a silo holds many activations, and
-        // a ledger's working set (the last pages of one table and its index) is a handful of pages.
-        var options = new FolioOptions { Name = $"{database}#{instance}", CachePages = CachePages, ProcessScope = this };
-        return LedgerDb.Open(OpenStore(database), options, ownsStore: true);
+        // be closing when the next opens). The page cache (CachePages, 1 MiB by default) holds a
+        // whole ledger of up to that size, loaded at activation; a larger one fetches what it
+        // misses, asynchronously.
+        return new FolioOptions { Name = $"{database}#{instance}", CachePages = CachePages, ProcessScope = this };
     }
 }

@@ -38,6 +38,9 @@ internal sealed class InterceptingLedgerStorage(IConnectionMultiplexer redis, Le
 
         public IPageStoreReader BeginRead(long knownVersion) => inner.BeginRead(knownVersion);
 
+        public ValueTask<IPageStoreReader> BeginReadAsync(long knownVersion, CancellationToken cancellationToken = default) =>
+            inner.BeginReadAsync(knownVersion, cancellationToken);
+
         public long Commit(StoreCommit commit)
         {
             if (interceptions.BeforeNextCommit.TryRemove(database, out var work))
@@ -45,6 +48,15 @@ internal sealed class InterceptingLedgerStorage(IConnectionMultiplexer redis, Le
                 Task.Run(work).GetAwaiter().GetResult();
             }
             return inner.Commit(commit);
+        }
+
+        public async ValueTask<long> CommitAsync(StoreCommit commit, CancellationToken cancellationToken = default)
+        {
+            if (interceptions.BeforeNextCommit.TryRemove(database, out var work))
+            {
+                await Task.Run(work, cancellationToken);
+            }
+            return await inner.CommitAsync(commit, cancellationToken);
         }
 
         public void Dispose() => inner.Dispose();

@@ -14,7 +14,6 @@ internal static class LedgerCluster
 
     public static async Task<InProcessTestCluster> StartAsync(LedgerInterceptions interceptions)
     {
-        LedgerHosting.ReserveThreadsForStoreCalls();
         var builder = new InProcessTestClusterBuilder(2);
         builder.Options.ConfigureFileLogging = false;
         var redis = SharedRedis.Server.Configuration;

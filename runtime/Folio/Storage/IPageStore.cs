@@ -54,6 +54,14 @@ public interface IPageStore : IDisposable
     /// <summary>The page size in bytes: a power of two from 512 to 65536, fixed at creation.</summary>
     int PageSize { get; }
 
+    /// <summary>
+    /// True when this store instance owns its database (the Durable Object model, e.g.
+    /// <c>RedisStoreOptions.Owned</c>): its head and Folio's page cache are authoritative for it
+    /// alone, so Folio keeps its in-process state (locks, page cache, history) apart from every
+    /// other attachment of the database, as if it were in a process of its own. Default false.
+    /// </summary>
+    bool Owned => false;
+
     /// <summary>Reads the current lineage, version and page count.</summary>
     /// <exception cref="HistoryChangedException">The database no longer exists in the store.</exception>
     StoreHead GetHead();

@@ -43,9 +43,9 @@ internal sealed class DatabaseState
 
     private readonly object? _scope;
 
-    private DatabaseState(string name, int pageSize, StoreHead head, FolioOptions options, ILogger logger)
+    private DatabaseState(string name, int pageSize, StoreHead head, object? scope, FolioOptions options, ILogger logger)
     {
-        _scope = options.ProcessScope;
+        _scope = scope;
         Name = name;
         PageSize = pageSize;
         _lineage = head.Lineage;
@@ -87,7 +87,13 @@ internal sealed class DatabaseState
     }
 
     /// <summary>Finds the state of the database <paramref name="head"/> belongs to, creating it for the first opener.</summary>
-    public static DatabaseState Acquire(string name, int pageSize, StoreHead head, FolioOptions options, ILogger logger)
+    /// <param name="name">The attachment's name, for messages.</param>
+    /// <param name="pageSize">The page size.</param>
+    /// <param name="head">The store's head, whose identity finds the state.</param>
+    /// <param name="scope">Null for the process; otherwise states are kept apart per scope (see <see cref="FolioOptions.ProcessScope"/>, and owned stores).</param>
+    /// <param name="options">Cache size.</param>
+    /// <param name="logger">Where history changes are logged.</param>
+    public static DatabaseState Acquire(string name, int pageSize, StoreHead head, object? scope, FolioOptions options, ILogger logger)
     {
         if (head.Lineage.IsEmpty)
         {
@@ -95,10 +101,10 @@ internal sealed class DatabaseState
         }
         lock (RegistryGate)
         {
-            if (!ByIdentity.TryGetValue((head.Lineage.DatabaseId, options.ProcessScope), out var state))
+            if (!ByIdentity.TryGetValue((head.Lineage.DatabaseId, scope), out var state))
             {
-                state = new DatabaseState(name, pageSize, head, options, logger);
-                ByIdentity[(head.Lineage.DatabaseId, options.ProcessScope)] = state;
+                state = new DatabaseState(name, pageSize, head, scope, options, logger);
+                ByIdentity[(head.Lineage.DatabaseId, scope)] = state;
             }
             else if (state.PageSize != pageSize)
             {

@@ -19,7 +19,8 @@ internal sealed class SharedDatabase
         Store = store;
         PageSize = store.PageSize;
         Logger = options.Logger ?? NullLogger.Instance;
-        State = DatabaseState.Acquire(name, PageSize, head, options, Logger);
+        // An owner's cache is authoritative for that owner alone: its state is its own.
+        State = DatabaseState.Acquire(name, PageSize, head, options.ProcessScope ?? (store.Owned ? store : null), options, Logger);
     }
 
     public string Name { get; }
