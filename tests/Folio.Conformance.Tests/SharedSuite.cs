@@ -1,6 +1,6 @@
 namespace Folio.Conformance.Tests;
 
-/// <summary>Where the shared sqllogictest scripts are: <c>../shared/conformance/sqllogictest</c> beside the repository.</summary>
+/// <summary>Where the sqllogictest scripts are: <c>tests/Folio.Conformance/sqllogictest</c> in the repository.</summary>
 internal static class SharedSuite
 {
     /// <summary>The repository root: the nearest directory above the test binaries holding Directory.Packages.props.</summary>
@@ -21,7 +21,7 @@ internal static class SharedSuite
 
     /// <summary>The scripts folder, or null when the repository root cannot be found.</summary>
     public static string? Directory =>
-        RepositoryRoot is { } root ? Path.GetFullPath(Path.Combine(root, "..", "shared", "conformance", "sqllogictest")) : null;
+        RepositoryRoot is { } root ? Path.Combine(root, "tests", "Folio.Conformance", "sqllogictest") : null;
 
     /// <summary>Every script in the folder, sorted; empty when the folder is missing.</summary>
     public static IReadOnlyList<string> Scripts =>

@@ -56,7 +56,25 @@ internal sealed class SharedDatabase
         var before = State.Watermark();
         cache = State.Cache;
         var knownVersion = cache.Version;
-        var reader = Store.BeginRead(Math.Max(knownVersion, 0));
+        return Started(Store.BeginRead(Math.Max(knownVersion, 0)), before, cache, knownVersion);
+    }
+
+    /// <summary>The asynchronous twin of <see cref="BeginRead"/>: the store's begin-read is awaited, the checks are the same.</summary>
+    public async ValueTask<(IPageStoreReader Reader, PageCache Cache)> BeginReadAsync(CancellationToken cancellationToken)
+    {
+        var before = State.Watermark();
+        var cache = State.Cache;
+        var knownVersion = cache.Version;
+        var reader = await Store.BeginReadAsync(Math.Max(knownVersion, 0), cancellationToken).ConfigureAwait(false);
+        return (Started(reader, before, cache, knownVersion), cache);
+    }
+
+    /// <summary>
+    /// A read the store started: checked against the history seen before it began (the reader is
+    /// disposed when the history changed), counted, and the cache moved to its version.
+    /// </summary>
+    private IPageStoreReader Started(IPageStoreReader reader, (int Generation, long Confirmed) before, PageCache cache, long knownVersion)
+    {
         try
         {
             State.Observe(reader.Lineage, reader.Version, before);
@@ -69,27 +87,6 @@ internal sealed class SharedDatabase
         Statistics.OnReadStarted();
         cache.Advance(knownVersion, reader.Version, reader.ChangedPagesSinceKnown);
         return reader;
-    }
-
-    /// <summary>The asynchronous twin of <see cref="BeginRead"/>: the store's begin-read is awaited, the checks are the same.</summary>
-    public async ValueTask<(IPageStoreReader Reader, PageCache Cache)> BeginReadAsync(CancellationToken cancellationToken)
-    {
-        var before = State.Watermark();
-        var cache = State.Cache;
-        var knownVersion = cache.Version;
-        var reader = await Store.BeginReadAsync(Math.Max(knownVersion, 0), cancellationToken).ConfigureAwait(false);
-        try
-        {
-            State.Observe(reader.Lineage, reader.Version, before);
-        }
-        catch
-        {
-            reader.Dispose();
-            throw;
-        }
-        Statistics.OnReadStarted();
-        cache.Advance(knownVersion, reader.Version, reader.ChangedPagesSinceKnown);
-        return (reader, cache);
     }
 
     /// <summary>
