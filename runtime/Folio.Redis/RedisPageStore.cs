@@ -75,29 +75,54 @@ public sealed partial class RedisPageStore : IPageStore
     /// <exception cref="RedisStoreUnavailableException">Redis could not be reached.</exception>
     public static RedisPageStore Open(IConnectionMultiplexer redis, string database, int pageSize = PageSizes.Default, RedisStoreOptions? options = null)
     {
+        var store = Create(redis, database, pageSize, options);
+        var result = store.Run("open", write: false, () => RedisScript.Open.Evaluate(store._redis, [store.Keys.Meta], store.OpenArguments(), store.CountRoundTrip));
+        return store.Opened(result);
+    }
+
+    /// <summary>
+    /// <see cref="Open"/> with the round trip awaited (StackExchange.Redis's async API): what an
+    /// asynchronous open (a grain's activation) uses so no thread waits on Redis.
+    /// </summary>
+    public static async Task<RedisPageStore> OpenAsync(IConnectionMultiplexer redis, string database, int pageSize = PageSizes.Default,
+        RedisStoreOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var store = Create(redis, database, pageSize, options);
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = await store.RunAsync("open", write: false,
+            () => RedisScript.Open.EvaluateAsync(store._redis, [store.Keys.Meta], store.OpenArguments(), store.CountRoundTrip)).ConfigureAwait(false);
+        return store.Opened(result);
+    }
+
+    private static RedisPageStore Create(IConnectionMultiplexer redis, string database, int pageSize, RedisStoreOptions? options)
+    {
         ArgumentNullException.ThrowIfNull(redis);
         RedisKeys.ValidateName(database);
         PageSizes.Validate(pageSize, database);
         options = options?.Clone() ?? new RedisStoreOptions();
         options.Validate();
+        return new RedisPageStore(redis, database, pageSize, options);
+    }
 
-        var store = new RedisPageStore(redis, database, pageSize, options);
-        var result = store.Run("open", write: false, () => RedisScript.Open.Evaluate(store._redis, [store.Keys.Meta],
-            [pageSize, Format, StoreLineage.CreateNew().DatabaseId.ToString("N"), store._ownerToken], store.CountRoundTrip));
+    private RedisValue[] OpenArguments() => [PageSize, Format, StoreLineage.CreateNew().DatabaseId.ToString("N"), _ownerToken];
+
+    /// <summary>Checks the open script's answer (see <see cref="RedisScript.Open"/>) and takes the head it returned.</summary>
+    private RedisPageStore Opened(RedisResult result)
+    {
         var fields = (RedisValue[])result!;
-        store.OpenedLineage = store.ParseLineage(fields[4], fields[5]);
-        store.ClaimedHead((long)fields[2], (long)fields[3]);
+        OpenedLineage = ParseLineage(fields[4], fields[5]);
+        ClaimedHead((long)fields[2], (long)fields[3]);
         if (!int.TryParse((string?)fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var format) || format != Format)
         {
             throw new InvalidDataException(
-                $"Folio database '{database}' in Redis has layout format '{fields[1]}', but this Folio.Redis reads format {Format} (key {store.Keys.Meta}).");
+                $"Folio database '{Name}' in Redis has layout format '{fields[1]}', but this Folio.Redis reads format {Format} (key {Keys.Meta}).");
         }
         var storedPageSize = (int)fields[0];
-        if (storedPageSize != pageSize)
+        if (storedPageSize != PageSize)
         {
-            throw new PageSizeMismatchException(database, storedPageSize, pageSize);
+            throw new PageSizeMismatchException(Name, storedPageSize, PageSize);
         }
-        return store;
+        return this;
     }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the problem when <paramref name="database"/> cannot be a database name in Redis (braces, control characters, empty).</summary>

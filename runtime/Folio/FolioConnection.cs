@@ -41,7 +41,8 @@ public sealed class FolioConnection : IDisposable
         {
             raw.sqlite3_extended_result_codes(handle, 1);
             raw.sqlite3_busy_timeout(handle, (int)database.Options.BusyTimeout.TotalMilliseconds);
-            if (database.Store.GetHead().PageCount == 0)
+            var pageCount = AsyncCall.For(database.Shared.State)?.PreparedPageCount ?? database.Store.GetHead().PageCount;
+            if (pageCount == 0)
             {
                 // A new database: make SQLite's page size the store's before the first page exists.
                 connection.Execute($"PRAGMA page_size = {database.PageSize.ToString(CultureInfo.InvariantCulture)}");

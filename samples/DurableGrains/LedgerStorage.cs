@@ -50,6 +50,12 @@ public class LedgerStorage
     public virtual IPageStore OpenStore(string database) =>
         RedisStoreFactory.Create(Redis, database, owned: true, LedgerDb.PageSize);
 
+    /// <summary><see cref="OpenStore"/> with the round trip awaited: what an activation uses, so no thread waits on Redis.</summary>
+    /// <param name="database">A name from <see cref="DatabaseName"/>.</param>
+    /// <param name="cancellationToken">Cancels the open.</param>
+    public virtual async Task<IPageStore> OpenStoreAsync(string database, CancellationToken cancellationToken) =>
+        await RedisPageStore.OpenAsync(Redis, database, LedgerDb.PageSize, new RedisStoreOptions { Owned = true }, cancellationToken);
+
     /// <summary>
     /// Opens <paramref name="account"/>'s ledger owned, applying the schema when the ledger is new.
     /// The caller disposes it (the store goes with it).
@@ -64,7 +70,7 @@ public class LedgerStorage
     /// activation's reads never reach Redis.
     /// </summary>
     public async Task<LedgerDb> OpenAsync(string account, string instance, CancellationToken cancellationToken = default) =>
-        await LedgerDb.OpenAsync(OpenStore(DatabaseName(account)), Options(account, instance), ownsStore: true, warm: true, cancellationToken);
+        await LedgerDb.OpenAsync(await OpenStoreAsync(DatabaseName(account), cancellationToken), Options(account, instance), ownsStore: true, warm: true, cancellationToken);
 
     private FolioOptions Options(string account, string instance)
     {

@@ -27,12 +27,17 @@ internal sealed class InterceptingLedgerStorage(IConnectionMultiplexer redis, Le
 
     public override IPageStore OpenStore(string database) => new BeforeCommitStore(base.OpenStore(database), database, interceptions);
 
+    public override async Task<IPageStore> OpenStoreAsync(string database, CancellationToken cancellationToken) =>
+        new BeforeCommitStore(await base.OpenStoreAsync(database, cancellationToken), database, interceptions);
+
     /// <summary>Passes everything through, but first runs (on another thread, as another silo would) the work armed for this database.</summary>
     private sealed class BeforeCommitStore(IPageStore inner, string database, LedgerInterceptions interceptions) : IPageStore
     {
         public string Name => inner.Name;
 
         public int PageSize => inner.PageSize;
+
+        public bool Owned => inner.Owned;
 
         public StoreHead GetHead() => inner.GetHead();
 

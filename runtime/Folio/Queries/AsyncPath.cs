@@ -74,6 +74,36 @@ internal static class AsyncPath
         }
     }
 
+    /// <summary>
+    /// Opens a SQLite connection on the asynchronous path: SQLite reads the header and runs the
+    /// connection's pragmas through a read start awaited before, and pages it misses are fetched
+    /// before it opens again.
+    /// </summary>
+    public static async ValueTask<FolioConnection> OpenConnectionAsync(FolioDatabase database, CancellationToken cancellationToken)
+    {
+        using var call = new AsyncCall(database, database.Shared);
+        AsyncCall.Current = call;
+        try
+        {
+            for (var round = 1; ; round++)
+            {
+                await call.PrepareAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return database.OpenConnection();
+                }
+                catch (Exception) when (call.HasMissingPages && round < MaxFetchRounds)
+                {
+                    await call.FetchMissingAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            AsyncCall.Current = null;
+        }
+    }
+
     public static async Task<TResult> TransactionAsync<TDb, TResult>(FolioConnection connection, TDb db, Func<TDb, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken)
     {
         if (AsyncCall.Current is { } outer && outer.Session == connection)

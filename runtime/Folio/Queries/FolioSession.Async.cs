@@ -61,7 +61,8 @@ public sealed partial class FolioSession
 
     /// <summary>
     /// The asynchronous twin of <see cref="Open"/>: the same attach, connection and migrations,
-    /// with the store's work awaited. With <paramref name="warm"/> every page of the database is
+    /// with the store's work awaited (the connection's own first reads included; the attach reads
+    /// the store's head synchronously, which costs an owned store nothing). With <paramref name="warm"/> every page of the database is
     /// loaded into the page cache first, in as few store round trips as the store allows, so a
     /// small owned database never misses. Meant for the code Folio's generator writes.
     /// </summary>
@@ -71,15 +72,20 @@ public sealed partial class FolioSession
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(migrations);
+        FolioDatabase? database = null;
+        FolioConnection? connection = null;
         FolioSession? session = null;
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            session = Open(registration, isRegistrationStore, store, pageSize, options, ownsStore, [], statementCount, className);
+            database = Attach(registration, isRegistrationStore, store, pageSize, options, ownsStore, className);
             if (warm)
             {
-                await session.Database.Shared.WarmAsync(cancellationToken).ConfigureAwait(false);
+                // Before the connection opens, so its own reads (the header, the schema) hit memory.
+                await database.Shared.WarmAsync(cancellationToken).ConfigureAwait(false);
             }
+            connection = await AsyncPath.OpenConnectionAsync(database, cancellationToken).ConfigureAwait(false);
+            session = new FolioSession(database, connection, statementCount, className);
             if (migrations.Length > 0)
             {
                 await session.RunAsync(session, s => s.ApplyMigrations(migrations), cancellationToken).ConfigureAwait(false);
@@ -90,11 +96,12 @@ public sealed partial class FolioSession
         {
             if (session is not null)
             {
-                session.Dispose();
+                session.Dispose(); // its connection and database, and the store when owned
             }
-            else if (ownsStore)
+            else
             {
-                store.Dispose(); // as Open does when it fails: an owned store goes with the failure
+                connection?.Dispose();
+                Abandon(database, store, ownsStore);
             }
             throw;
         }

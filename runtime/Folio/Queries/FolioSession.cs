@@ -56,27 +56,11 @@ public sealed partial class FolioSession : IDisposable
     public static FolioSession Open(VfsRegistration registration, bool isRegistrationStore, IPageStore store, int pageSize,
         FolioOptions? options, bool ownsStore, ReadOnlySpan<Migration> migrations, int statementCount, string className)
     {
-        ArgumentNullException.ThrowIfNull(registration);
-        ArgumentNullException.ThrowIfNull(store);
         FolioDatabase? database = null;
         FolioConnection? connection = null;
         try
         {
-            if (registration.PageSize != 0 && registration.PageSize != pageSize)
-            {
-                // VfsRegistration.Register returns the first registration of a name: another class
-                // (or assembly) registered this VFS name before this one.
-                throw new InvalidOperationException(
-                    $"{className}: VFS '{registration.Name}' was registered by another database class with page size {registration.PageSize}, not {pageSize}; give [PagedDatabase(Name = ...)] a name of its own.");
-            }
-            if (store.PageSize != pageSize)
-            {
-                throw new PageSizeMismatchException(options?.Name ?? store.Name, store.PageSize, pageSize);
-            }
-            var vfs = isRegistrationStore ? registration : GeneralVfs.Registration;
-            // Opening the same database twice (TodoDb.Open(path) from two places) attaches each
-            // store under a name of its own; both share the database's locks and page cache.
-            database = FolioDatabase.Open(vfs, store, options, ownsStore);
+            database = Attach(registration, isRegistrationStore, store, pageSize, options, ownsStore, className);
             connection = database.OpenConnection();
             var session = new FolioSession(database, connection, statementCount, className);
             session.ApplyMigrations(migrations);
@@ -85,15 +69,44 @@ public sealed partial class FolioSession : IDisposable
         catch
         {
             connection?.Dispose();
-            if (database is not null)
-            {
-                database.Dispose();
-            }
-            else if (ownsStore)
-            {
-                store.Dispose();
-            }
+            Abandon(database, store, ownsStore);
             throw;
+        }
+    }
+
+    /// <summary>The checks every open makes, then the attach: a store of the VFS's own type through it, any other through the general VFS.</summary>
+    private static FolioDatabase Attach(VfsRegistration registration, bool isRegistrationStore, IPageStore store, int pageSize,
+        FolioOptions? options, bool ownsStore, string className)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        ArgumentNullException.ThrowIfNull(store);
+        if (registration.PageSize != 0 && registration.PageSize != pageSize)
+        {
+            // VfsRegistration.Register returns the first registration of a name: another class
+            // (or assembly) registered this VFS name before this one.
+            throw new InvalidOperationException(
+                $"{className}: VFS '{registration.Name}' was registered by another database class with page size {registration.PageSize}, not {pageSize}; give [PagedDatabase(Name = ...)] a name of its own.");
+        }
+        if (store.PageSize != pageSize)
+        {
+            throw new PageSizeMismatchException(options?.Name ?? store.Name, store.PageSize, pageSize);
+        }
+        var vfs = isRegistrationStore ? registration : GeneralVfs.Registration;
+        // Opening the same database twice (TodoDb.Open(path) from two places) attaches each
+        // store under a name of its own; both share the database's locks and page cache.
+        return FolioDatabase.Open(vfs, store, options, ownsStore);
+    }
+
+    /// <summary>A failed open: the database is detached (its store disposed when owned), or an owned store that never got attached is disposed.</summary>
+    private static void Abandon(FolioDatabase? database, IPageStore store, bool ownsStore)
+    {
+        if (database is not null)
+        {
+            database.Dispose();
+        }
+        else if (ownsStore)
+        {
+            store.Dispose();
         }
     }
 

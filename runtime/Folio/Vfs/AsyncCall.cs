@@ -97,6 +97,9 @@ internal sealed class AsyncCall : IDisposable
         return true;
     }
 
+    /// <summary>The page count of the prepared read, if one was prepared (a connection opening asks it instead of the store).</summary>
+    public long? PreparedPageCount => _reader?.PageCount;
+
     /// <summary>A page fetched by this call, decoded.</summary>
     public bool TryReadFetched(long page, Span<byte> destination)
     {
