@@ -23,7 +23,23 @@ public static class LedgerHosting
         ArgumentException.ThrowIfNullOrEmpty(redisConfiguration);
         services.AddSingleton<IConnectionMultiplexer>(_ => RedisPageStore.Connect(redisConfiguration));
         services.AddSingleton<LedgerStorage>();
+        // Connect when the host starts, not when the first grain activates: the connect is
+        // synchronous, and made from an activation it holds a thread-pool thread (one per
+        // activation racing to it) while the pool is what completes it.
+        services.AddHostedService<RedisConnectionAtStart>();
         return services;
+    }
+
+    /// <summary>Makes the silo's Redis connection as the host starts.</summary>
+    private sealed class RedisConnectionAtStart(IServiceProvider services) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _ = services.GetRequiredService<IConnectionMultiplexer>();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>
