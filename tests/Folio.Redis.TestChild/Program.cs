@@ -2,9 +2,15 @@
 // each update on SQLITE_BUSY (another process committed first), as an application would.
 // Usage: Folio.Redis.TestChild <redis configuration> <database> <updates>
 // Prints "updated <n> busy-retries <r>" and exits 0; any other failure exits 1 with the error.
+// Usage: Folio.Redis.TestChild owner <redis configuration> <database> <tag> <inserts>: see OwnerRun.
 using Folio;
 using Folio.Redis;
+using Folio.Redis.TestChild;
 
+if (args.Length == 5 && args[0] == "owner" && int.TryParse(args[4], out var inserts))
+{
+    return await OwnerRun.RunAsync(args[1], args[2], args[3], inserts);
+}
 if (args.Length != 3 || !int.TryParse(args[2], out var updates))
 {
     Console.Error.WriteLine("usage: Folio.Redis.TestChild <redis configuration> <database> <updates>");
