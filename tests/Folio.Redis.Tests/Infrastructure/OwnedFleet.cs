@@ -122,7 +122,8 @@ internal sealed class OwnedFleet : IDisposable
 /// <summary>What a fleet run did: calls made, how long it took, each call's latency (sorted), what failed.</summary>
 internal sealed record FleetResult(int Operations, TimeSpan Elapsed, double[] LatenciesMs, List<Exception> Failures)
 {
-    public double OperationsPerSecond => Operations / Elapsed.TotalSeconds;
+    /// <summary>Calls that succeeded, per second of the whole run.</summary>
+    public double OperationsPerSecond => (Operations - Failures.Count) / Elapsed.TotalSeconds;
 
     public double Percentile(double p) => LatenciesMs.Length == 0 ? 0 : LatenciesMs[Math.Min(LatenciesMs.Length - 1, (int)Math.Ceiling(p / 100 * LatenciesMs.Length) - 1)];
 
