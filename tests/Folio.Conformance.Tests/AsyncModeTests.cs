@@ -15,7 +15,7 @@ public class AsyncModeTests
     [Test]
     public void EveryStatementOfAnAsyncSessionGoesThroughTheStoresAsyncTwins()
     {
-        var target = new CountingTarget { Async = true };
+        var target = new WrappedMemoryTarget<CountingStore>("counting", s => new CountingStore(s)) { Async = true };
         using (var session = target.OpenFresh("async"))
         {
             var report = new SltRunner().Run(Script, "async.test", session);
@@ -31,7 +31,7 @@ public class AsyncModeTests
     [Test]
     public void WithoutAsyncTheSameScriptCommitsSynchronously()
     {
-        var target = new CountingTarget();
+        var target = new WrappedMemoryTarget<CountingStore>("counting", s => new CountingStore(s));
         using (var session = target.OpenFresh("sync"))
         {
             Assert.That(new SltRunner().Run(Script, "sync.test", session).Failed, Is.Zero);
@@ -69,19 +69,6 @@ public class AsyncModeTests
         var error = new StringWriter();
         Assert.That(ConsoleApp.Run(["--store", store, mode, "."], new StringWriter(), error), Is.EqualTo(ConsoleApp.UsageError));
         Assert.That(error.ToString(), Does.Contain(mode));
-    }
-
-    private sealed class CountingTarget : FolioStoreTarget
-    {
-        public CountingStore? Store { get; private set; }
-
-        public override string Name => "counting";
-
-        protected override IPageStore CreateStore(string name, out IDisposable? cleanup)
-        {
-            cleanup = null;
-            return Store = new CountingStore(new MemoryPageStore(name));
-        }
     }
 
     /// <summary>A memory store that counts which of its synchronous and asynchronous entry points were used.</summary>
