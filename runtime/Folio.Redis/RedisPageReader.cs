@@ -86,6 +86,37 @@ internal sealed class RedisPageReader : IPageStoreReader
 
     public void ReadPages(ReadOnlySpan<long> pageNumbers, Span<byte> destination, int slotSize, Span<int> lengths)
     {
+        var missing = Unbuffered(pageNumbers);
+        if (missing.Count > 0)
+        {
+            var (keys, operation) = FetchArguments(missing);
+            Keep(missing, _store.Run(operation, write: false, () => RedisScript.ReadPages.Evaluate(_store.Redis, keys, [], _store.CountRoundTrip)));
+        }
+        CopyOut(pageNumbers, destination, slotSize, lengths);
+    }
+
+    /// <summary>
+    /// The asynchronous twin of <see cref="ReadPages"/>: one EVALSHA with StackExchange.Redis's
+    /// async API, so no thread waits for Redis. A read changes nothing, so a cancelled call stops
+    /// waiting at once; Redis's late answer is dropped.
+    /// </summary>
+    public async ValueTask ReadPagesAsync(ReadOnlyMemory<long> pageNumbers, Memory<byte> destination, int slotSize, Memory<int> lengths, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var missing = Unbuffered(pageNumbers.Span);
+        if (missing.Count > 0)
+        {
+            var (keys, operation) = FetchArguments(missing);
+            var result = await _store.RunAsync(operation, write: false,
+                () => RedisScript.ReadPages.EvaluateAsync(_store.Redis, keys, [], _store.CountRoundTrip).WaitAsync(cancellationToken)).ConfigureAwait(false);
+            Keep(missing, result);
+        }
+        CopyOut(pageNumbers.Span, destination.Span, slotSize, lengths.Span);
+    }
+
+    /// <summary>The distinct pages of <paramref name="pageNumbers"/> not in the read-ahead buffer.</summary>
+    private List<long> Unbuffered(ReadOnlySpan<long> pageNumbers)
+    {
         var missing = new List<long>();
         var seen = new HashSet<long>();
         foreach (var page in pageNumbers)
@@ -96,14 +127,22 @@ internal sealed class RedisPageReader : IPageStoreReader
                 missing.Add(page);
             }
         }
-        if (missing.Count > 0)
+        return missing;
+    }
+
+    /// <summary>Checks the fetched values against the pinned version and buffers them.</summary>
+    private void Keep(List<long> missing, RedisResult result)
+    {
+        var (current, values) = FetchOutcome(missing, result);
+        for (var i = 0; i < missing.Count; i++)
         {
-            var (current, values) = Fetch(missing);
-            for (var i = 0; i < missing.Count; i++)
-            {
-                _buffer[missing[i]] = Check(missing[i], values[i], current);
-            }
+            _buffer[missing[i]] = Check(missing[i], values[i], current);
         }
+    }
+
+    /// <summary>Hands the buffered pages of <paramref name="pageNumbers"/> over, one slot each, and forgets them.</summary>
+    private void CopyOut(ReadOnlySpan<long> pageNumbers, Span<byte> destination, int slotSize, Span<int> lengths)
+    {
         for (var i = 0; i < pageNumbers.Length; i++)
         {
             var page = pageNumbers[i];
@@ -132,6 +171,13 @@ internal sealed class RedisPageReader : IPageStoreReader
     /// <summary>One round trip: the current version and the values of <paramref name="pages"/>.</summary>
     private (long Current, RedisResult[] Values) Fetch(List<long> pages)
     {
+        var (keys, operation) = FetchArguments(pages);
+        return FetchOutcome(pages, _store.Run(operation, write: false, () => RedisScript.ReadPages.Evaluate(_store.Redis, keys, [], _store.CountRoundTrip)));
+    }
+
+    /// <summary>The read script's keys (the metadata hash, then the pages) and the operation's name for errors.</summary>
+    private (RedisKey[] Keys, string Operation) FetchArguments(List<long> pages)
+    {
         var keys = new RedisKey[1 + pages.Count];
         keys[0] = _store.Keys.Meta;
         for (var i = 0; i < pages.Count; i++)
@@ -139,8 +185,12 @@ internal sealed class RedisPageReader : IPageStoreReader
             keys[1 + i] = _store.Keys.Page(pages[i]);
         }
         var operation = pages.Count == 1 ? $"read of page {pages[0]} at version {Version}" : $"read of {pages.Count} pages from page {pages[0]} at version {Version}";
-        var result = _store.Run(operation, write: false,
-            () => RedisScript.ReadPages.Evaluate(_store.Redis, keys, [], _store.CountRoundTrip));
+        return (keys, operation);
+    }
+
+    /// <summary>What the read script answered: the current version and one value per page, checked against this read's history.</summary>
+    private (long Current, RedisResult[] Values) FetchOutcome(List<long> pages, RedisResult result)
+    {
         var items = (RedisResult[])result!;
         if (items.Length == 0 || items[0].IsNull)
         {

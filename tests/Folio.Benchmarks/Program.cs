@@ -2,11 +2,17 @@ using BenchmarkDotNet.Running;
 using Folio.Benchmarks;
 
 // --quick: every figure from the interleaved harness in under a minute.
+// --concurrency: 1,000 concurrent callers over 200 owned Redis databases, async against sync (minutes).
 // --scale: the 1 GB file-store run (minutes; not part of CI).
 // anything else: the BenchmarkDotNet suite (BenchmarkSwitcher arguments, e.g. --filter '*').
 if (args.Contains("--quick"))
 {
     QuickRun.Run();
+    return 0;
+}
+if (args.Contains("--concurrency"))
+{
+    ConcurrencyFigures.Run(callers: 1000, databases: 200);
     return 0;
 }
 if (args.Contains("--scale"))

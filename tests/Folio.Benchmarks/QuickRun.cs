@@ -26,5 +26,7 @@ public static class QuickRun
         QuickHarness.Ratio("commit.folio-file/native-wal-full", () => folioFile.SmallInsert(workloads.NextPayload()), () => nativeWal.SmallInsert(workloads.NextPayload()), 40, 9);
 
         RedisFigures.Run();
+        RedisFigures.RunOwned();
+        ConcurrencyFigures.Run(callers: 200, databases: 50);
     }
 }

@@ -7,20 +7,41 @@ namespace Folio.Conformance.Tests;
 [TestFixture]
 public class SharedSuiteTests
 {
-    private static readonly string[] Stores = ["native", "memory", "file", "redis"];
+    // redis-async and redis-async-owned: every statement on Folio's asynchronous path, on Redis in
+    // shared and in owned mode. All 15 shared scripts take a few seconds per mode, so every script runs.
+    private static readonly string[] Stores = ["native", "memory", "file", "redis", "redis-async", "redis-async-owned"];
 
     // One private redis-server (or $FOLIO_REDIS) for every Redis case; when none can be had, each
     // Redis case fails with the reason, as the Redis store's own tests do: they never skip.
     private static readonly Lazy<RedisTarget> Redis = new(() => RedisTarget.Create());
 
-    private static IStoreTarget Target(string store) => store == "redis" ? Redis.Value : StoreTargets.Get(store);
+    // The async targets connect to the same server.
+    private static readonly Lazy<RedisTarget> RedisAsync = new(() => AsyncOnSameRedis(owned: false));
+
+    private static readonly Lazy<RedisTarget> RedisAsyncOwned = new(() => AsyncOnSameRedis(owned: true));
+
+    private static RedisTarget AsyncOnSameRedis(bool owned)
+    {
+        var target = RedisTarget.Create(Redis.Value.Configuration, owned);
+        target.Async = true;
+        return target;
+    }
+
+    private static IStoreTarget Target(string store) => store switch
+    {
+        "redis" => Redis.Value,
+        "redis-async" => RedisAsync.Value,
+        "redis-async-owned" => RedisAsyncOwned.Value,
+        _ => StoreTargets.Get(store),
+    };
 
     [OneTimeTearDown]
     public void StopRedis()
     {
-        if (Redis.IsValueCreated)
+        // The server goes last: it belongs to the first target.
+        foreach (var target in new[] { RedisAsyncOwned, RedisAsync, Redis }.Where(t => t.IsValueCreated))
         {
-            Redis.Value.Dispose();
+            target.Value.Dispose();
         }
     }
 
@@ -46,6 +67,8 @@ public class SharedSuiteTests
     [TestCase("memory")]
     [TestCase("file")]
     [TestCase("redis")]
+    [TestCase("redis-async")]
+    [TestCase("redis-async-owned")]
     public void ACorruptedExpectationInASharedScriptIsCaught(string store)
     {
         // The suite is only worth its passes if it can fail: change one expected hash and one

@@ -9,26 +9,15 @@ namespace Folio.Conformance.Tests;
 [TestFixture]
 public class StoreFaultTests
 {
-    private sealed class FaultyMemoryTarget : FolioStoreTarget
-    {
-        public FaultInjectingPageStore? Store { get; private set; }
-
-        public override string Name => "faulty-memory";
-
-        protected override IPageStore CreateStore(string name, out IDisposable? cleanup)
-        {
-            cleanup = null;
-            return Store = new FaultInjectingPageStore(new MemoryPageStore(name));
-        }
-    }
-
     private const string Setup = "statement ok\nCREATE TABLE t(x INTEGER)\n\nstatement ok\nINSERT INTO t VALUES(1),(2),(3)\n";
     private const string Query = "query I rowsort\nSELECT x FROM t\n----\n1\n2\n3\n";
+
+    private static WrappedMemoryTarget<FaultInjectingPageStore> FaultyMemoryTarget() => new("faulty-memory", s => new FaultInjectingPageStore(s));
 
     [Test]
     public void AFailedCommitFailsTheStatement()
     {
-        var target = new FaultyMemoryTarget();
+        var target = FaultyMemoryTarget();
         using var session = target.OpenFresh("faults");
         var runner = new SltRunner();
         Assert.That(runner.Run(Setup, "setup.test", session).Failed, Is.Zero);
@@ -46,7 +35,7 @@ public class StoreFaultTests
     [Test]
     public void AStoreFaultDoesNotMeetStatementError()
     {
-        var target = new FaultyMemoryTarget();
+        var target = FaultyMemoryTarget();
         using var session = target.OpenFresh("faults");
         var runner = new SltRunner();
         Assert.That(runner.Run(Setup, "setup.test", session).Failed, Is.Zero);
@@ -60,7 +49,7 @@ public class StoreFaultTests
     [Test]
     public void AFailedReadFailsTheQuery()
     {
-        var target = new FaultyMemoryTarget();
+        var target = FaultyMemoryTarget();
         using var session = target.OpenFresh("faults");
         var runner = new SltRunner();
         Assert.That(runner.Run(Setup, "setup.test", session).Failed, Is.Zero);

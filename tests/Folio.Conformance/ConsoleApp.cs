@@ -5,7 +5,7 @@ using Folio.Conformance.Targets;
 namespace Folio.Conformance;
 
 /// <summary>
-/// The command line: <c>--store &lt;native|memory|file|redis&gt; &lt;files or directories…&gt;</c>.
+/// The command line: <c>--store &lt;native|memory|file|redis&gt; [--async] [--owned] &lt;files or directories…&gt;</c>.
 /// Prints one line per script (and the failures under it), then <c>N passed, N failed, N skipped</c>
 /// counting records. Exit code 0 when nothing failed, 1 when something did, 2 for a usage error.
 /// </summary>
@@ -21,7 +21,7 @@ public static class ConsoleApp
     public const int UsageError = 2;
 
     private const string Usage =
-        "usage: Folio.Conformance --store <native|memory|file|redis> [--redis CONFIG] [--max-failures N] <files or directories…>\n" +
+        "usage: Folio.Conformance --store <native|memory|file|redis> [--async] [--owned] [--redis CONFIG] [--max-failures N] <files or directories…>\n" +
         "  Runs every sqllogictest script given (directories: every *.test below them, recursively)\n" +
         "  on a fresh database per script, and prints one line per script and a total.\n" +
         "  --store native   plain SQLite, :memory:\n" +
@@ -29,6 +29,8 @@ public static class ConsoleApp
         "  --store file     Folio's VFS on a FilePageStore in a temporary directory\n" +
         "  --store redis    Folio's VFS on a RedisPageStore: on --redis CONFIG, else $FOLIO_REDIS (host:port),\n" +
         "                   else on a private redis-server started for the run on a free loopback port\n" +
+        "  --async          every statement on Folio's asynchronous path (ExecuteAsync, QueryAsync): not for native\n" +
+        "  --owned          with --store redis: each script's database opened owned (RedisStoreOptions.Owned)\n" +
         "  --max-failures N failures printed in full per script (default 10; all are counted)";
 
     /// <summary>Runs the command line; returns the exit code.</summary>
@@ -37,6 +39,8 @@ public static class ConsoleApp
         string? storeName = null;
         string? redis = null;
         var maxFailures = 10;
+        var async = false;
+        var owned = false;
         var paths = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -53,6 +57,14 @@ public static class ConsoleApp
                 {
                     return UsageFailure(error, "--store needs a value");
                 }
+            }
+            else if (arg == "--async")
+            {
+                async = true;
+            }
+            else if (arg == "--owned")
+            {
+                owned = true;
             }
             else if (arg == "--redis")
             {
@@ -108,7 +120,7 @@ public static class ConsoleApp
         IStoreTarget target;
         try
         {
-            target = StoreTargets.Get(storeName, redis);
+            target = StoreTargets.Get(storeName, redis, async, owned);
         }
         catch (Exception e) when (e is ArgumentException or StoreNotAvailableException)
         {
@@ -153,7 +165,13 @@ public static class ConsoleApp
                 output.WriteLine($"    … and {report.Failures.Count - maxFailures} more failures in {file}");
             }
         }
-        output.WriteLine($"store {target.Name}: {files.Count} files in {stopwatch.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)}s");
+        var modes = (target as FolioStoreTarget) switch
+        {
+            RedisTarget { Owned: true, Async: var a } => a ? " (async, owned)" : " (owned)",
+            { Async: true } => " (async)",
+            _ => "",
+        };
+        output.WriteLine($"store {target.Name}{modes}: {files.Count} files in {stopwatch.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)}s");
         output.WriteLine($"{passed} passed, {failed} failed, {skipped} skipped");
         return failed == 0 ? Success : Failures;
     }

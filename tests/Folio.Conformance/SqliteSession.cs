@@ -108,7 +108,7 @@ public sealed class SqliteSession : ISqlSession
         }
     }
 
-    private static string Render(sqlite3_stmt statement, int column, char type)
+    internal static string Render(sqlite3_stmt statement, int column, char type)
     {
         if (raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL)
         {

@@ -3,8 +3,10 @@
 // Usage: Folio.Redis.TestChild <redis configuration> <database> <updates>
 // Prints "updated <n> busy-retries <r>" and exits 0; any other failure exits 1 with the error.
 // Or: Folio.Redis.TestChild interactive <redis configuration> <database> serves InteractiveChild commands.
+// Or: Folio.Redis.TestChild owner <redis configuration> <database> <tag> <inserts>: see OwnerRun.
 using Folio;
 using Folio.Redis;
+using Folio.Redis.TestChild;
 using Folio.Testing;
 
 if (args.Length == 3 && args[0] == "interactive")
@@ -14,6 +16,10 @@ if (args.Length == 3 && args[0] == "interactive")
     return InteractiveChild.Serve(servedDb.OpenConnection);
 }
 
+if (args.Length == 5 && args[0] == "owner" && int.TryParse(args[4], out var inserts))
+{
+    return await OwnerRun.RunAsync(args[1], args[2], args[3], inserts);
+}
 if (args.Length != 3 || !int.TryParse(args[2], out var updates))
 {
     Console.Error.WriteLine("usage: Folio.Redis.TestChild <redis configuration> <database> <updates>");

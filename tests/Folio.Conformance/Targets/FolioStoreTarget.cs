@@ -12,6 +12,9 @@ public abstract class FolioStoreTarget : IStoreTarget
     /// <inheritdoc />
     public abstract string Name { get; }
 
+    /// <summary>Run every statement on Folio's asynchronous path (<see cref="AsyncSqlSession"/>) instead of SQLite's C API directly.</summary>
+    public bool Async { get; set; }
+
     /// <summary>
     /// Creates a new, empty store named <paramref name="name"/>; <paramref name="cleanup"/> is
     /// disposed after the store (for example to delete a temporary directory), and may be null.
@@ -31,7 +34,7 @@ public abstract class FolioStoreTarget : IStoreTarget
             owner.Add(database);
             var connection = database.OpenConnection();
             owner.Add(connection);
-            return new SqliteSession(connection.Handle, owner);
+            return Async ? new AsyncSqlSession(connection, owner) : new SqliteSession(connection.Handle, owner);
         }
         catch
         {

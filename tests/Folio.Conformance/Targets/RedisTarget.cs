@@ -19,11 +19,15 @@ public sealed class RedisTarget : FolioStoreTarget, IDisposable
     private readonly ConnectionMultiplexer _redis;
     private readonly RedisServer? _server;
 
-    private RedisTarget(ConnectionMultiplexer redis, RedisServer? server)
+    private RedisTarget(ConnectionMultiplexer redis, RedisServer? server, bool owned)
     {
         _redis = redis;
         _server = server;
+        Owned = owned;
     }
+
+    /// <summary>Each script's database is opened owned (<see cref="RedisStoreOptions.Owned"/>).</summary>
+    public bool Owned { get; }
 
     /// <inheritdoc />
     public override string Name => "redis";
@@ -33,10 +37,11 @@ public sealed class RedisTarget : FolioStoreTarget, IDisposable
 
     /// <summary>
     /// Connects to <paramref name="configuration"/> (or <c>FOLIO_REDIS</c>, or a private server when
-    /// neither is set) and checks that Redis answers.
+    /// neither is set) and checks that Redis answers; with <paramref name="owned"/> every script's
+    /// database is opened owned.
     /// </summary>
     /// <exception cref="StoreNotAvailableException">No Redis can be reached or started.</exception>
-    public static RedisTarget Create(string? configuration = null)
+    public static RedisTarget Create(string? configuration = null, bool owned = false)
     {
         configuration ??= Environment.GetEnvironmentVariable(ConfigurationVariable);
         RedisServer? server = null;
@@ -55,7 +60,7 @@ public sealed class RedisTarget : FolioStoreTarget, IDisposable
         {
             redis = RedisPageStore.Connect(configuration);
             redis.GetDatabase().Ping();
-            return new RedisTarget(redis, server);
+            return new RedisTarget(redis, server, owned);
         }
         catch (Exception e) when (e is RedisException or TimeoutException or ArgumentException)
         {
@@ -79,7 +84,7 @@ public sealed class RedisTarget : FolioStoreTarget, IDisposable
     protected override IPageStore CreateStore(string name, out IDisposable? cleanup)
     {
         cleanup = new DeleteKeys(_redis, name);
-        return RedisPageStore.Open(_redis, name);
+        return RedisPageStore.Open(_redis, name, options: new RedisStoreOptions { Owned = Owned });
     }
 
     /// <summary>Closes the connection and stops the private server, if any.</summary>
