@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Xml.Linq;
+using Folio.Redis.Tests.Infrastructure;
 using NUnit.Framework;
 
 namespace Folio.Package.Tests;
@@ -146,7 +147,7 @@ public class PackageTests
     }
 
     [Test]
-    public void AProjectWithOnlyFolioRedisBuildsARedisDatabaseAndGetsTheAnalyzers()
+    public void AProjectWithOnlyFolioRedisBuildsARedisDatabaseGetsTheAnalyzersAndRuns()
     {
         var directory = _feed.CreateProject("WithRedis", """
             using Folio;
@@ -181,8 +182,10 @@ public class PackageTests
         Assert.That(log, Does.Contain("warning FOLIO107: 'NotesDb.Touch' is marked [Execute] but its statement returns rows (SELECT); mark it [Query]"),
             "the analyzers arrive through Folio.Redis's dependency on Folio");
         Assert.That(log.Split('\n').Where(l => l.Contains(": warning ", StringComparison.Ordinal) && !l.Contains("FOLIO107", StringComparison.Ordinal)), Is.Empty, log);
-        var (runCode, output) = _feed.Dotnet(directory, Path.Combine("bin", "Debug", "net10.0", "WithRedis.dll"));
-        Assert.That((runCode, output), Is.EqualTo((0, "")), "the generated class loads; nothing connects without an argument");
+        using var redis = RedisServer.Start();
+        var program = Path.Combine("bin", "Debug", "net10.0", "WithRedis.dll");
+        Assert.That(_feed.Dotnet(directory, program, redis.Configuration), Is.EqualTo((0, "1\n")));
+        Assert.That(_feed.Dotnet(directory, program, redis.Configuration), Is.EqualTo((0, "2\n")), "the second process finds the first one's row in Redis");
     }
 
     [Test]
