@@ -7,7 +7,7 @@ using NUnit.Framework;
 namespace Folio.Package.Tests;
 
 /// <summary>
-/// A folder outside the repository holding a freshly packed Folio package as a feed, and projects
+/// A folder outside the repository holding freshly packed Folio, Folio.Redis and Folio.Cli packages as a feed, and projects
 /// that use it the way a user's would: their own nuget.config (that feed, plus the machine's usual
 /// sources) and empty Directory.*.props so nothing of the repository's build applies.
 /// </summary>
@@ -27,9 +27,14 @@ internal sealed class PackageFeed : IDisposable
 
     public string FeedDirectory => Path.Combine(Root, "feed");
 
-    public string PackagePath => Path.Combine(FeedDirectory, $"Folio.{Version}.nupkg");
+    /// <summary>The packages packed, each from runtime/&lt;id&gt;.</summary>
+    public static readonly string[] PackageIds = ["Folio", "Folio.Redis", "Folio.Cli"];
 
-    /// <summary>Packs runtime/Folio as built for this test run's configuration.</summary>
+    public string PackagePath => PackagePathOf("Folio");
+
+    public string PackagePathOf(string id) => Path.Combine(FeedDirectory, $"{id}.{Version}.nupkg");
+
+    /// <summary>Packs runtime/Folio, runtime/Folio.Redis and runtime/Folio.Cli as built for this test run's configuration.</summary>
     public static PackageFeed Create()
     {
         var root = Directory.CreateTempSubdirectory("folio-package-").FullName;
@@ -55,18 +60,24 @@ internal sealed class PackageFeed : IDisposable
             """);
 
         var configuration = typeof(PackageFeed).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var project = Path.Combine(RepositoryRoot(), "runtime", "Folio", "Folio.csproj");
-        var (code, log) = feed.Run("dotnet", RepositoryRoot(), isolated: false, "pack", project, "--no-build", "-c", configuration, "-o", feed.FeedDirectory, "-p:Version=" + feed.Version);
-        if (code != 0 || !File.Exists(feed.PackagePath))
+        foreach (var id in PackageIds)
         {
-            feed.Dispose();
-            Assert.Fail($"dotnet pack failed ({code}):\n{log}");
+            var project = Path.Combine(RepositoryRoot(), "runtime", id, id + ".csproj");
+            var (code, log) = feed.Run("dotnet", RepositoryRoot(), isolated: false, "pack", project, "--no-build", "-c", configuration, "-o", feed.FeedDirectory, "-p:Version=" + feed.Version);
+            if (code != 0 || !File.Exists(feed.PackagePathOf(id)))
+            {
+                feed.Dispose();
+                Assert.Fail($"dotnet pack {id} failed ({code}):\n{log}");
+            }
         }
         return feed;
     }
 
-    /// <summary>Writes a console project using the package, with <paramref name="program"/> as its Program.cs.</summary>
-    public string CreateProject(string name, string program)
+    /// <summary>
+    /// Writes a console project whose only reference is the package <paramref name="packageId"/>,
+    /// with <paramref name="program"/> as its Program.cs: nothing else a user would have to add.
+    /// </summary>
+    public string CreateProject(string name, string program, string packageId = "Folio")
     {
         var directory = Path.Combine(Root, name);
         Directory.CreateDirectory(directory);
@@ -77,11 +88,9 @@ internal sealed class PackageFeed : IDisposable
                 <TargetFramework>net10.0</TargetFramework>
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>enable</ImplicitUsings>
-                <AllowUnsafeBlocks>true</AllowUnsafeBlocks>
-                <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="Folio" Version="{Version}" />
+                <PackageReference Include="{packageId}" Version="{Version}" />
               </ItemGroup>
             </Project>
             """);

@@ -1,15 +1,18 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Xml.Linq;
+using Folio.Redis.Tests.Infrastructure;
 using NUnit.Framework;
 
 namespace Folio.Package.Tests;
 
 /// <summary>
-/// What a user who installs the Folio package gets: one PackageReference brings the attributes,
-/// the generated code and the diagnostics. The package is packed from this run's build into a
-/// folder feed, and fresh projects outside the repository restore it from there. Durations are
-/// written to the test output (a few seconds per build; the pack is a few more).
+/// What a user who installs the packages gets: one PackageReference to Folio brings the attributes,
+/// the generated code, the diagnostics and the AllowUnsafeBlocks the generated VFS needs; one to
+/// Folio.Redis brings all that and the Redis store; Folio.Cli installs as the <c>folio</c> tool.
+/// The packages are packed from this run's build into a folder feed, and fresh projects (and a
+/// tool path) outside the repository restore from there. Durations are written to the test output
+/// (a few seconds per build or install; the packs are a few more).
 /// </summary>
 [NonParallelizable]
 public class PackageTests
@@ -25,10 +28,6 @@ public class PackageTests
 
             [Query("SELECT text FROM note ORDER BY id")]
             public partial List<string> Texts();
-
-            // Runs, but not as its attribute says: the analyzer's warning FOLIO107.
-            [Execute("SELECT count(*) FROM note")]
-            public partial int Touch();
         }
         """;
 
@@ -49,7 +48,7 @@ public class PackageTests
     {
         var clock = Stopwatch.StartNew();
         _feed = PackageFeed.Create();
-        TestContext.Progress.WriteLine($"packed {Path.GetFileName(_feed.PackagePath)} in {clock.Elapsed.TotalSeconds:F1} s");
+        TestContext.Progress.WriteLine($"packed {string.Join(", ", PackageFeed.PackageIds)} {_feed.Version} in {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     [OneTimeTearDown]
@@ -74,15 +73,61 @@ public class PackageTests
         Assert.That(dependencies, Has.None.StartsWith("Folio"), "the generator and analyzers are inside, not dependencies");
     }
 
+    [TestCase("Folio", "lib/net10.0/Folio.xml")]
+    [TestCase("Folio.Redis", "lib/net10.0/Folio.Redis.xml")]
+    [TestCase("Folio.Cli", "tools/net10.0/any/Folio.Cli.xml")]
+    public void EachPackageHoldsItsReadmeItsXmlDocumentationAndTheRepositoryMetadata(string id, string documentation)
+    {
+        using var package = ZipFile.OpenRead(_feed.PackagePathOf(id));
+        var entries = package.Entries.Select(e => e.FullName).ToList();
+        Assert.That(entries, Does.Contain("README.md"));
+        Assert.That(entries, Does.Contain(documentation));
+        using (var readme = new StreamReader(package.GetEntry("README.md")!.Open()))
+        {
+            Assert.That(readme.ReadToEnd(), Does.StartWith($"# {id}\n"));
+        }
+        using (var xml = package.GetEntry(documentation)!.Open())
+        {
+            Assert.That(XDocument.Load(xml).Descendants("member"), Is.Not.Empty, "the documentation file has the public API's comments");
+        }
+
+        var metadata = Nuspec(package).Descendants().Single(e => e.Name.LocalName == "metadata");
+        string? Value(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value;
+        Assert.That(Value("readme"), Is.EqualTo("README.md"));
+        Assert.That(Value("projectUrl"), Is.EqualTo("https://github.com/folio/folio"));
+        var repository = metadata.Elements().Single(e => e.Name.LocalName == "repository");
+        Assert.That(((string?)repository.Attribute("type"), (string?)repository.Attribute("url")), Is.EqualTo(("git", "https://github.com/folio/folio")));
+    }
+
     [Test]
-    public void AProjectWithAValidClassBuildsAndRunsItsTypedMethods()
+    public void FolioSetsAllowUnsafeBlocksForTheProjectsThatUseIt()
+    {
+        using var package = ZipFile.OpenRead(_feed.PackagePath);
+        using var props = package.GetEntry("buildTransitive/Folio.props")!.Open();
+        var allowUnsafe = XDocument.Load(props).Descendants().Single(e => e.Name.LocalName == "AllowUnsafeBlocks");
+        Assert.That(allowUnsafe.Value, Is.EqualTo("true"));
+        Assert.That((string?)allowUnsafe.Attribute("Condition"), Is.EqualTo("'$(AllowUnsafeBlocks)' == ''"), "a project's own setting wins");
+    }
+
+    [Test]
+    public void FolioRedisDependsOnThisFolioPackageWithItsGeneratorAndAnalyzers()
+    {
+        using var package = ZipFile.OpenRead(_feed.PackagePathOf("Folio.Redis"));
+        var dependencies = Nuspec(package).Descendants().Where(e => e.Name.LocalName == "dependency").ToList();
+        var folio = dependencies.Single(e => (string?)e.Attribute("id") == "Folio");
+        Assert.That((string?)folio.Attribute("version"), Is.EqualTo(_feed.Version));
+        Assert.That((string?)folio.Attribute("exclude"), Is.Null, "NuGet's default would exclude Build and Analyzers: the generator");
+        Assert.That(dependencies.Select(e => (string?)e.Attribute("id")), Does.Contain("StackExchange.Redis"));
+    }
+
+    [Test]
+    public void AProjectWithOnlyAPackageReferenceBuildsWithoutWarningsAndRunsItsTypedMethods()
     {
         var directory = _feed.CreateProject("Valid", Program + Database.Replace("PAGE_SIZE", "8192", StringComparison.Ordinal));
+        Assert.That(File.ReadAllText(Path.Combine(directory, "Valid.csproj")), Does.Not.Contain("AllowUnsafeBlocks"));
         var (code, log) = Build(directory);
         Assert.That(code, Is.EqualTo(0), log);
-        Assert.That(Directory.EnumerateFiles(Path.Combine(directory, "obj"), "NotesDb.Queries.g.cs", SearchOption.AllDirectories), Is.Not.Empty, "generated code appears");
-        Assert.That(log, Does.Contain("warning FOLIO107: 'NotesDb.Touch' is marked [Execute] but its statement returns rows (SELECT); mark it [Query]"),
-            "the analyzer runs too");
+        Assert.That(log, Does.Contain(" 0 Warning(s)").And.Not.Contain(": warning "), log);
 
         var (runCode, output) = _feed.Dotnet(directory, Path.Combine("bin", "Debug", "net10.0", "Valid.dll"));
         Assert.That((runCode, output), Is.EqualTo((0, "page size 8192: hello, world\n")));
@@ -92,7 +137,7 @@ public class PackageTests
     public void AnInvalidPageSizeFailsTheBuildWithFolio001()
     {
         var directory = _feed.CreateProject("InvalidPageSize", Program + Database.Replace("PAGE_SIZE", "3000", StringComparison.Ordinal));
-        var (code, log) = Build(directory);
+        var (code, log) = Build(directory, "-p:EmitCompilerGeneratedFiles=true");
         Assert.That(code, Is.Not.EqualTo(0), log);
         var folio001 = log.Split('\n').Where(l => l.Contains("error FOLIO001:", StringComparison.Ordinal)).Distinct().ToList();
         Assert.That(folio001, Has.Count.EqualTo(1), log);
@@ -101,10 +146,72 @@ public class PackageTests
         Assert.That(Directory.EnumerateFiles(Path.Combine(directory, "obj"), "NotesDb.*.g.cs", SearchOption.AllDirectories), Is.Empty, "nothing is generated");
     }
 
-    private (int Code, string Log) Build(string directory)
+    [Test]
+    public void AProjectWithOnlyFolioRedisBuildsARedisDatabaseGetsTheAnalyzersAndRuns()
+    {
+        var directory = _feed.CreateProject("WithRedis", """
+            using Folio;
+            using Folio.Redis;
+
+            if (args.Length > 0)
+            {
+                using var redis = RedisPageStore.Connect(args[0]);
+                using var db = NotesDb.Open(redis, "package-test");
+                db.Add("hello");
+                Console.WriteLine(db.Count());
+            }
+
+            [PagedDatabase]
+            [RedisStorage]
+            [Migration(1, "CREATE TABLE note(id INTEGER PRIMARY KEY, text TEXT NOT NULL)")]
+            public partial class NotesDb
+            {
+                [Execute("INSERT INTO note(text) VALUES ($text)")]
+                public partial int Add(string text);
+
+                [Query("SELECT count(*) FROM note")]
+                public partial long Count();
+
+                // Runs, but not as its attribute says: the analyzer's warning FOLIO107.
+                [Execute("SELECT count(*) FROM note")]
+                public partial int Touch();
+            }
+            """, packageId: "Folio.Redis");
+        var (code, log) = Build(directory);
+        Assert.That(code, Is.EqualTo(0), log);
+        Assert.That(log, Does.Contain("warning FOLIO107: 'NotesDb.Touch' is marked [Execute] but its statement returns rows (SELECT); mark it [Query]"),
+            "the analyzers arrive through Folio.Redis's dependency on Folio");
+        Assert.That(log.Split('\n').Where(l => l.Contains(": warning ", StringComparison.Ordinal) && !l.Contains("FOLIO107", StringComparison.Ordinal)), Is.Empty, log);
+        using var redis = RedisServer.Start();
+        var program = Path.Combine("bin", "Debug", "net10.0", "WithRedis.dll");
+        Assert.That(_feed.Dotnet(directory, program, redis.Configuration), Is.EqualTo((0, "1\n")));
+        Assert.That(_feed.Dotnet(directory, program, redis.Configuration), Is.EqualTo((0, "2\n")), "the second process finds the first one's row in Redis");
+    }
+
+    [Test]
+    public void TheFolioToolInstallsFromTheFeedAndPrintsItsUsage()
+    {
+        var tools = Path.Combine(_feed.Root, "tools");
+        var clock = Stopwatch.StartNew();
+        var (code, log) = _feed.Dotnet(_feed.Root, "tool", "install", "--tool-path", tools, "--add-source", _feed.FeedDirectory, "Folio.Cli", "--version", _feed.Version);
+        TestContext.Progress.WriteLine($"installed Folio.Cli in {clock.Elapsed.TotalSeconds:F1} s (exit code {code})");
+        Assert.That(code, Is.EqualTo(0), log);
+
+        var (helpCode, help) = _feed.Run(Path.Combine(tools, "folio"), _feed.Root, isolated: true, "--help");
+        Assert.That(helpCode, Is.EqualTo(0), help);
+        Assert.That(help, Does.Contain("usage:").And.Contain("folio import <file.db> <store>").And.Contain("folio sql <store>"));
+    }
+
+    private static XDocument Nuspec(ZipArchive package)
+    {
+        using var nuspec = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal) && !e.FullName.Contains('/', StringComparison.Ordinal)).Open();
+        return XDocument.Load(nuspec);
+    }
+
+    private (int Code, string Log) Build(string directory, params string[] properties)
     {
         var clock = Stopwatch.StartNew();
-        var result = _feed.Dotnet(directory, "build", "-nodeReuse:false");
+        var result = _feed.Dotnet(directory, ["build", "-nodeReuse:false", .. properties]);
         TestContext.Progress.WriteLine($"built {Path.GetFileName(directory)} in {clock.Elapsed.TotalSeconds:F1} s (exit code {result.Code})");
         return result;
     }
