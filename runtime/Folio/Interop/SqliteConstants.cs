@@ -9,6 +9,7 @@ public static class SqliteConstants
     public const int SQLITE_BUSY = 5;
     public const int SQLITE_NOMEM = 7;
     public const int SQLITE_READONLY = 8;
+    public const int SQLITE_ABORT = 4;
     public const int SQLITE_IOERR = 10;
     public const int SQLITE_CORRUPT = 11;
     public const int SQLITE_NOTFOUND = 12;

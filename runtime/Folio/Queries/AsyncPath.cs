@@ -41,6 +41,10 @@ internal static class AsyncPath
         try
         {
             AsyncCall.Current = call;
+            // Inside a transaction an earlier call began (BEGIN by one ExecuteAsync, COMMIT by a
+            // later one): its view is pinned already, and a statement that misses a page must not
+            // roll it back; it runs again once the page is fetched.
+            var inTransaction = connection.InTransaction;
             for (var round = 1; ; round++)
             {
                 await call.PrepareAsync(cancellationToken).ConfigureAwait(false);
@@ -51,7 +55,15 @@ internal static class AsyncPath
                 }
                 catch (Exception) when (call.HasMissingPages && round < MaxFetchRounds)
                 {
-                    connection.RollbackIfOpen();
+                    if (!inTransaction)
+                    {
+                        connection.RollbackIfOpen();
+                    }
+                    else if (!connection.InTransaction)
+                    {
+                        throw new FolioException(connection.Database.Name, Interop.SqliteConstants.SQLITE_ABORT, Interop.SqliteConstants.SQLITE_ABORT,
+                            "SQLite rolled the open transaction back when a statement in it had to wait for a page; run the transaction again (TransactionAsync does)", null, null, null);
+                    }
                     await call.FetchMissingAsync(cancellationToken).ConfigureAwait(false);
                     continue;
                 }

@@ -1,3 +1,4 @@
+using Folio.Vfs;
 using SQLitePCL;
 
 namespace Folio.Queries;
@@ -63,7 +64,7 @@ public sealed partial class FolioSession
                 Connection.Execute("COMMIT");
                 return result;
             }
-            catch (FolioException e) when (e.IsBusy && attempt < MaxTransactionAttempts)
+            catch (FolioException e) when (e.IsBusy && attempt < MaxTransactionAttempts && e.InnerException is not PagesMissingException)
             {
                 RollbackIfOpen();
                 Thread.Sleep(Backoff(attempt));

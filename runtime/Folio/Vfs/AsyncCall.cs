@@ -30,6 +30,15 @@ internal sealed class AsyncCall : IDisposable
     private PageCache? _cache;
     private StagedCommit? _staged;
 
+    // The view holding this call's prepared reader, while it does (see Dispose).
+    private IReaderBorrower? _borrower;
+
+    // What missing pages are fetched with: the reader of the view that missed them (this call's
+    // own, or the one of a transaction an earlier call began), and that reader's cache.
+    private IPageStoreReader? _fetchReader;
+    private PageCache? _fetchCache;
+
+
     public AsyncCall(object session, SharedDatabase shared)
     {
         Session = session;
@@ -54,14 +63,35 @@ internal sealed class AsyncCall : IDisposable
 
     // ---- before SQLite runs -----------------------------------------------------------------
 
-    /// <summary>Awaits the read start (the store's asynchronous begin-read), once per attempt.</summary>
+    /// <summary>
+    /// Awaits the read start (the store's asynchronous begin-read), once per attempt. Inside a
+    /// transaction an earlier call began, the transaction's view may hold its own read already
+    /// (then this one goes unused) or not yet (a deferred BEGIN takes its lock at the first read).
+    /// </summary>
     public async ValueTask PrepareAsync(CancellationToken cancellationToken)
     {
-        if (_reader is null)
+        if (_reader is not null)
+        {
+            return;
+        }
+        try
         {
             (_reader, _cache) = await _shared.BeginReadAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is not FolioException and not OperationCanceledException)
+        {
+            throw new FolioException(_shared.Name, SQLITE_IOERR, SQLITE_IOERR_READ, "the start of a read failed", null, null, e);
+        }
+        if (_reader.PageCount > 0 && !_cache.Contains(_reader.Version, 0))
+        {
+            // SQLite reads page 0 as every transaction starts, where a missing page cannot be
+            // waited for gently (see VfsErrors): have it before SQLite runs. Redis sends it with
+            // the read start when it changed, so this costs no round trip there.
+            _ = Missing(0, _reader.PageCount, _reader, _cache);
+            await FetchMissingAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
+
 
     /// <summary>Drops the prepared read and what was fetched for it: the next attempt starts at the store's newest version.</summary>
     public void StartOver()
@@ -97,6 +127,18 @@ internal sealed class AsyncCall : IDisposable
         return true;
     }
 
+    /// <summary>A view took the prepared reader.</summary>
+    public void LentTo(IReaderBorrower view) => _borrower = view;
+
+    /// <summary>The view gave the reader back (it ended its read).</summary>
+    public void Returned(IReaderBorrower view)
+    {
+        if (ReferenceEquals(_borrower, view))
+        {
+            _borrower = null;
+        }
+    }
+
     /// <summary>The page count of the prepared read, if one was prepared (a connection opening asks it instead of the store).</summary>
     public long? PreparedPageCount => _reader?.PageCount;
 
@@ -112,8 +154,13 @@ internal sealed class AsyncCall : IDisposable
     }
 
     /// <summary>Records a page the VFS could not serve without waiting; returns the exception that fails the read.</summary>
-    public Exception Missing(long page, long pageCount)
+    /// <param name="page">The page.</param>
+    /// <param name="pageCount">The view's page count (read-ahead stays below it).</param>
+    /// <param name="reader">The view's pinned reader, which the fetch reads with.</param>
+    /// <param name="cache">The view's cache, which the fetch fills.</param>
+    public Exception Missing(long page, long pageCount, IPageStoreReader reader, PageCache cache)
     {
+        (_fetchReader, _fetchCache) = (reader, cache);
         _missing.Add(page);
         for (var next = page + 1; next < pageCount && next <= page + _readAhead; next++)
         {
@@ -140,7 +187,8 @@ internal sealed class AsyncCall : IDisposable
     /// <summary>Fetches the missing pages (and the read-ahead after them) in one batched, awaited read.</summary>
     public async ValueTask FetchMissingAsync(CancellationToken cancellationToken)
     {
-        var reader = _reader ?? throw new InvalidOperationException("No read was prepared.");
+        var reader = _fetchReader ?? _reader ?? throw new InvalidOperationException("No read was prepared.");
+        var cache = _fetchCache ?? _cache!;
         var pages = _missing.Where(p => p < reader.PageCount && !_fetched.ContainsKey(p)).ToArray();
         _missing.Clear();
         _readAhead = Math.Min(_readAhead * 2, MaxReadAhead);
@@ -152,7 +200,14 @@ internal sealed class AsyncCall : IDisposable
         var slot = _shared.Codec.MaxEncodedSize(pageSize);
         var buffer = new byte[slot * pages.Length];
         var lengths = new int[pages.Length];
-        await reader.ReadPagesAsync(pages, buffer, slot, lengths, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await reader.ReadPagesAsync(pages, buffer, slot, lengths, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not FolioException and not OperationCanceledException)
+        {
+            throw new FolioException(_shared.Name, SQLITE_IOERR, SQLITE_IOERR_READ, $"the read of {pages.Length} pages from page {pages[0]} failed", null, null, e);
+        }
         for (var i = 0; i < pages.Length; i++)
         {
             var page = new byte[pageSize];
@@ -161,7 +216,7 @@ internal sealed class AsyncCall : IDisposable
                 _shared.Codec.Decode(_shared.Name, reader.Lineage.DatabaseId, pages[i], buffer.AsSpan(i * slot, lengths[i]), page);
             }
             _fetched[pages[i]] = page;
-            _cache!.Add(reader.Version, pages[i], page);
+            cache.Add(reader.Version, pages[i], page);
         }
         _shared.Statistics.OnPagesRead(pages.Length, lengths.Sum(l => (long)l));
     }
@@ -237,9 +292,26 @@ internal sealed class AsyncCall : IDisposable
     {
         _staged?.Failed(new ObjectDisposedException(nameof(AsyncCall), "The call ended before its commit completed."));
         _staged = null;
-        _reader?.Dispose();
+        if (_borrower is { } view)
+        {
+            // A transaction the call began goes on after it (BEGIN in one call, COMMIT in a later
+            // one): the view keeps reading with the reader, and owns it from now on.
+            view.AdoptReader();
+            _borrower = null;
+        }
+        else
+        {
+            _reader?.Dispose();
+        }
         _reader = null;
     }
+}
+
+/// <summary>A view that borrows a call's prepared reader (see <see cref="AsyncCall.Dispose"/>).</summary>
+internal interface IReaderBorrower
+{
+    /// <summary>The lending call ended: the view owns the reader now and disposes it when its read ends.</summary>
+    void AdoptReader();
 }
 
 /// <summary>A batch SQLite committed, waiting for the store; the callbacks finish the bookkeeping either way.</summary>
@@ -261,4 +333,8 @@ internal sealed class StagedCommit(IPageStore store, StoreCommit commit, Action<
 /// it and runs SQLite again; it never reaches the application.
 /// </summary>
 internal sealed class PagesMissingException(string database, long page)
-    : Exception($"Folio database '{database}': page {page} is not in memory yet; the asynchronous call fetches it and runs the statement again.");
+    : Exception($"Folio database '{database}': page {page} is not in memory yet; the asynchronous call fetches it and runs the statement again.")
+{
+    /// <summary>The page that was missing.</summary>
+    public long Page { get; } = page;
+}

@@ -14,7 +14,7 @@ namespace Folio.Vfs;
 /// at, which is correct because the store's compare-and-set guarantees no other commit came
 /// between the two versions.
 /// </remarks>
-internal sealed class StoreView<TStore, TPageSize>
+internal sealed class StoreView<TStore, TPageSize> : IReaderBorrower
     where TStore : class, IPageStore
     where TPageSize : struct, IPageSize
 {
@@ -29,9 +29,10 @@ internal sealed class StoreView<TStore, TPageSize>
 
     private IPageStoreReader? _reader;
 
-    // The asynchronous call whose prepared read this view borrowed (it owns and disposes the
-    // reader), or null on the synchronous path.
-    private AsyncCall? _call;
+    // The asynchronous call whose prepared read this view borrowed: it owns the reader until it
+    // ends, then hands it over (AdoptReader) if this view still holds it. Null when the view owns
+    // its reader (the synchronous path, or after the hand-over).
+    private AsyncCall? _lender;
 
     // The page cache of the history this view reads (captured at Begin, see SharedDatabase.BeginRead).
     private PageCache _cache;
@@ -99,12 +100,13 @@ internal sealed class StoreView<TStore, TPageSize>
         var call = AsyncCall.For(_db.State);
         if (call is not null && call.TryLendReader(out var lent, out var lentCache))
         {
-            (_reader, _cache, _call) = (lent, lentCache, call);
+            (_reader, _cache, _lender) = (lent, lentCache, call);
+            call.LentTo(this);
         }
         else
         {
             _reader = _db.BeginRead(out _cache);
-            _call = null;
+            _lender = null;
         }
         Lineage = _reader.Lineage;
         var generation = _db.State.Generation;
@@ -120,9 +122,10 @@ internal sealed class StoreView<TStore, TPageSize>
     /// <summary>Releases the pinned version (xUnlock to NONE, xClose).</summary>
     public void End()
     {
-        var reader = _call is null ? _reader : null; // a borrowed reader stays the call's
+        var reader = _lender is null ? _reader : null; // a borrowed reader stays the call's
+        _lender?.Returned(this);
         _reader = null;
-        _call = null;
+        _lender = null;
         foreach (var buffer in _committed.Values)
         {
             ReturnPage(buffer);
@@ -215,8 +218,15 @@ internal sealed class StoreView<TStore, TPageSize>
     /// <summary>Copies a whole page as the view has it; zeros past the end.</summary>
     public void Read(long page, Span<byte> destination) => Read(page, 0, destination);
 
-    /// <summary>The asynchronous call this view serves, if any: its commit is staged, not sent.</summary>
-    public AsyncCall? Call => _call;
+    /// <summary>
+    /// The asynchronous call running now on this database, if any: it stages the commit and
+    /// fetches missing pages. It may be a later call than the one that began the transaction
+    /// (BEGIN, the statements and COMMIT each made by an ExecuteAsync of their own).
+    /// </summary>
+    public AsyncCall? Call => AsyncCall.For(_db.State);
+
+    /// <summary>The call that lent the reader ended while this view still reads with it: the view owns it now.</summary>
+    public void AdoptReader() => _lender = null;
 
     /// <summary>
     /// True when <paramref name="data"/> is page <paramref name="page"/> as the view has it. On the
@@ -233,7 +243,7 @@ internal sealed class StoreView<TStore, TPageSize>
         {
             return held.AsSpan().SequenceEqual(data);
         }
-        if (_call is not null)
+        if (Call is not null)
         {
             return _cache.Matches(Version, page, data) ?? false;
         }
@@ -261,15 +271,16 @@ internal sealed class StoreView<TStore, TPageSize>
             _db.Statistics.OnCacheHit();
             return;
         }
-        if (_call is not null)
+        if (Call is { } call)
         {
             // The asynchronous path never waits on the store here: a page the call fetched is
-            // served, any other fails the read and is fetched before SQLite runs again.
-            if (_call.TryReadFetched(page, destination))
+            // served, any other fails the read and is fetched (with this view's pinned reader)
+            // before SQLite runs again.
+            if (call.TryReadFetched(page, destination))
             {
                 return;
             }
-            throw _call.Missing(page, PageCount);
+            throw call.Missing(page, PageCount, _reader!, _cache);
         }
         var length = _reader!.ReadPage(page, _encoded);
         _db.Statistics.OnPagesRead(1, length);

@@ -30,6 +30,14 @@ public static class VfsErrors
         return error switch
         {
             StoreConflictException => SQLITE_BUSY,
+            // Page 0 is read as a transaction starts, where SQLite answers SQLITE_BUSY with its busy
+            // handler (sleeping the thread): an I/O error ends that start at once. Any other page:
+            // not IOERR, which SQLite latches in the pager and answers by rolling the whole
+            // transaction back, but BUSY, which only ends the statement, and the statement is
+            // what the async path runs again once the page is fetched (also inside a transaction
+            // spread over several calls).
+            PagesMissingException { Page: 0 } => ioErrorCode,
+            PagesMissingException => SQLITE_BUSY,
             PageCorruptException => SQLITE_CORRUPT,
             OutOfMemoryException => SQLITE_NOMEM,
             _ => ioErrorCode,
