@@ -15,15 +15,25 @@ internal readonly partial record struct FileIdentity(ulong Device, ulong Inode)
 {
     private const int ENOENT = 2;
 
-    /// <summary>The identity of the file at <paramref name="path"/>; null when there is none (or the platform cannot tell).</summary>
-    public static unsafe FileIdentity? Of(string path)
+    /// <summary>The path as <c>stat</c> takes it (UTF-8, NUL-terminated): made once per file, since the check runs at every read start.</summary>
+    public static byte[] NativePath(string path) => System.Text.Encoding.UTF8.GetBytes(path + "\0");
+
+    /// <summary>The identity of the file at <paramref name="nativePath"/> (from <see cref="NativePath"/>); null when there is none (or the platform cannot tell).</summary>
+    /// <param name="nativePath">The path, UTF-8 and NUL-terminated.</param>
+    /// <param name="path">The same path, for messages.</param>
+    public static unsafe FileIdentity? Of(byte[] nativePath, string path)
     {
         if (!OperatingSystem.IsLinux())
         {
             return null;
         }
         var buffer = stackalloc ulong[32]; // struct stat is 144 (x64) or 128 (arm64) bytes
-        if (Stat(path, buffer) == 0)
+        int rc;
+        fixed (byte* p = nativePath)
+        {
+            rc = Stat(p, buffer);
+        }
+        if (rc == 0)
         {
             return new FileIdentity(buffer[0], buffer[1]);
         }
@@ -35,6 +45,6 @@ internal readonly partial record struct FileIdentity(ulong Device, ulong Inode)
         throw new IOException($"Folio file store '{path}': stat failed with errno {errno}.");
     }
 
-    [LibraryImport("libc", EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static unsafe partial int Stat(string path, ulong* buffer);
+    [LibraryImport("libc", EntryPoint = "stat", SetLastError = true)]
+    private static unsafe partial int Stat(byte* path, ulong* buffer);
 }

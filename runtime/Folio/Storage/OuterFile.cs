@@ -23,12 +23,14 @@ internal sealed class OuterFile
     private int _references;
     private int _rented;
     private FileIdentity? _identity;
+    private readonly byte[] _nativePath; // Path as stat takes it, made once: the check runs at every read start
     private int _generation;
 
     private OuterFile(string path, FileStoreOptions options)
     {
         Path = path;
         Options = options;
+        _nativePath = FileIdentity.NativePath(path);
     }
 
     public string Path { get; }
@@ -60,7 +62,7 @@ internal sealed class OuterFile
             }
             var file = new OuterFile(path, new FileStoreOptions { Mode = options.Mode, Durable = options.Durable, BusyTimeout = options.BusyTimeout });
             var first = file.Rent();
-            file._identity = FileIdentity.Of(path);
+            file._identity = FileIdentity.Of(file._nativePath, path);
             file.Return(first);
             file._references = 1;
             Open[path] = file;
@@ -132,7 +134,7 @@ internal sealed class OuterFile
     /// <exception cref="StoreConflictException">The file was replaced while another thread still reads the old one: retry.</exception>
     public bool EnsureCurrentFile(string database)
     {
-        var identity = FileIdentity.Of(Path);
+        var identity = FileIdentity.Of(_nativePath, Path);
         lock (_swapLock) // _identity is 16 bytes and more: never read it torn
         {
             if (identity == _identity || _identity is null)
