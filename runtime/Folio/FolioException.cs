@@ -66,6 +66,20 @@ public class FolioException : Exception
     /// </summary>
     internal virtual FolioException? WithStatement(string? sql, string? method) => null;
 
+    /// <summary>A subtype's message with the method and SQL it surfaced in, when known.</summary>
+    private protected static string AppendStatement(string text, string? sql, string? method)
+    {
+        if (method is not null)
+        {
+            text += $" (in {method})";
+        }
+        if (sql is not null)
+        {
+            text += $" SQL: {sql}";
+        }
+        return text;
+    }
+
     /// <summary>True for SQLITE_BUSY: another connection or process got there first; retry the transaction.</summary>
     public bool IsBusy => SqliteCode == SqliteConstants.SQLITE_BUSY;
 

@@ -59,14 +59,6 @@ public class HistoryChangedException : FolioException
         var found = foundLineage.IsEmpty ? "no database" : $"identity {foundLineage} at version {foundVersion}";
         var text = $"Folio database '{database}': its history changed under this process ({detail}): expected identity {expectedLineage} at version {expectedVersion}, found {found}. "
             + "Folio cleared its caches and failed the open transaction; nothing of it was committed, and commits acknowledged on the old history may be lost.";
-        if (method is not null)
-        {
-            text += $" (in {method})";
-        }
-        if (sql is not null)
-        {
-            text += $" SQL: {sql}";
-        }
-        return text;
+        return AppendStatement(text, sql, method);
     }
 }

@@ -45,14 +45,6 @@ public class OwnershipLostException : FolioException
         var found = foundVersion < 0 ? "" : $", found version {foundVersion}";
         var text = $"Folio database '{database}': this process no longer owns it ({detail}): expected version {expectedVersion}{found}. "
             + "Nothing of the refused commit was written; every further call fails until the database is opened again.";
-        if (method is not null)
-        {
-            text += $" (in {method})";
-        }
-        if (sql is not null)
-        {
-            text += $" SQL: {sql}";
-        }
-        return text;
+        return AppendStatement(text, sql, method);
     }
 }
