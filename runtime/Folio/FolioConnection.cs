@@ -133,6 +133,15 @@ public sealed class FolioConnection : IDisposable
     /// <summary>Queues the calls of the asynchronous path: one at a time, each until its commit is durable.</summary>
     internal SemaphoreSlim AsyncGate { get; } = new(1, 1);
 
+    /// <summary>
+    /// The asynchronous path waits for locks by awaiting, not in SQLite's busy handler (which
+    /// sleeps the thread): SQLITE_BUSY comes back at once for the path to retry.
+    /// </summary>
+    internal void SuspendBusyWait() => raw.sqlite3_busy_timeout(Handle, 0);
+
+    /// <summary>Puts back the busy timeout of <see cref="FolioOptions.BusyTimeout"/> for synchronous calls.</summary>
+    internal void RestoreBusyWait() => raw.sqlite3_busy_timeout(Handle, (int)Database.Options.BusyTimeout.TotalMilliseconds);
+
     internal bool InTransaction => raw.sqlite3_get_autocommit(Handle) == 0;
 
     internal void RollbackIfOpen()

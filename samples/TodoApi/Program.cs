@@ -1,7 +1,9 @@
 using Folio.Redis;
 using TodoApi;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json is read from beside the program, wherever it is started from; the data goes
+// under the working directory (./todo-api-data), as with the console sample.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 // The store: the embedded file store in ./todo-api-data, or Redis when "Folio:Redis" is set
 // (e.g. Folio__Redis=127.0.0.1:6379). The rest of "Folio:TodoDb" binds the database's options.

@@ -13,7 +13,7 @@ public sealed record TodoItem(long Id, string Title, bool Done, DateTimeOffset C
 [FileStorage(Path = "todo-api-data")]
 [Migration(1, """
     CREATE TABLE todo(
-        id         INTEGER PRIMARY KEY,
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
         title      TEXT    NOT NULL,
         done       INTEGER NOT NULL DEFAULT 0,
         created_at TEXT    NOT NULL)

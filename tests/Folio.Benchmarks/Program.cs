@@ -3,6 +3,7 @@ using Folio.Benchmarks;
 
 // --quick: every figure from the interleaved harness in under a minute.
 // --concurrency: 1,000 concurrent callers over 200 owned Redis databases, async against sync (minutes).
+// --api: the TodoApi load run alone (64 clients x 500 requests).
 // --scale: the 1 GB file-store run (minutes; not part of CI).
 // anything else: the BenchmarkDotNet suite (BenchmarkSwitcher arguments, e.g. --filter '*').
 if (args.Contains("--quick"))
@@ -13,6 +14,11 @@ if (args.Contains("--quick"))
 if (args.Contains("--concurrency"))
 {
     ConcurrencyFigures.Run(callers: 1000, databases: 200);
+    return 0;
+}
+if (args.Contains("--api"))
+{
+    ApiLoadFigures.Run();
     return 0;
 }
 if (args.Contains("--scale"))

@@ -28,5 +28,6 @@ public static class QuickRun
         RedisFigures.Run();
         RedisFigures.RunOwned();
         ConcurrencyFigures.Run(callers: 200, databases: 50);
+        ApiLoadFigures.Run();
     }
 }

@@ -89,7 +89,7 @@ public class DependencyInjectionTests
         var healthy = await health.CheckHealthAsync();
         Assert.That(healthy.Status, Is.EqualTo(HealthStatus.Healthy), healthy.Entries["folio"].Description);
         var data = healthy.Entries["folio"].Data;
-        Assert.That(data["TodoDb.tables"], Is.EqualTo(1L));
+        Assert.That(data["TodoDb.tables"], Is.EqualTo(2L), "todo and the sqlite_sequence of its AUTOINCREMENT key");
         Assert.That(data["TodoDb.version"], Is.GreaterThanOrEqualTo(2L), "the migration and the insert committed");
         Assert.That(data["TodoDb.store"], Is.EqualTo(nameof(FaultInjectingPageStore)));
         Assert.That(data["TodoDb.commits"], Is.GreaterThanOrEqualTo(1L));

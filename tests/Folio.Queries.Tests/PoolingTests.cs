@@ -215,6 +215,43 @@ public class PoolingTests
     }
 
     [Test]
+    public async Task ManyAsyncWritersOnAFewPooledConnectionsQueueAndNeverLoseAtTheStore()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "folio-pool-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var db = AsyncFileDb.Open(directory, Pooled(4));
+            var commitsBefore = db.Statistics.Commits;
+            var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+            await Task.WhenAll(Enumerable.Range(0, 64).Select(t => Task.Run(async () =>
+            {
+                for (var i = 0; i < 20; i++)
+                {
+                    try
+                    {
+                        await db.PutAsync($"{t}-{i}", "v");
+                        _ = await db.AllAsync();
+                    }
+                    catch (FolioException e)
+                    {
+                        failures.Enqueue(e);
+                    }
+                }
+            })));
+            Assert.That(failures, Is.Empty, string.Join("\n", failures.Take(3)));
+            Assert.That(db.All(), Has.Count.EqualTo(64 * 20));
+            Assert.That(db.Statistics.Commits - commitsBefore, Is.EqualTo(64 * 20), "one commit per write");
+            // Writers of one process wait for each other in line instead of racing: none sent a
+            // commit on a version another had already replaced.
+            Assert.That(db.Statistics.Conflicts, Is.Zero);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Test]
     public void MaxConnectionsBelowOneIsRefused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => _ = new FolioOptions { MaxConnections = 0 });
 

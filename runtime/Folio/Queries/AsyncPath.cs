@@ -45,6 +45,10 @@ internal static class AsyncPath
             // later one): its view is pinned already, and a statement that misses a page must not
             // roll it back; it runs again once the page is fetched.
             var inTransaction = connection.InTransaction;
+            if (!inTransaction)
+            {
+                connection.SuspendBusyWait(); // a transaction another call began keeps its busy wait: it holds locks
+            }
             var busy = 0;
             for (var round = 1; ; round++)
             {
@@ -54,11 +58,32 @@ internal static class AsyncPath
                 {
                     result = body(state);
                 }
-                catch (FolioException e) when (e.IsBusy && !inTransaction && !call.HasMissingPages && ++busy < FolioSession.MaxTransactionAttempts)
+                catch (FolioException e) when (e.IsBusy && !inTransaction && call.TakeWriterTurnRequest() && round < MaxFetchRounds)
                 {
-                    // Another connection or process writes: the statement ran in its own
-                    // transaction, which SQLite ended; run it again on a fresh read start.
-                    await RetryAfterBusyAsync(connection, call, busy, cancellationToken).ConfigureAwait(false);
+                    // Other writers of this process are ahead: queue, then run again on a fresh read.
+                    connection.RollbackIfOpen();
+                    call.StartOver();
+                    await call.WaitForWriterTurnAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                catch (FolioException e) when (e.IsBusy && !inTransaction && call.TakeFreshReadRequest() && round < MaxFetchRounds)
+                {
+                    // Its write would have begun on a version already replaced: start over at once.
+                    connection.RollbackIfOpen();
+                    call.StartOver();
+                    continue;
+                }
+                catch (FolioException e) when (e.IsBusy && !inTransaction && !call.HasMissingPages && round < MaxFetchRounds)
+                {
+                    // Another connection holds the lock it needs: the statement ran in its own
+                    // transaction, which SQLite ended. Await that writer (in this process), or back
+                    // off a bounded number of times, and run it again on a fresh read start.
+                    connection.RollbackIfOpen();
+                    call.StartOver();
+                    if (!await WaitOutBusyAsync(connection, busy, cancellationToken).ConfigureAwait(false) && ++busy >= FolioSession.MaxTransactionAttempts)
+                    {
+                        throw;
+                    }
                     continue;
                 }
                 catch (Exception) when (call.HasMissingPages && round < MaxFetchRounds)
@@ -92,7 +117,9 @@ internal static class AsyncPath
                     // The store refused the commit (another writer got there first) and the
                     // process went back to its last durable version: nothing of this statement
                     // was applied, so it runs again, as a transaction would.
-                    await RetryAfterBusyAsync(connection, call, busy, cancellationToken).ConfigureAwait(false);
+                    connection.RollbackIfOpen();
+                    call.StartOver();
+                    await Task.Delay(FolioSession.Backoff(busy), cancellationToken).ConfigureAwait(false);
                     continue;
                 }
                 return result;
@@ -101,15 +128,29 @@ internal static class AsyncPath
         finally
         {
             AsyncCall.Current = null;
+            connection.RestoreBusyWait();
             connection.AsyncGate.Release();
         }
     }
 
-    private static async Task RetryAfterBusyAsync(FolioConnection connection, AsyncCall call, int attempt, CancellationToken cancellationToken)
+    /// <summary>
+    /// After SQLITE_BUSY: while another connection of this process writes, awaits its leaving and
+    /// says true (no attempt is spent: it is a queue, not a conflict); else backs off for attempt
+    /// <paramref name="attempts"/> + 1 and says false, so the caller counts it.
+    /// </summary>
+    private static async ValueTask<bool> WaitOutBusyAsync(FolioConnection connection, int attempts, CancellationToken cancellationToken)
     {
-        connection.RollbackIfOpen();
-        call.StartOver();
-        await Task.Delay(FolioSession.Backoff(attempt), cancellationToken).ConfigureAwait(false);
+        var locks = connection.Database.Shared.Locks;
+        if (locks.HasWriter)
+        {
+            await locks.WhenWriterLeaves().WaitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        if (attempts + 1 < FolioSession.MaxTransactionAttempts)
+        {
+            await Task.Delay(FolioSession.Backoff(attempts + 1), cancellationToken).ConfigureAwait(false);
+        }
+        return false;
     }
 
     /// <summary>
@@ -153,6 +194,7 @@ internal static class AsyncPath
         try
         {
             AsyncCall.Current = call;
+            connection.SuspendBusyWait();
             var busy = 0;
             for (var round = 1; ; round++)
             {
@@ -176,11 +218,25 @@ internal static class AsyncPath
                     connection.RollbackIfOpen();
                     await call.FetchMissingAsync(cancellationToken).ConfigureAwait(false);
                 }
-                catch (FolioException e) when (e.IsBusy && ++busy < FolioSession.MaxTransactionAttempts)
+                catch (FolioException e) when (e.IsBusy && call.TakeWriterTurnRequest() && round < MaxFetchRounds)
+                {
+                    connection.RollbackIfOpen();
+                    call.StartOver();
+                    await call.WaitForWriterTurnAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (FolioException e) when (e.IsBusy && call.TakeFreshReadRequest() && round < MaxFetchRounds)
+                {
+                    connection.RollbackIfOpen();
+                    call.StartOver(); // it would have written on a version already replaced: start over at once
+                }
+                catch (FolioException e) when (e.IsBusy && busy + 1 < FolioSession.MaxTransactionAttempts)
                 {
                     connection.RollbackIfOpen();
                     call.StartOver(); // a fresh read start: another writer moved the store on
-                    await Task.Delay(FolioSession.Backoff(busy), cancellationToken).ConfigureAwait(false);
+                    if (!await WaitOutBusyAsync(connection, busy, cancellationToken).ConfigureAwait(false))
+                    {
+                        busy++;
+                    }
                 }
                 catch
                 {
@@ -192,6 +248,7 @@ internal static class AsyncPath
         finally
         {
             AsyncCall.Current = null;
+            connection.RestoreBusyWait();
             connection.AsyncGate.Release();
         }
     }

@@ -12,7 +12,7 @@ namespace Folio.Vfs;
 /// It flows with the call's execution context, so the VFS callbacks of the statements the call
 /// runs find it, and it applies only to the connections of the database it was made for.
 /// </remarks>
-internal sealed class AsyncCall : IDisposable
+internal sealed partial class AsyncCall : IDisposable
 {
     private static readonly AsyncLocal<AsyncCall?> CurrentCall = new();
 
@@ -70,33 +70,41 @@ internal sealed class AsyncCall : IDisposable
     /// </summary>
     public async ValueTask PrepareAsync(CancellationToken cancellationToken)
     {
-        if (_reader is not null)
+        for (var attempt = 1; _reader is null; attempt++)
         {
-            return;
-        }
-        if (_staged is null)
-        {
-            // Another connection's commit is on its way to the store: start after it, so a write
-            // in this call begins on the version it makes (and does not lose to it).
-            await _shared.Locks.WhenNoStagedCommit().WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        try
-        {
-            (_reader, _cache) = await _shared.BeginReadAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not FolioException and not OperationCanceledException)
-        {
-            throw new FolioException(_shared.Name, SQLITE_IOERR, SQLITE_IOERR_READ, "the start of a read failed", null, null, e);
-        }
-        if (_reader.PageCount > 0 && !_cache.Contains(_reader.Version, 0))
-        {
-            // SQLite reads page 0 as every transaction starts, where a missing page cannot be
-            // waited for gently (see VfsErrors): have it before SQLite runs. Redis sends it with
-            // the read start when it changed, so this costs no round trip there.
-            _ = Missing(0, _reader.PageCount, _reader, _cache);
-            await FetchMissingAsync(cancellationToken).ConfigureAwait(false);
+            if (_staged is null)
+            {
+                // Another connection's commit is on its way to the store: start after it, so a write
+                // in this call begins on the version it makes (and does not lose to it).
+                await _shared.Locks.WhenNoStagedCommit().WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            try
+            {
+                (_reader, _cache) = await _shared.BeginReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not FolioException and not OperationCanceledException)
+            {
+                throw new FolioException(_shared.Name, SQLITE_IOERR, SQLITE_IOERR_READ, "the start of a read failed", null, null, e);
+            }
+            if (_reader.PageCount > 0 && !_cache.Contains(_reader.Version, 0))
+            {
+                // SQLite reads page 0 as every transaction starts, where a missing page cannot be
+                // waited for gently (see VfsErrors): have it before SQLite runs. Redis sends it with
+                // the read start when it changed, so this costs no round trip there. A store that
+                // moved on meanwhile makes the fetch start over (the reader is dropped): read again.
+                _ = Missing(0, _reader.PageCount, _reader, _cache);
+                await FetchMissingAsync(cancellationToken).ConfigureAwait(false);
+            }
+            if (_reader is null && attempt >= MaxReadStarts)
+            {
+                throw new FolioException(_shared.Name, SQLITE_BUSY, SQLITE_BUSY,
+                    $"{MaxReadStarts} read starts in a row found the first page overwritten before it could be read; the store is written faster than it can be read", null, null, null);
+            }
         }
     }
+
+    /// <summary>How many read starts <see cref="PrepareAsync"/> makes while the store keeps overwriting page 0 under it.</summary>
+    private const int MaxReadStarts = 64;
 
 
     /// <summary>Drops the prepared read and what was fetched for it: the next attempt starts at the store's newest version.</summary>
@@ -210,6 +218,18 @@ internal sealed class AsyncCall : IDisposable
         {
             await reader.ReadPagesAsync(pages, buffer, slot, lengths, cancellationToken).ConfigureAwait(false);
         }
+        catch (StoreConflictException) when (_borrower is null && ReferenceEquals(reader, _reader))
+        {
+            // A shared store moved on and overwrote a page of this read's version: nothing of the
+            // read is in use (SQLite ended its transaction), so take a new read start and run again.
+            StartOver();
+            return;
+        }
+        catch (StoreConflictException e)
+        {
+            throw new FolioException(_shared.Name, SQLITE_BUSY, SQLITE_BUSY,
+                $"the read of {pages.Length} pages from page {pages[0]} found them overwritten by a newer version; run the transaction again", null, null, e);
+        }
         catch (Exception e) when (e is not FolioException and not OperationCanceledException)
         {
             throw new FolioException(_shared.Name, SQLITE_IOERR, SQLITE_IOERR_READ, $"the read of {pages.Length} pages from page {pages[0]} failed", null, null, e);
@@ -298,6 +318,7 @@ internal sealed class AsyncCall : IDisposable
     {
         _staged?.Failed(new ObjectDisposedException(nameof(AsyncCall), "The call ended before its commit completed."));
         _staged = null;
+        EndWriterTurn();
         if (_borrower is { } view)
         {
             // A transaction the call began goes on after it (BEGIN in one call, COMMIT in a later

@@ -131,6 +131,18 @@ internal sealed class DatabaseState
         }
     }
 
+    /// <summary>The newest version this process knows the store reached (a read start, a head or a commit of its own).</summary>
+    public long ConfirmedVersion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _confirmedVersion;
+            }
+        }
+    }
+
     /// <summary>A point to check a later observation against: taken before the store call.</summary>
     public (int Generation, long Confirmed) Watermark()
     {

@@ -21,6 +21,18 @@ internal sealed class LockState
     private object? _staged;
     private TaskCompletionSource? _stagedDone;
 
+    // Asynchronous writers that were refused once queue here, first come first served; while one
+    // holds the turn, other asynchronous writers are refused RESERVED and join the queue. Without
+    // it every writer woken by a commit races the others and the unlucky ones lose forever.
+    private object? _writerTurn;
+
+    /// <summary>The queue of asynchronous writers waiting for a turn (see <see cref="TakeWriterTurn"/>).</summary>
+    public SemaphoreSlim WriterQueue { get; } = new(1, 1);
+
+    // Asynchronous writers refused a lock await this instead of sleeping: completed when the last
+    // writer (RESERVED and above, or a staged commit) leaves.
+    private TaskCompletionSource? _writerLeft;
+
     /// <summary>Moves <paramref name="owner"/> from <paramref name="current"/> up to <paramref name="wanted"/>.</summary>
     /// <returns>True when granted; false means SQLITE_BUSY (the owner may be left at PENDING).</returns>
     public bool TryLock(object owner, ref int current, int wanted)
@@ -78,6 +90,32 @@ internal sealed class LockState
         }
     }
 
+    /// <summary>
+    /// EXCLUSIVE for a writer on the asynchronous path, where SQLite's busy handler is off: once
+    /// it holds PENDING (no new reader may enter) it waits, for up to <paramref name="timeout"/>,
+    /// for the readers already inside to leave. Those readers run on the asynchronous path or
+    /// hold their read briefly; giving up the PENDING lock instead would let new readers in and
+    /// starve the writer.
+    /// </summary>
+    /// <returns>True when granted; false for SQLITE_BUSY (another writer, or readers that stayed).</returns>
+    public bool TryLockExclusiveAfterReaders(object owner, ref int current, TimeSpan timeout)
+    {
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        var spin = new SpinWait();
+        while (true)
+        {
+            if (TryLock(owner, ref current, SQLITE_LOCK_EXCLUSIVE))
+            {
+                return true;
+            }
+            if (current != SQLITE_LOCK_PENDING || Environment.TickCount64 > deadline)
+            {
+                return false;
+            }
+            spin.SpinOnce(sleep1Threshold: 20);
+        }
+    }
+
     /// <summary>Moves <paramref name="owner"/> down to <paramref name="wanted"/> (SHARED or NONE).</summary>
     public void Unlock(object owner, ref int current, int wanted)
     {
@@ -85,6 +123,7 @@ internal sealed class LockState
         {
             return;
         }
+        TaskCompletionSource? writerLeft;
         lock (_lock)
         {
             if (_reserved == owner) _reserved = null;
@@ -95,7 +134,9 @@ internal sealed class LockState
                 _sharedCount--;
             }
             current = wanted;
+            writerLeft = TakeWriterLeftLocked();
         }
+        writerLeft?.TrySetResult();
     }
 
     /// <summary>
@@ -114,7 +155,7 @@ internal sealed class LockState
     /// <summary>The staged commit <paramref name="token"/> was applied or refused: writers may begin again.</summary>
     public void ReleaseStagedCommit(object token)
     {
-        TaskCompletionSource? done;
+        TaskCompletionSource? done, writerLeft;
         lock (_lock)
         {
             if (_staged != token)
@@ -124,9 +165,72 @@ internal sealed class LockState
             _staged = null;
             done = _stagedDone;
             _stagedDone = null;
+            writerLeft = TakeWriterLeftLocked();
         }
         done?.TrySetResult();
+        writerLeft?.TrySetResult();
     }
+
+    /// <summary>True while a connection holds RESERVED or above, or a staged commit is in flight.</summary>
+    public bool HasWriter
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return HasWriterLocked;
+            }
+        }
+    }
+
+    /// <summary>Completes when no connection holds RESERVED or above and no staged commit is in flight.</summary>
+    public Task WhenWriterLeaves()
+    {
+        lock (_lock)
+        {
+            if (!HasWriterLocked)
+            {
+                return Task.CompletedTask;
+            }
+            _writerLeft ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _writerLeft.Task;
+        }
+    }
+
+    private bool HasWriterLocked => _reserved is not null || _pending is not null || _exclusive is not null || _staged is not null;
+
+    private TaskCompletionSource? TakeWriterLeftLocked()
+    {
+        if (_writerLeft is null || HasWriterLocked)
+        {
+            return null;
+        }
+        var left = _writerLeft;
+        _writerLeft = null;
+        return left;
+    }
+
+    /// <summary>True when an asynchronous writer other than <paramref name="call"/> holds the writers' turn.</summary>
+    public bool IsWriterTurnOfAnother(object call)
+    {
+        var holder = Volatile.Read(ref _writerTurn);
+        return holder is not null && holder != call;
+    }
+
+    /// <summary><paramref name="call"/> got through <see cref="WriterQueue"/>: its turn until <see cref="EndWriterTurn"/>.</summary>
+    public void TakeWriterTurn(object call) => Volatile.Write(ref _writerTurn, call);
+
+    /// <summary>Ends <paramref name="call"/>'s turn and lets the next queued writer in.</summary>
+    public void EndWriterTurn(object call)
+    {
+        if (Interlocked.CompareExchange(ref _writerTurn, null, call) == call)
+        {
+            WriterQueue.Release();
+        }
+    }
+
+    /// <summary>True while a staged commit's store write is in flight.</summary>
+    public bool HasStagedCommit => Volatile.Read(ref _staged) is not null;
 
     /// <summary>Completes once no staged commit is in flight (at once, almost always).</summary>
     public Task WhenNoStagedCommit()

@@ -123,7 +123,42 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
                 throw;
             }
         }
+        if (level == SQLITE_LOCK_RESERVED && _lockLevel < SQLITE_LOCK_RESERVED && AsyncCall.For(_db.State) is { } call)
+        {
+            return LockReservedAsynchronously(call);
+        }
+        if (level == SQLITE_LOCK_EXCLUSIVE && AsyncCall.For(_db.State) is not null)
+        {
+            return _db.Locks.TryLockExclusiveAfterReaders(this, ref _lockLevel, _db.BusyTimeout);
+        }
         return _db.Locks.TryLock(this, ref _lockLevel, level);
+    }
+
+    /// <summary>
+    /// RESERVED on the asynchronous path, where a refusal is not slept on but comes back to the
+    /// call (see AsyncPath), which awaits what it needs and runs again.
+    /// </summary>
+    private bool LockReservedAsynchronously(AsyncCall call)
+    {
+        if (_db.Locks.IsWriterTurnOfAnother(call))
+        {
+            call.RequestWriterTurn(); // writers are queued: wait in line
+            return false;
+        }
+        if (_view.Version < _db.State.ConfirmedVersion || _db.Locks.HasStagedCommit)
+        {
+            // The write would begin on a version another connection of this process already
+            // replaced (or is replacing): it could only lose at the store. The call starts over
+            // on a fresh read instead of sending a doomed commit.
+            call.RequestFreshRead();
+            return false;
+        }
+        if (!_db.Locks.TryLock(this, ref _lockLevel, SQLITE_LOCK_RESERVED))
+        {
+            call.RequestWriterTurn(); // another connection writes: queue behind it
+            return false;
+        }
+        return true;
     }
 
     /// <summary>Below RESERVED the transaction ends (published at its commit point, or discarded); NONE ends the view.</summary>

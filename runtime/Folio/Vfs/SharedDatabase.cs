@@ -19,6 +19,7 @@ internal sealed class SharedDatabase
         Store = store;
         PageSize = store.PageSize;
         Logger = options.Logger ?? NullLogger.Instance;
+        BusyTimeout = options.BusyTimeout;
         // An owner's cache is authoritative for that owner alone: its state is its own.
         State = DatabaseState.Acquire(name, PageSize, head, options.ProcessScope ?? (store.Owned ? store : null), options, Logger);
     }
@@ -34,6 +35,9 @@ internal sealed class SharedDatabase
     public IPageCodec Codec => State.Codec;
 
     public LockState Locks => State.Locks;
+
+    /// <summary>How long a lock is waited for (<see cref="FolioOptions.BusyTimeout"/>).</summary>
+    public TimeSpan BusyTimeout { get; }
 
     public PageCache Cache => State.Cache;
 
