@@ -32,7 +32,8 @@ for trx in "$results"/*.trx; do
   value() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
   passed=$((passed + $(value passed)))
   failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
-  skipped=$((skipped + $(value notExecuted)))
+  # An ignored NUnit test is counted in total but not in executed (its notExecuted counter stays 0).
+  skipped=$((skipped + $(value total) - $(value executed)))
 done
 rm -rf "$results"
 

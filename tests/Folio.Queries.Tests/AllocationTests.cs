@@ -9,10 +9,11 @@ namespace Folio.Queries.Tests;
 /// </summary>
 public class AllocationTests
 {
-    [Test]
-    public void ScalarQueriesAndExecutesAllocateNothingPerCall()
+    [TestCase(1, TestName = "ScalarQueriesAndExecutesAllocateNothingPerCall")]
+    [TestCase(4, TestName = "OnAPooledObjectScalarQueriesAndExecutesAllocateNothingPerCall")]
+    public void ScalarQueriesAndExecutesAllocateNothingPerCall(int connections)
     {
-        using var db = TodoDb.Open(new MemoryPageStore("alloc-" + Guid.NewGuid().ToString("N")));
+        using var db = TodoDb.Open(new MemoryPageStore("alloc-" + Guid.NewGuid().ToString("N")), new FolioOptions { MaxConnections = connections });
         db.Add("first", Priority.High, new DateTime(2026, 1, 1));
         for (var i = 0; i < 10; i++)
         {

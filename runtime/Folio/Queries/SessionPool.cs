@@ -18,7 +18,9 @@ internal sealed class SessionPool
     private readonly FolioDatabase _database;
     private readonly int _statementCount;
     private readonly SemaphoreSlim _slots;
-    private readonly ConcurrentStack<SessionLane> _free = new();
+    // A plain stack under a lock: pushing allocates nothing (a concurrent stack allocates a node per push).
+    private readonly Stack<SessionLane> _free = new();
+    private readonly Lock _freeLock = new();
     private readonly ConcurrentDictionary<SessionLane, byte> _all = new();
     private volatile bool _disposed;
 
@@ -33,7 +35,7 @@ internal sealed class SessionPool
     public void Seed(SessionLane lane)
     {
         _all[lane] = 0;
-        _free.Push(lane);
+        Push(lane);
     }
 
     /// <summary>How many connections are open.</summary>
@@ -45,7 +47,7 @@ internal sealed class SessionPool
         _slots.Wait(cancellationToken);
         try
         {
-            return _free.TryPop(out var lane) ? lane : Add(_database.OpenConnection());
+            return TryPop(out var lane) ? lane : Add(_database.OpenConnection());
         }
         catch
         {
@@ -60,7 +62,7 @@ internal sealed class SessionPool
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return _free.TryPop(out var lane) ? lane : Add(await AsyncPath.OpenConnectionAsync(_database, cancellationToken).ConfigureAwait(false));
+            return TryPop(out var lane) ? lane : Add(await AsyncPath.OpenConnectionAsync(_database, cancellationToken).ConfigureAwait(false));
         }
         catch
         {
@@ -78,7 +80,7 @@ internal sealed class SessionPool
         }
         else
         {
-            _free.Push(lane);
+            Push(lane);
             if (_disposed)
             {
                 Dispose(); // disposed meanwhile: do not leave the connection open in the stack
@@ -91,9 +93,25 @@ internal sealed class SessionPool
     public void Dispose()
     {
         _disposed = true;
-        while (_free.TryPop(out var lane))
+        while (TryPop(out var lane))
         {
             Close(lane);
+        }
+    }
+
+    private void Push(SessionLane lane)
+    {
+        lock (_freeLock)
+        {
+            _free.Push(lane);
+        }
+    }
+
+    private bool TryPop([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SessionLane? lane)
+    {
+        lock (_freeLock)
+        {
+            return _free.TryPop(out lane);
         }
     }
 
