@@ -7,10 +7,15 @@ namespace Folio.Generator.Tests;
 public class SampleSnapshotTests
 {
     [Test]
-    public void Todo()
+    public void Todo() => VerifySample("Todo", "TodoDb.cs");
+
+    [Test]
+    public void TodoApi() => VerifySample("TodoApi", "TodoDb.cs");
+
+    private static void VerifySample(string sample, string file)
     {
-        var source = File.ReadAllText(Path.Combine(RepositoryRoot(), "samples", "Todo", "TodoDb.cs"));
-        var (result, output) = GeneratorHarness.Run("using System;\nusing System.Collections.Generic;\n" + source);
+        var source = File.ReadAllText(Path.Combine(RepositoryRoot(), "samples", sample, file));
+        var (result, output) = GeneratorHarness.Run("using System;\nusing System.Collections.Generic;\nusing System.Threading;\nusing System.Threading.Tasks;\n" + source);
         Assert.That(result.Diagnostics, Is.Empty, Snapshot.Describe(result.Diagnostics));
         var findings = GeneratorHarness.ParserFindings(output);
         Assert.That(findings, Is.Empty, Snapshot.Describe(findings));
