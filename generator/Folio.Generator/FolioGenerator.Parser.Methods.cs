@@ -34,6 +34,10 @@ public sealed partial class FolioGenerator
             return methods;
         }
 
+        // Set when FOLIO108 was reported for the method being parsed: the build's SQL check then
+        // leaves its unread columns alone (the same misspelling, reported once).
+        private bool _columnsReported;
+
         private MethodSpec? ParseMethod(INamedTypeSymbol type, IMethodSymbol method, AttributeData? query, AttributeData? execute)
         {
             var display = type.Name + "." + method.Name;
@@ -56,6 +60,7 @@ public sealed partial class FolioGenerator
                 return null;
             }
 
+            _columnsReported = false;
             var attribute = (query ?? execute)!;
             var sql = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string ?? "" : "";
             var scan = SqlScanner.Scan(sql);
@@ -183,6 +188,7 @@ public sealed partial class FolioGenerator
                 : string.Join(" ", declaration.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.Text));
             var bodyType = asyncKind == AsyncKind.None ? returnType : result?.ToDisplayString(TypeFormat) ?? "void";
             var tokenParameter = method.Parameters.FirstOrDefault(p => KnownSymbols.Is(p.Type, _known.CancellationToken));
+            AddSite(method.Name, sqlLocation, _columnsReported);
             return new MethodSpec(method.Name, modifiers, returnType, bodyType, parameters.ToEquatableArray(), sql, shape.Value, row,
                 bindings.ToEquatableArray(), cancellation, asyncKind, tokenParameter is not null && DeclaresEnumeratorCancellation(tokenParameter));
         }
@@ -263,6 +269,7 @@ public sealed partial class FolioGenerator
                 Report(DiagnosticDescriptors.UnsupportedReturn, location, display, returnDisplay, why);
                 return (null, null);
             }
+            _columnsReported = unfilled.Count > 0;
             foreach (var property in unfilled)
             {
                 Report(DiagnosticDescriptors.UnfilledProperty, sqlLocation ?? location, property.Name, property.ContainingType.Name, display,
