@@ -119,7 +119,7 @@ internal static class Checker
             }
             if (Sqlite.DeclaredType(handle, c) is { Length: > 0 } declared && TypeRules.Mismatch(member.Value.Kind, TypeRules.Affinity(declared)) is { } why)
             {
-                findings.Add(new Finding(SqlCheckRules.TypeMismatch, statement.Site, [names[c], statement.Method, declared, TypeRules.Affinity(declared), $"{member.Name}, {member.Value.Type}", why]));
+                findings.Add(new Finding(SqlCheckRules.TypeMismatch, statement.Site, [names[c], statement.Method, declared, TypeRules.Affinity(declared), member.Name, member.Value.Type, why]));
             }
             if (member.Value.Nullable || Sqlite.Origin(handle, c) is not { } origin)
             {
