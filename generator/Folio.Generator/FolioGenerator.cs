@@ -19,6 +19,12 @@ public sealed partial class FolioGenerator : IIncrementalGenerator
     /// <summary>Tracking name of the step that parses each class (tests check it stays cached).</summary>
     public const string ParseStep = "FolioDatabaseSpecs";
 
+    /// <summary>Tracking name of what the generated code of each class is written from (tests check a move leaves it cached).</summary>
+    public const string CodeStep = "FolioCode";
+
+    /// <summary>Tracking name of what each class's SQL model is written from.</summary>
+    public const string SqlModelStep = "FolioSqlModels";
+
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -40,7 +46,7 @@ public sealed partial class FolioGenerator : IIncrementalGenerator
         // Only the model reaches the emitter, so an edit that merely moves the class (and so its
         // diagnostics' positions) does not write the files again.
         var specs = databases.Select(static (result, _) => result.Spec);
-        context.RegisterSourceOutput(specs.Combine(allowsUnsafe), static (context, input) =>
+        context.RegisterSourceOutput(specs.Combine(allowsUnsafe).WithTrackingName(CodeStep), static (context, input) =>
         {
             var (spec, unsafeAllowed) = input;
             if (spec is null || !unsafeAllowed)
@@ -58,7 +64,7 @@ public sealed partial class FolioGenerator : IIncrementalGenerator
             options.GlobalOptions.TryGetValue("build_property.FolioValidateSql", out var on) && string.Equals(on, "true", System.StringComparison.OrdinalIgnoreCase)
                 ? (options.GlobalOptions.TryGetValue("build_property.MSBuildProjectDirectory", out var directory) ? directory : "")
                 : null);
-        var models = databases.Select(static (result, _) => (result.Spec, result.Sites)).Combine(sqlCheck).Combine(allowsUnsafe);
+        var models = databases.Select(static (result, _) => (result.Spec, result.Sites)).Combine(sqlCheck).Combine(allowsUnsafe).WithTrackingName(SqlModelStep);
         context.RegisterSourceOutput(models, static (context, input) =>
         {
             var (((spec, sites), projectDirectory), unsafeAllowed) = input;

@@ -50,7 +50,7 @@ internal static class SqlCheckRules
 
     public const string TypeMismatchId = "FOLIO114";
     public const string TypeMismatchTitle = "Column type does not convert to the member's type";
-    public const string TypeMismatchMessage = "Column '{0}' of '{1}' is declared {2} ({3} affinity), which does not convert to member '{4}' ({5})";
+    public const string TypeMismatchMessage = "Column '{0}' of '{1}' is declared {2} ({3} affinity) and member '{4}' is {5}: {6}";
     public static readonly Rule TypeMismatch = new(TypeMismatchId, TypeMismatchTitle, TypeMismatchMessage, isError: false);
 
     public const string NullableColumnId = "FOLIO115";
