@@ -153,10 +153,11 @@ internal static unsafe partial class Sqlite
 
     public static void BindText(IntPtr statement, int index, string value)
     {
-        var utf8 = System.Text.Encoding.UTF8.GetBytes(value);
+        // A terminating zero, so that even '' has an address: a null pointer would bind NULL.
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(value + "\0");
         fixed (byte* text = utf8)
         {
-            sqlite3_bind_text(statement, index, text, utf8.Length, new IntPtr(-1)); // SQLITE_TRANSIENT: SQLite copies it
+            sqlite3_bind_text(statement, index, text, utf8.Length - 1, new IntPtr(-1)); // SQLITE_TRANSIENT: SQLite copies it
         }
     }
 
