@@ -20,7 +20,7 @@ var stamp = Option("--stamp");
 var ignored = Option("--nowarn").Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
 if (!File.Exists(assembly))
 {
-    Console.WriteLine($"Folio.SqlCheck : error FOLIO110: the compiled assembly '{assembly}' to check was not found");
+    Console.WriteLine($"Folio.SqlCheck : error : the compiled assembly '{assembly}' to check was not found");
     return 0;
 }
 
@@ -40,13 +40,26 @@ if (texts.Count > 0)
 {
     if (!File.Exists(sqlite))
     {
-        Console.WriteLine($"Folio.SqlCheck : error FOLIO110: SQL was not checked: the e_sqlite3 native library '{sqlite}' was not found (set FolioValidateSql=false to skip the check)");
+        Console.WriteLine($"Folio.SqlCheck : error : SQL was not checked: the e_sqlite3 native library '{sqlite}' was not found (set FolioValidateSql=false to skip the check)");
         return 0;
     }
-    Sqlite.LoadFrom(sqlite);
-    foreach (var text in texts)
+    var checking = "the SQL model";
+    try
     {
-        findings.AddRange(Checker.Check(DatabaseModel.Parse(text)));
+        Sqlite.LoadFrom(sqlite);
+        foreach (var text in texts)
+        {
+            var model = DatabaseModel.Parse(text);
+            checking = $"the SQL of '{model.Class}'";
+            findings.AddRange(Checker.Check(model));
+        }
+    }
+    catch (Exception e) when (e is InvalidOperationException or DllNotFoundException or BadImageFormatException or EntryPointNotFoundException
+        or System.Text.Json.JsonException or KeyNotFoundException)
+    {
+        // A build error: the build must not pass as if the SQL had been checked.
+        Console.WriteLine($"Folio.SqlCheck : error : {checking} could not be checked: {e.Message}");
+        return 0;
     }
 }
 
