@@ -1,8 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
+using Folio.Generator;
 using Folio.SqlCheck;
 
-// Usage: Folio.SqlCheck --assembly <dll> --sqlite <e_sqlite3 library> --project-dir <dir> --stamp <file> [--nowarn <ids>]
+// Usage: Folio.SqlCheck --assembly <dll> --sqlite <e_sqlite3 library> --project-dir <dir> --stamp <file>
+//        [--nowarn <ids>] [--warnaserror true|false] [--warningsaserrors <ids>] [--warningsnotaserrors <ids>]
+// The last four are the project's NoWarn, TreatWarningsAsErrors, WarningsAsErrors and
+// WarningsNotAsErrors, applied to the check's warnings as the compiler applies them to its own.
 // Prints each problem as an MSBuild canonical diagnostic ("file(line,col): error FOLIO110: ...")
 // and exits 0: the build target's Exec turns the lines into errors and warnings, and fails the
 // build on an error. Writes the stamp (the hash of the models checked) when nothing was found,
@@ -17,7 +21,12 @@ string Option(string name) => options.TryGetValue(name, out var value) ? value :
 var assembly = Option("--assembly");
 var projectDirectory = Option("--project-dir");
 var stamp = Option("--stamp");
-var ignored = Option("--nowarn").Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+HashSet<string> Ids(string name) => Option(name).Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+var ignored = Ids("--nowarn");
+var allAsErrors = string.Equals(Option("--warnaserror"), "true", StringComparison.OrdinalIgnoreCase);
+var asErrors = Ids("--warningsaserrors");
+var notAsErrors = Ids("--warningsnotaserrors");
+bool IsError(SqlCheckRules.Rule rule) => rule.IsError || asErrors.Contains(rule.Id) || (allAsErrors && !notAsErrors.Contains(rule.Id));
 if (!File.Exists(assembly))
 {
     Console.WriteLine($"Folio.SqlCheck : error : the compiled assembly '{assembly}' to check was not found");
@@ -69,7 +78,7 @@ foreach (var finding in findings.Where(f => f.Rule.IsError || !ignored.Contains(
     var where = finding.Site is { } site
         ? $"{Path.GetFullPath(Path.Combine(projectDirectory, site.File))}({site.Line},{site.Column})"
         : "Folio.SqlCheck";
-    Console.WriteLine($"{where}: {(finding.Rule.IsError ? "error" : "warning")} {finding.Rule.Id}: {finding.Message} ({Folio.Generator.SqlCheckRules.HelpRoot}{finding.Rule.Id}.md)");
+    Console.WriteLine($"{where}: {(IsError(finding.Rule) ? "error" : "warning")} {finding.Rule.Id}: {finding.Message} ({SqlCheckRules.HelpRoot}{finding.Rule.Id}.md)");
     reported++;
 }
 if (stamp.Length > 0)

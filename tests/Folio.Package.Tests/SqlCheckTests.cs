@@ -89,6 +89,15 @@ public class SqlCheckTests
             at("LEFT JOIN label") + Warning("FOLIO115", "Column 'name' of 'BadDb.Labels' can be NULL (label is on the nullable side of an outer join) and fills member 'Name' (string), which is not nullable"),
             at("SELECT max(id) AS top FROM note") + Warning("FOLIO115", "Column 'top' of 'BadDb.Top' can be NULL (it is NULL when the statement runs over the migrated tables, as an aggregate over no rows is) and fills member 'value' (long), which is not nullable"),
         }), log);
+
+        // The project's warning settings apply as they do to the compiler's warnings.
+        var (strictCode, strict) = _feed.Build(directory, "-p:TreatWarningsAsErrors=true", "-p:WarningsNotAsErrors=FOLIO112", "-p:NoWarn=FOLIO114");
+        Assert.That(strictCode, Is.Not.EqualTo(0), strict);
+        var kinds = Diagnostics(strict).Select(l => Regex.Match(l, @": (error|warning) (FOLIO\d+):").Groups).Select(g => g[1].Value + " " + g[2].Value);
+        Assert.That(kinds, Is.EquivalentTo(new[]
+        {
+            "error FOLIO110", "error FOLIO111", "warning FOLIO112", "error FOLIO113", "error FOLIO115", "error FOLIO115", "error FOLIO115",
+        }), strict);
     }
 
     [Test]
