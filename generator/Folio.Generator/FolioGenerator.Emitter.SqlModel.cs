@@ -84,7 +84,8 @@ public sealed partial class FolioGenerator
             json.Append(",\"file\":").Append(Json(path))
                 .Append(",\"line\":").Append(site.Line.ToString(CultureInfo.InvariantCulture))
                 .Append(",\"column\":").Append(site.Column.ToString(CultureInfo.InvariantCulture))
-                .Append(site.ColumnsReported ? ",\"columnsReported\":true" : "");
+                .Append(site.ColumnsReported ? ",\"columnsReported\":true" : "")
+                .Append(site.NoRowsReported ? ",\"noRowsReported\":true" : "");
         }
 
         private static string Value(ValueSpec value) =>

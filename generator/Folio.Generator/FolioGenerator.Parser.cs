@@ -237,12 +237,12 @@ public sealed partial class FolioGenerator
                 .Where(a => a.NameEquals is null && a.NameColon is null).Skip(1).FirstOrDefault()?.Expression.GetLocation();
 
         /// <summary>Records where the SQL known by <paramref name="key"/> starts (1-based line and column).</summary>
-        private void AddSite(string key, Location? location, bool columnsReported = false)
+        private void AddSite(string key, Location? location, bool columnsReported = false, bool noRowsReported = false)
         {
             if (location is { IsInSource: true })
             {
                 var span = location.GetMappedLineSpan();
-                Sites.Add(new SqlSite(key, span.Path, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, columnsReported));
+                Sites.Add(new SqlSite(key, span.Path, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, columnsReported, noRowsReported));
             }
         }
 

@@ -86,6 +86,10 @@ internal static class Checker
     private static void CheckColumns(IntPtr db, IntPtr handle, Statement statement, Row row, List<Finding> findings)
     {
         var count = Sqlite.sqlite3_column_count(handle);
+        if (count == 0 && statement.NoRowsReported)
+        {
+            return; // FOLIO107 said it: the statement returns no rows at all
+        }
         var names = Enumerable.Range(0, count).Select(c => Sqlite.ColumnName(handle, c)).ToList();
         var columnList = count == 0 ? "none" : string.Join(", ", names);
         // Which column fills each member, as the runtime resolves them (FolioStatement.ResolveColumns).

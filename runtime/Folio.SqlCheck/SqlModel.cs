@@ -22,8 +22,13 @@ internal sealed record Row(string Kind, string Type, IReadOnlyList<Member> Membe
     public bool ByName => Kind == "Object";
 }
 
-/// <summary>A typed method's statement; <paramref name="ColumnsReported"/> when the analyzer reported FOLIO108 for it.</summary>
-internal sealed record Statement(string Method, string Sql, Site? Site, IReadOnlyList<string> Parameters, IReadOnlyList<Binding> Bindings, Row? Row, bool ColumnsReported);
+/// <summary>
+/// A typed method's statement; <paramref name="ColumnsReported"/> when the analyzer reported
+/// FOLIO108 for it, <paramref name="NoRowsReported"/> when it reported FOLIO107 for a [Query] whose
+/// statement returns no rows.
+/// </summary>
+internal sealed record Statement(string Method, string Sql, Site? Site, IReadOnlyList<string> Parameters, IReadOnlyList<Binding> Bindings, Row? Row,
+    bool ColumnsReported, bool NoRowsReported = false);
 
 /// <summary>One database class's SQL model, as the generator wrote it into the assembly.</summary>
 internal sealed record DatabaseModel(string Class, IReadOnlyList<Migration> Migrations, IReadOnlyList<Statement> Statements)
@@ -72,7 +77,8 @@ internal sealed record DatabaseModel(string Class, IReadOnlyList<Migration> Migr
                 ? new Row(row.GetProperty("kind").GetString()!, row.GetProperty("type").GetString()!,
                     row.GetProperty("members").EnumerateArray().Select(m => new Member(m.GetProperty("name").GetString()!, ValueOf(m))).ToList())
                 : null,
-            s.TryGetProperty("columnsReported", out var reported) && reported.GetBoolean())).ToList();
+            s.TryGetProperty("columnsReported", out var reported) && reported.GetBoolean(),
+            s.TryGetProperty("noRowsReported", out var noRows) && noRows.GetBoolean())).ToList();
         return new DatabaseModel(root.GetProperty("class").GetString()!, migrations, statements);
     }
 

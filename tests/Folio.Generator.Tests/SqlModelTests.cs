@@ -35,6 +35,9 @@ public class SqlModelTests
 
             [Execute("DELETE FROM note")]
             public partial void Clear();
+
+            [Query("DELETE FROM note")]
+            public partial long Gone();
         }
         """;
 
@@ -65,6 +68,10 @@ public class SqlModelTests
         var clear = root.GetProperty("statements")[1];
         Assert.That(clear.TryGetProperty("row", out _), Is.False);
         Assert.That(clear.TryGetProperty("columnsReported", out _), Is.False);
+
+        // FOLIO107 ([Query] on a statement without rows) was reported: the check leaves the row alone.
+        Assert.That(root.GetProperty("statements")[2].GetProperty("noRowsReported").GetBoolean(), Is.True);
+        Assert.That(find.TryGetProperty("noRowsReported", out _), Is.False);
     }
 
     [Test]

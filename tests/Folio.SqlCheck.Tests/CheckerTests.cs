@@ -106,6 +106,15 @@ public class CheckerTests
     }
 
     [Test]
+    public void AQueryWhoseStatementReturnsNoRowsIsReportedOnceByTheAnalyzerOrElseHere()
+    {
+        Statement Update(bool reported) => new("Db.M", "UPDATE author SET name = name", At, [], [], new Row("Scalar", "long", [M("value", "Int64")]), false, reported);
+        Assert.That(Checker.Check(new DatabaseModel("Db", [new Migration(1, Schema, At)], [Update(reported: true)])), Is.Empty, "FOLIO107 said it");
+        Assert.That(Checker.Check(new DatabaseModel("Db", [new Migration(1, Schema, At)], [Update(reported: false)])).Select(f => f.Message),
+            Is.EqualTo(new[] { "Member 'value' of row 'long' is filled by no column of 'Db.M' (columns: none)" }));
+    }
+
+    [Test]
     public void APositionalRowTakesColumnsByPositionAndObjectsByName()
     {
         Assert.That(Check("SELECT id, name FROM author", M("Id", "Int64")),

@@ -10,7 +10,8 @@ namespace Folio.Generator.Model;
 /// <param name="Line">1-based line of the SQL argument.</param>
 /// <param name="Column">1-based column of the SQL argument.</param>
 /// <param name="ColumnsReported">True when FOLIO108 was reported for the method: the check leaves its unread columns (FOLIO112) alone.</param>
-internal sealed record SqlSite(string Key, string FilePath, int Line, int Column, bool ColumnsReported)
+/// <param name="NoRowsReported">True when FOLIO107 said the [Query] method's statement returns no rows: the check does not report its members (FOLIO111).</param>
+internal sealed record SqlSite(string Key, string FilePath, int Line, int Column, bool ColumnsReported, bool NoRowsReported)
 {
     /// <summary>The key of migration <paramref name="version"/>.</summary>
     public static string MigrationKey(int version) => "migration " + version.ToString(System.Globalization.CultureInfo.InvariantCulture);
