@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using DurableGrains;
-using Folio.Redis.Tests.Infrastructure;
+using Folio.Testing;
 using NUnit.Framework;
 
 namespace Folio.DurableGrains.Tests;
