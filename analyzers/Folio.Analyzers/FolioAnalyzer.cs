@@ -21,8 +21,11 @@ public sealed class FolioAnalyzer : DiagnosticAnalyzer
 
     // Every rule is listed, including the generator's: a generator cannot declare its diagnostics,
     // and this list is what the IDE shows under the package's analyzers and lets users configure.
+    // The build's SQL check's rules are listed too, so that the IDE shows every Folio rule.
+    private static readonly ImmutableArray<DiagnosticDescriptor> Supported = DiagnosticDescriptors.All.AddRange(DiagnosticDescriptors.BuildChecks);
+
     /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => DiagnosticDescriptors.All;
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => Supported;
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)

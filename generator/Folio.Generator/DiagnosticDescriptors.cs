@@ -38,7 +38,7 @@ namespace Folio.Generator;
 /// </remarks>
 internal static class DiagnosticDescriptors
 {
-    private const string HelpRoot = "https://github.com/folio/folio/blob/main/docs/rules/";
+    private const string HelpRoot = SqlCheckRules.HelpRoot;
     private const string Declarations = "Folio.Declarations";
     private const string Queries = "Folio.Queries";
     private const string Storage = "Folio.Storage";
@@ -133,6 +133,18 @@ internal static class DiagnosticDescriptors
         "Unsupported async method shape",
         "'{0}' cannot be generated as an async method: {1}");
 
+    public static readonly DiagnosticDescriptor SqlDoesNotPrepare = Error(SqlCheckRules.DoesNotPrepareId, Queries, SqlCheckRules.DoesNotPrepareTitle, SqlCheckRules.DoesNotPrepareMessage);
+
+    public static readonly DiagnosticDescriptor SqlMemberWithoutColumn = Error(SqlCheckRules.MemberWithoutColumnId, Queries, SqlCheckRules.MemberWithoutColumnTitle, SqlCheckRules.MemberWithoutColumnMessage);
+
+    public static readonly DiagnosticDescriptor SqlColumnWithoutMember = Warning(SqlCheckRules.ColumnWithoutMemberId, Queries, SqlCheckRules.ColumnWithoutMemberTitle, SqlCheckRules.ColumnWithoutMemberMessage);
+
+    public static readonly DiagnosticDescriptor SqlUnboundParameter = Error(SqlCheckRules.UnboundParameterId, Queries, SqlCheckRules.UnboundParameterTitle, SqlCheckRules.UnboundParameterMessage);
+
+    public static readonly DiagnosticDescriptor SqlTypeMismatch = Warning(SqlCheckRules.TypeMismatchId, Queries, SqlCheckRules.TypeMismatchTitle, SqlCheckRules.TypeMismatchMessage);
+
+    public static readonly DiagnosticDescriptor SqlNullableColumn = Warning(SqlCheckRules.NullableColumnId, Queries, SqlCheckRules.NullableColumnTitle, SqlCheckRules.NullableColumnMessage);
+
     public static readonly DiagnosticDescriptor NoStoreFactory = Error("FOLIO201", Storage,
         "Storage attribute has no usable store factory",
         "Storage attribute '{0}' on '{1}' has no usable store factory: {2}");
@@ -142,6 +154,15 @@ internal static class DiagnosticDescriptors
         InvalidPageSize, NotPartial, NoStorage, SeveralStorages, BadPageStorageType, BadMigrationVersion, UnsupportedClass, UnsafeRequired,
         DuplicateVfsName, MethodNotPartial, UnknownSqlParameter, UnusedParameter, UnsupportedParameter, UnsupportedReturn, NotOneStatement, AttributeMismatch,
         UnfilledProperty, UnsupportedAsyncShape, NoStoreFactory);
+
+    /// <summary>
+    /// The build's SQL check's rules (FOLIO110–FOLIO115, see <see cref="SqlCheckRules"/>). Folio.SqlCheck
+    /// reports them through MSBuild after the compile; they are descriptors here so that they are
+    /// documented, numbered and tracked with the compiler's rules, and the analyzer lists them
+    /// beside its own so that the IDE shows every rule; no compiler run reports them.
+    /// </summary>
+    public static readonly ImmutableArray<DiagnosticDescriptor> BuildChecks = ImmutableArray.Create(
+        SqlDoesNotPrepare, SqlMemberWithoutColumn, SqlColumnWithoutMember, SqlUnboundParameter, SqlTypeMismatch, SqlNullableColumn);
 
     /// <summary>Every descriptor by ID.</summary>
     public static readonly ImmutableDictionary<string, DiagnosticDescriptor> ById = All.ToImmutableDictionary(d => d.Id);

@@ -34,6 +34,14 @@ public sealed partial class FolioGenerator
             return methods;
         }
 
+        // Set when FOLIO108 was reported for the method being parsed: the build's SQL check then
+        // leaves its unread columns alone (the same misspelling, reported once).
+        private bool _columnsReported;
+
+        // Set when FOLIO107 said a [Query] method's statement returns no rows: the check then does
+        // not report its members as filled by no column (the same problem, reported once).
+        private bool _noRowsReported;
+
         private MethodSpec? ParseMethod(INamedTypeSymbol type, IMethodSymbol method, AttributeData? query, AttributeData? execute)
         {
             var display = type.Name + "." + method.Name;
@@ -56,6 +64,8 @@ public sealed partial class FolioGenerator
                 return null;
             }
 
+            _columnsReported = false;
+            _noRowsReported = false;
             var attribute = (query ?? execute)!;
             var sql = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string ?? "" : "";
             var scan = SqlScanner.Scan(sql);
@@ -87,6 +97,7 @@ public sealed partial class FolioGenerator
             else if (query is not null && scan.ReturnsRows == false)
             {
                 var verb = scan.Verb is "INSERT" or "REPLACE" or "UPDATE" or "DELETE" ? scan.Verb + " without RETURNING" : scan.Verb;
+                _noRowsReported = true;
                 Report(DiagnosticDescriptors.AttributeMismatch, AttributeNameLocation(attribute) ?? sqlLocation,
                     Properties(DiagnosticDescriptors.ExpectedAttributeProperty, "Execute"), display, "Query", $"returns no rows ({verb})", "Execute");
             }
@@ -183,6 +194,7 @@ public sealed partial class FolioGenerator
                 : string.Join(" ", declaration.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.Text));
             var bodyType = asyncKind == AsyncKind.None ? returnType : result?.ToDisplayString(TypeFormat) ?? "void";
             var tokenParameter = method.Parameters.FirstOrDefault(p => KnownSymbols.Is(p.Type, _known.CancellationToken));
+            AddSite(method.Name, sqlLocation, _columnsReported, _noRowsReported);
             return new MethodSpec(method.Name, modifiers, returnType, bodyType, parameters.ToEquatableArray(), sql, shape.Value, row,
                 bindings.ToEquatableArray(), cancellation, asyncKind, tokenParameter is not null && DeclaresEnumeratorCancellation(tokenParameter));
         }
@@ -263,6 +275,7 @@ public sealed partial class FolioGenerator
                 Report(DiagnosticDescriptors.UnsupportedReturn, location, display, returnDisplay, why);
                 return (null, null);
             }
+            _columnsReported = unfilled.Count > 0;
             foreach (var property in unfilled)
             {
                 Report(DiagnosticDescriptors.UnfilledProperty, sqlLocation ?? location, property.Name, property.ContainingType.Name, display,

@@ -35,6 +35,9 @@ public sealed partial class FolioGenerator
         /// <summary>The same findings as <see cref="Diagnostics"/>, as equatable models holding no Roslyn object.</summary>
         public List<DiagnosticInfo> Findings { get; } = new();
 
+        /// <summary>Where each migration's and typed method's SQL is written, for the build's SQL check (see <see cref="SqlSite"/>).</summary>
+        public List<SqlSite> Sites { get; } = new();
+
         /// <summary>The class's model, or null when a diagnostic explains why no code can be written for it.</summary>
         public DatabaseSpec? ParseDatabase(INamedTypeSymbol type, CancellationToken cancellationToken)
         {
@@ -188,6 +191,7 @@ public sealed partial class FolioGenerator
                     continue;
                 }
                 where[version] = at;
+                AddSite(SqlSite.MigrationKey(version), SecondArgumentLocation(attribute) ?? at);
                 if (string.IsNullOrWhiteSpace(sql))
                 {
                     Report(DiagnosticDescriptors.BadMigrationVersion, at, Text(version), type.Name, "its SQL is empty");
@@ -226,6 +230,21 @@ public sealed partial class FolioGenerator
         private static Location? FirstArgumentLocation(AttributeData? attribute) =>
             (attribute?.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax)?.ArgumentList?.Arguments
                 .FirstOrDefault(a => a.NameEquals is null && a.NameColon is null)?.Expression.GetLocation();
+
+        /// <summary>Where the second positional argument of <paramref name="attribute"/> (a migration's SQL) is written, if it is.</summary>
+        private static Location? SecondArgumentLocation(AttributeData? attribute) =>
+            (attribute?.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax)?.ArgumentList?.Arguments
+                .Where(a => a.NameEquals is null && a.NameColon is null).Skip(1).FirstOrDefault()?.Expression.GetLocation();
+
+        /// <summary>Records where the SQL known by <paramref name="key"/> starts (1-based line and column).</summary>
+        private void AddSite(string key, Location? location, bool columnsReported = false, bool noRowsReported = false)
+        {
+            if (location is { IsInSource: true })
+            {
+                var span = location.GetMappedLineSpan();
+                Sites.Add(new SqlSite(key, span.Path, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, columnsReported, noRowsReported));
+            }
+        }
 
         /// <summary>Where the name of <paramref name="attribute"/> is written, e.g. <c>Query</c> in <c>[Query("…")]</c>.</summary>
         private static Location? AttributeNameLocation(AttributeData? attribute) =>

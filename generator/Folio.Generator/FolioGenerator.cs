@@ -19,6 +19,12 @@ public sealed partial class FolioGenerator : IIncrementalGenerator
     /// <summary>Tracking name of the step that parses each class (tests check it stays cached).</summary>
     public const string ParseStep = "FolioDatabaseSpecs";
 
+    /// <summary>Tracking name of what the generated code of each class is written from (tests check a move leaves it cached).</summary>
+    public const string CodeStep = "FolioCode";
+
+    /// <summary>Tracking name of what each class's SQL model is written from.</summary>
+    public const string SqlModelStep = "FolioSqlModels";
+
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -40,7 +46,7 @@ public sealed partial class FolioGenerator : IIncrementalGenerator
         // Only the model reaches the emitter, so an edit that merely moves the class (and so its
         // diagnostics' positions) does not write the files again.
         var specs = databases.Select(static (result, _) => result.Spec);
-        context.RegisterSourceOutput(specs.Combine(allowsUnsafe), static (context, input) =>
+        context.RegisterSourceOutput(specs.Combine(allowsUnsafe).WithTrackingName(CodeStep), static (context, input) =>
         {
             var (spec, unsafeAllowed) = input;
             if (spec is null || !unsafeAllowed)
@@ -49,6 +55,23 @@ public sealed partial class FolioGenerator : IIncrementalGenerator
             }
             context.AddSource(Emitter.DatabaseHintName(spec), SourceText.From(Emitter.EmitDatabase(spec), System.Text.Encoding.UTF8));
             context.AddSource(Emitter.QueriesHintName(spec), SourceText.From(Emitter.EmitQueries(spec), System.Text.Encoding.UTF8));
+        });
+
+        // The SQL model the build's SQL check reads from the compiled assembly, only when the Folio
+        // build targets ask for it (FolioValidateSql, which they turn on by default). It holds where
+        // each SQL text is written, so it follows moves that leave the generated code above cached.
+        var sqlCheck = context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
+            options.GlobalOptions.TryGetValue("build_property.FolioValidateSql", out var on) && string.Equals(on, "true", System.StringComparison.OrdinalIgnoreCase)
+                ? (options.GlobalOptions.TryGetValue("build_property.MSBuildProjectDirectory", out var directory) ? directory : "")
+                : null);
+        var models = databases.Select(static (result, _) => (result.Spec, result.Sites)).Combine(sqlCheck).Combine(allowsUnsafe).WithTrackingName(SqlModelStep);
+        context.RegisterSourceOutput(models, static (context, input) =>
+        {
+            var (((spec, sites), projectDirectory), unsafeAllowed) = input;
+            if (spec is not null && unsafeAllowed && projectDirectory is not null)
+            {
+                context.AddSource(Emitter.SqlModelHintName(spec), SourceText.From(Emitter.EmitSqlModel(spec, sites, projectDirectory), System.Text.Encoding.UTF8));
+            }
         });
 
         // Why something was skipped is reported here, not by the analyzer: a skipped typed method
@@ -122,7 +145,7 @@ public sealed partial class FolioGenerator : IIncrementalGenerator
         var classLocation = location is { IsInSource: true }
             ? new ClassLocationInfo(location.SourceTree?.FilePath ?? "", location.SourceSpan.Start, location.SourceSpan.Length, type.Name)
             : null;
-        return new ParseResult(spec, errors.ToEquatableArray(), classLocation);
+        return new ParseResult(spec, errors.ToEquatableArray(), classLocation, parser.Sites.ToEquatableArray());
     }
 
     private static bool HasAttribute(ISymbol symbol, string attribute) =>
@@ -147,9 +170,9 @@ public sealed partial class FolioGenerator : IIncrementalGenerator
 
     /// <summary>
     /// What parsing one class produced: the model (null when skipped), the errors saying why
-    /// anything was skipped, and where the class is (for FOLIO008).
+    /// anything was skipped, where the class is (for FOLIO008) and where its SQL texts are (for the SQL model).
     /// </summary>
-    internal sealed record ParseResult(DatabaseSpec? Spec, EquatableArray<DiagnosticInfo> Errors, ClassLocationInfo? ClassLocation);
+    internal sealed record ParseResult(DatabaseSpec? Spec, EquatableArray<DiagnosticInfo> Errors, ClassLocationInfo? ClassLocation, EquatableArray<SqlSite> Sites);
 
     /// <summary>A class's name and where it is declared.</summary>
     internal sealed record ClassLocationInfo(string FilePath, int Start, int Length, string ClassName);

@@ -8,7 +8,7 @@ namespace Folio.Analyzers.Tests;
 /// <summary>Every rule has its page under docs/rules, linked from the diagnostic and listed in the index.</summary>
 public class RuleDocsTests
 {
-    private static IEnumerable<DiagnosticDescriptor> Rules => DiagnosticDescriptors.All;
+    private static IEnumerable<DiagnosticDescriptor> Rules => DiagnosticDescriptors.All.Concat(DiagnosticDescriptors.BuildChecks);
 
     [TestCaseSource(nameof(Rules))]
     public void EachRuleLinksToAPageThatExplainsIt(DiagnosticDescriptor rule)
@@ -24,7 +24,9 @@ public class RuleDocsTests
             Assert.That(page, Does.Contain("\n" + section + "\n"), section);
         }
         Assert.That(page[page.IndexOf("## Example", StringComparison.Ordinal)..], Does.Contain("```csharp"));
-        var reporter = FolioAnalyzer.Reported.Contains(rule.Id) ? "the analyzer" : "the generator";
+        var reporter = FolioAnalyzer.Reported.Contains(rule.Id) ? "the analyzer"
+            : DiagnosticDescriptors.BuildChecks.Contains(rule) ? "the build's SQL check"
+            : "the generator";
         Assert.That(page, Does.Contain($"| Reported by | {reporter}"));
     }
 

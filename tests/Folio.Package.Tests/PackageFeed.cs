@@ -76,8 +76,9 @@ internal sealed class PackageFeed : IDisposable
     /// <summary>
     /// Writes a console project whose only reference is the package <paramref name="packageId"/>,
     /// with <paramref name="program"/> as its Program.cs: nothing else a user would have to add.
+    /// <paramref name="properties"/> (MSBuild property elements) go into its property group.
     /// </summary>
-    public string CreateProject(string name, string program, string packageId = "Folio", string sdk = "Microsoft.NET.Sdk")
+    public string CreateProject(string name, string program, string packageId = "Folio", string sdk = "Microsoft.NET.Sdk", string properties = "")
     {
         var directory = Path.Combine(Root, name);
         Directory.CreateDirectory(directory);
@@ -88,6 +89,7 @@ internal sealed class PackageFeed : IDisposable
                 <TargetFramework>net10.0</TargetFramework>
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>enable</ImplicitUsings>
+                {properties}
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="{packageId}" Version="{Version}" />
@@ -96,6 +98,15 @@ internal sealed class PackageFeed : IDisposable
             """);
         File.WriteAllText(Path.Combine(directory, "Program.cs"), program);
         return directory;
+    }
+
+    /// <summary>Runs <c>dotnet build</c> in <paramref name="directory"/> as a user would, writing how long it took to the test output.</summary>
+    public (int Code, string Log) Build(string directory, params string[] properties)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = Dotnet(directory, ["build", "-nodeReuse:false", .. properties]);
+        TestContext.Progress.WriteLine($"built {Path.GetFileName(directory)} in {clock.Elapsed.TotalSeconds:F1} s (exit code {result.Code})");
+        return result;
     }
 
     /// <summary>Runs <c>dotnet</c> with its own package cache; returns the exit code and everything printed.</summary>

@@ -44,15 +44,7 @@ public class PackageTests
     private PackageFeed _feed = null!;
 
     [OneTimeSetUp]
-    public void Pack()
-    {
-        var clock = Stopwatch.StartNew();
-        _feed = PackageFeed.Create();
-        TestContext.Progress.WriteLine($"packed {string.Join(", ", PackageFeed.PackageIds)} {_feed.Version} in {clock.Elapsed.TotalSeconds:F1} s");
-    }
-
-    [OneTimeTearDown]
-    public void Clean() => _feed?.Dispose();
+    public void UseTheFeed() => _feed = PackedFeed.Feed;
 
     [Test]
     public void ThePackageHoldsTheRuntimeTheGeneratorAndTheAnalyzersAndNamesItsDependencies()
@@ -240,11 +232,5 @@ public class PackageTests
         return XDocument.Load(nuspec);
     }
 
-    private (int Code, string Log) Build(string directory, params string[] properties)
-    {
-        var clock = Stopwatch.StartNew();
-        var result = _feed.Dotnet(directory, ["build", "-nodeReuse:false", .. properties]);
-        TestContext.Progress.WriteLine($"built {Path.GetFileName(directory)} in {clock.Elapsed.TotalSeconds:F1} s (exit code {result.Code})");
-        return result;
-    }
+    private (int Code, string Log) Build(string directory, params string[] properties) => _feed.Build(directory, properties);
 }
