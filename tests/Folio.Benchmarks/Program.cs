@@ -4,6 +4,7 @@ using Folio.Benchmarks;
 // --quick: every figure from the interleaved harness in under a minute.
 // --concurrency: 1,000 concurrent callers over 200 owned Redis databases, async against sync (minutes).
 // --api: the TodoApi load run alone (64 clients x 500 requests).
+// --scaling: the parallel point-read figures alone.
 // --scale: the 1 GB file-store run (minutes; not part of CI).
 // anything else: the BenchmarkDotNet suite (BenchmarkSwitcher arguments, e.g. --filter '*').
 if (args.Contains("--quick"))
@@ -14,6 +15,12 @@ if (args.Contains("--quick"))
 if (args.Contains("--concurrency"))
 {
     ConcurrencyFigures.Run(callers: 1000, databases: 200);
+    return 0;
+}
+if (args.Contains("--scaling"))
+{
+    using var workloads = new Workloads();
+    ScalingFigures.Run(workloads);
     return 0;
 }
 if (args.Contains("--api"))

@@ -38,6 +38,35 @@ public sealed class Workloads : IDisposable
     public Database FolioFile(FileStoreMode mode = FileStoreMode.Shared) =>
         Folio(FilePageStore.Open(Path.Combine(Directory, $"folio-{mode}-{Guid.NewGuid():N}.folio"), options: new FileStoreOptions { Mode = mode }));
 
+    /// <summary>
+    /// Two connections on one database of each kind, for the parallel-read figures: the first
+    /// creates the table, the second only prepares its statements.
+    /// </summary>
+    public (Database First, Database Second) Pair(string kind)
+    {
+        switch (kind)
+        {
+            case "folio-memory":
+            case "folio-file":
+                IPageStore store = kind == "folio-memory"
+                    ? new MemoryPageStore("bench-" + Guid.NewGuid().ToString("N"))
+                    : FilePageStore.Open(Path.Combine(Directory, $"folio-pair-{Guid.NewGuid():N}.folio"));
+                var db = FolioDatabase.Open(store, ownsStore: true);
+                _owned.Add(db);
+                var first = db.OpenConnection();
+                var second = db.OpenConnection();
+                return (Own(Database.Create(first.Handle, "", first)), Own(Database.Attach(second.Handle, second)));
+            case "memdb":
+                var name = $"/memdb-pair-{Guid.NewGuid():N}";
+                return (Own(Database.Create(OpenRaw(name, "memdb"), "")), Own(Database.Attach(OpenRaw(name, "memdb"), null)));
+            case "native-file":
+                var path = Path.Combine(Directory, $"native-pair-{Guid.NewGuid():N}.db");
+                return (Own(Database.Create(OpenRaw(path, null), "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;")), Own(Database.Attach(OpenRaw(path, null), null)));
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "no such kind of database");
+        }
+    }
+
     private Database Folio(IPageStore store)
     {
         var db = FolioDatabase.Open(store, ownsStore: true);
@@ -99,6 +128,9 @@ public sealed class Database : IDisposable
     }
 
     public sqlite3 Handle => _handle;
+
+    /// <summary>A second connection on a database <see cref="Create"/> made: statements only.</summary>
+    public static Database Attach(sqlite3 handle, IDisposable? owner) => new(handle, owner);
 
     public static Database Create(sqlite3 handle, string pragmas, IDisposable? owner = null)
     {
