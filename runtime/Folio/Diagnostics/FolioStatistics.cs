@@ -64,7 +64,7 @@ public sealed class FolioStatistics
     /// <summary>Commits that failed for any other reason (the store was left untouched).</summary>
     public long FailedCommits => Interlocked.Read(ref _failedCommits);
 
-    /// <summary>Page reads served from Folio's page cache.</summary>
+    /// <summary>Page reads served by the page cache (each read adds its own when it ends).</summary>
     public long CacheHits => Interlocked.Read(ref _cacheHits);
 
     /// <summary>Read transactions started (each pins one store version).</summary>
@@ -93,10 +93,11 @@ public sealed class FolioStatistics
         BytesReadCounter.Add(bytes, _tag);
     }
 
-    internal void OnCacheHit()
+    /// <summary>A read served <paramref name="pages"/> page reads from the page cache (added when the read ends).</summary>
+    internal void OnCacheHits(long pages)
     {
-        Interlocked.Increment(ref _cacheHits);
-        CacheHitsCounter.Add(1, _tag);
+        Interlocked.Add(ref _cacheHits, pages);
+        CacheHitsCounter.Add(pages, _tag);
     }
 
     internal void OnCommitted(int pages, long bytes)

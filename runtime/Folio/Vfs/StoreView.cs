@@ -40,6 +40,7 @@ internal sealed class StoreView<TStore, TPageSize> : IReaderBorrower
     // The database state's generation this connection last served: when it moved (the history
     // changed), SQLite's own page cache may hold pages of the old history. See Begin.
     private int _seenGeneration;
+    private long _cacheHits; // page reads this read served from the page cache, not yet in the statistics
 
     // Pages this connection committed while the view lasts: newer than the reader's version.
     private readonly Dictionary<long, byte[]> _committed = new();
@@ -122,6 +123,13 @@ internal sealed class StoreView<TStore, TPageSize> : IReaderBorrower
     /// <summary>Releases the pinned version (xUnlock to NONE, xClose).</summary>
     public void End()
     {
+        if (_cacheHits > 0)
+        {
+            // One shared update per read instead of one per page: concurrent readers of a
+            // database do not contend on its counters page by page.
+            _db.Statistics.OnCacheHits(_cacheHits);
+            _cacheHits = 0;
+        }
         var reader = _lender is null ? _reader : null; // a borrowed reader stays the call's
         _lender?.Returned(this);
         _reader = null;
@@ -206,7 +214,7 @@ internal sealed class StoreView<TStore, TPageSize> : IReaderBorrower
         }
         else if (page < PageCount && _cache.TryRead(Version, page, offset, destination))
         {
-            _db.Statistics.OnCacheHit();
+            _cacheHits++; // counted here, added to the statistics once per read (End)
         }
         else
         {
@@ -268,7 +276,7 @@ internal sealed class StoreView<TStore, TPageSize> : IReaderBorrower
         }
         if (_cache.TryRead(Version, page, destination))
         {
-            _db.Statistics.OnCacheHit();
+            _cacheHits++; // counted here, added to the statistics once per read (End)
             return;
         }
         if (Call is { } call)
