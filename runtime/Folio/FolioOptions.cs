@@ -35,4 +35,13 @@ public sealed class FolioOptions
     /// Compared by reference: pass one object per node, e.g. the node's own service.
     /// </summary>
     public object? ProcessScope { get; set; }
+
+    /// <summary>
+    /// How pages are encoded on their way to the store and decoded back. Null (the default) is
+    /// <see cref="Storage.ChecksumPageCodec"/>, the format every earlier Folio wrote; a
+    /// <see cref="Storage.PageCodec"/> adds compression, AES-256-GCM encryption, or both. Every
+    /// attachment of one database in a process must use codecs that describe themselves alike
+    /// (<see cref="Storage.IPageCodec.Describe"/>).
+    /// </summary>
+    public Storage.IPageCodec? Codec { get; set; }
 }

@@ -65,7 +65,7 @@ internal sealed class VerifyCommand : ICliCommand
     /// <summary>Decodes every stored page of one version; prints each bad one.</summary>
     private static (long Checked, List<long> Corrupt, long Missing) CheckPages(CliContext context, IPageStore store)
     {
-        var codec = ChecksumPageCodec.Instance;
+        var codec = context.Codec;
         // Room for a value larger than a page can encode to, so an oversized value is reported as corrupt.
         var slot = codec.MaxEncodedSize(store.PageSize) + 1024;
         var page = new byte[store.PageSize];
@@ -99,7 +99,7 @@ internal sealed class VerifyCommand : ICliCommand
                         missing++;
                         continue;
                     }
-                    codec.Decode(store.Name, reader.Lineage.DatabaseId, number, stored[..length], page);
+                    codec.Decode(store.Name, new PageAddress(reader.Lineage.DatabaseId, number, reader.Version), stored[..length], page);
                 }
                 catch (PageCorruptException e)
                 {

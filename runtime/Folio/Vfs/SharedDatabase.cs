@@ -21,6 +21,39 @@ internal sealed class SharedDatabase
         Logger = options.Logger ?? NullLogger.Instance;
         // An owner's cache is authoritative for that owner alone: its state is its own.
         State = DatabaseState.Acquire(name, PageSize, head, options.ProcessScope ?? (store.Owned ? store : null), options, Logger);
+        try
+        {
+            CheckKeys(head);
+        }
+        catch
+        {
+            State.Release();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// With encryption, the wrong key or a missing one must fail the attach, before anything is
+    /// written: the current key must exist, and page 0 (when there is one) must decode with it.
+    /// </summary>
+    private void CheckKeys(StoreHead head)
+    {
+        if (Codec is not PageCodec { Keys: not null } codec)
+        {
+            return;
+        }
+        codec.CheckCurrentKey(Name);
+        if (head.PageCount == 0)
+        {
+            return;
+        }
+        using var reader = Store.BeginRead(0);
+        var stored = new byte[Codec.MaxEncodedSize(PageSize) + 1024];
+        var length = reader.ReadPage(0, stored);
+        if (length > 0)
+        {
+            State.DecodePage(reader.Lineage.DatabaseId, reader.Version, 0, stored.AsSpan(0, length), new byte[PageSize]);
+        }
     }
 
     public string Name { get; }
@@ -120,7 +153,7 @@ internal sealed class SharedDatabase
                     }
                     else
                     {
-                        Codec.Decode(Name, reader.Lineage.DatabaseId, number, buffer.AsSpan(i * slot, lengths[i]), page);
+                        State.DecodePage(reader.Lineage.DatabaseId, reader.Version, number, buffer.AsSpan(i * slot, lengths[i]), page);
                     }
                     cache.Add(reader.Version, number, page);
                     bytes += lengths[i];
