@@ -14,7 +14,7 @@ namespace Folio.Cli;
 public static class CliApplication
 {
     private static readonly ICliCommand[] Commands =
-        [new ImportCommand(), new ExportCommand(), new InfoCommand(), new VerifyCommand(), new SqlCommand()];
+        [new ImportCommand(), new ExportCommand(), new InfoCommand(), new VerifyCommand(), new SqlCommand(), new RekeyCommand()];
 
     // Options every command takes.
     private static readonly string[] CommonValueOptions = ["busy-timeout", "key-file", "compression"];
