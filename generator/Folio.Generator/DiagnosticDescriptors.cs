@@ -133,6 +133,10 @@ internal static class DiagnosticDescriptors
         "Unsupported async method shape",
         "'{0}' cannot be generated as an async method: {1}");
 
+    public static readonly DiagnosticDescriptor BadKeyProvider = Error("FOLIO202", Storage,
+        "Storage attribute's key provider cannot be used",
+        "KeyProvider = typeof({0}) on '{1}' cannot be used: {2}");
+
     public static readonly DiagnosticDescriptor NoStoreFactory = Error("FOLIO201", Storage,
         "Storage attribute has no usable store factory",
         "Storage attribute '{0}' on '{1}' has no usable store factory: {2}");
@@ -141,7 +145,7 @@ internal static class DiagnosticDescriptors
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         InvalidPageSize, NotPartial, NoStorage, SeveralStorages, BadPageStorageType, BadMigrationVersion, UnsupportedClass, UnsafeRequired,
         DuplicateVfsName, MethodNotPartial, UnknownSqlParameter, UnusedParameter, UnsupportedParameter, UnsupportedReturn, NotOneStatement, AttributeMismatch,
-        UnfilledProperty, UnsupportedAsyncShape, NoStoreFactory);
+        UnfilledProperty, UnsupportedAsyncShape, NoStoreFactory, BadKeyProvider);
 
     /// <summary>Every descriptor by ID.</summary>
     public static readonly ImmutableDictionary<string, DiagnosticDescriptor> ById = All.ToImmutableDictionary(d => d.Id);

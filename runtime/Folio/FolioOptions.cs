@@ -44,4 +44,22 @@ public sealed class FolioOptions
     /// (<see cref="Storage.IPageCodec.Describe"/>).
     /// </summary>
     public Storage.IPageCodec? Codec { get; set; }
+
+    /// <summary>
+    /// <paramref name="options"/> when it names a <see cref="Codec"/>; otherwise a copy of it (or
+    /// new options) with the codec <paramref name="codec"/> makes. Generated classes use it for the
+    /// codec their storage attribute asks for (<see cref="StorageAttribute.KeyProvider"/>,
+    /// <see cref="StorageAttribute.Compression"/>); the caller's options are never changed.
+    /// </summary>
+    public static FolioOptions WithDefaultCodec(FolioOptions? options, Func<Storage.IPageCodec> codec)
+    {
+        ArgumentNullException.ThrowIfNull(codec);
+        if (options?.Codec is not null)
+        {
+            return options;
+        }
+        var copy = options is null ? new FolioOptions() : (FolioOptions)options.MemberwiseClone();
+        copy.Codec = codec();
+        return copy;
+    }
 }
