@@ -2,12 +2,18 @@ using BenchmarkDotNet.Running;
 using Folio.Benchmarks;
 
 // --quick: every figure from the interleaved harness in under a minute.
+// --codec: the page codec figures alone (also part of --quick).
 // --concurrency: 1,000 concurrent callers over 200 owned Redis databases, async against sync (minutes).
 // --scale: the 1 GB file-store run (minutes; not part of CI).
 // anything else: the BenchmarkDotNet suite (BenchmarkSwitcher arguments, e.g. --filter '*').
 if (args.Contains("--quick"))
 {
     QuickRun.Run();
+    return 0;
+}
+if (args.Contains("--codec"))
+{
+    CodecFigures.Run(); // the page codec figures alone (part of --quick)
     return 0;
 }
 if (args.Contains("--concurrency"))

@@ -25,6 +25,7 @@ public static class QuickRun
         QuickHarness.Ratio("commit.folio-file/native-delete-full", () => folioFile.SmallInsert(workloads.NextPayload()), () => nativeFile.SmallInsert(workloads.NextPayload()), 40, 9);
         QuickHarness.Ratio("commit.folio-file/native-wal-full", () => folioFile.SmallInsert(workloads.NextPayload()), () => nativeWal.SmallInsert(workloads.NextPayload()), 40, 9);
 
+        CodecFigures.Run();
         RedisFigures.Run();
         RedisFigures.RunOwned();
         ConcurrencyFigures.Run(callers: 200, databases: 50);
