@@ -57,15 +57,15 @@ public sealed class PageCodec : IPageCodec
     /// <inheritdoc />
     public string Describe()
     {
-        var stages = new List<string> { _cipher is null ? "checksum (format 3, version-bound)" : "no plain checksum (the AES-GCM tag authenticates)" };
+        // In pipeline order: compression, then the checksum or the cipher (whose tag replaces it).
+        var stages = new List<string>();
         if (Compression != PageCompression.None)
         {
             stages.Add(PageCompressors.Name(Compression) + (Compression == PageCompression.Zstd ? $" level {PageCompressors.ZstdLevel}" : ""));
         }
-        if (_cipher is not null)
-        {
-            stages.Add($"aes-256-gcm (current key id {_cipher.Keys.CurrentKeyId}{(AcceptUnencryptedPages ? ", accepting unencrypted pages" : "")})");
-        }
+        stages.Add(_cipher is null
+            ? "checksum (format 3)"
+            : $"aes-256-gcm (current key id {_cipher.Keys.CurrentKeyId}{(AcceptUnencryptedPages ? ", accepting unencrypted pages" : "")})");
         return string.Join(" + ", stages);
     }
 
