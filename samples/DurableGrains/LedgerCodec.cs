@@ -24,7 +24,7 @@ public static class LedgerCodec
     {
         var keyFile = configuration?[KeyFileKey];
         var compressionName = configuration?[CompressionKey];
-        var compression = PageCompression.Lz4;
+        var compression = PageCodec.DefaultCompression;
         if (compressionName is not null && !PageCodec.TryParseCompression(compressionName, out compression))
         {
             throw new InvalidOperationException($"{CompressionKey} is '{compressionName}'; it takes none, lz4 or zstd.");

@@ -38,6 +38,13 @@ public sealed class PageCodec : IPageCodec
         _cipher = keys is null ? null : new PageCipher(keys);
     }
 
+    /// <summary>
+    /// The compressor to choose when nothing else decides: LZ4, which halves text-heavy pages for
+    /// a fraction of zstd's CPU time (docs/benchmarks.md, "Page codecs"). Choose zstd where stored
+    /// or transferred bytes cost more than CPU.
+    /// </summary>
+    public const PageCompression DefaultCompression = PageCompression.Lz4;
+
     /// <summary>The compressor new writes use.</summary>
     public PageCompression Compression { get; }
 

@@ -9,7 +9,7 @@ public enum PageCompression
     /// <summary>Pages are stored as they are.</summary>
     None = 0,
 
-    /// <summary>LZ4 (fast level): the cheapest to compress and decompress, a little larger than zstd.</summary>
+    /// <summary>LZ4 (fast level): the cheapest to compress and decompress; the default choice (<see cref="PageCodec.DefaultCompression"/>).</summary>
     Lz4 = 1,
 
     /// <summary>Zstandard at level 1: smaller values for a little more CPU than LZ4.</summary>
