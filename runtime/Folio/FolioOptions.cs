@@ -46,6 +46,16 @@ public sealed class FolioOptions
     public Storage.IPageCodec? Codec { get; set; }
 
     /// <summary>
+    /// False on the asynchronous open path: an encrypting codec's page-0 check is left to the
+    /// connection's first read, which that path awaits (and which comes before any write), so no
+    /// thread waits on the store during the attach.
+    /// </summary>
+    internal bool CheckKeysAtAttach { get; set; } = true;
+
+    /// <summary>A shallow copy.</summary>
+    internal FolioOptions Copy() => (FolioOptions)MemberwiseClone();
+
+    /// <summary>
     /// <paramref name="options"/> when it names a <see cref="Codec"/>; otherwise a copy of it (or
     /// new options) with the codec <paramref name="codec"/> makes. Generated classes use it for the
     /// codec their storage attribute asks for (<see cref="StorageAttribute.KeyProvider"/>,
@@ -58,7 +68,7 @@ public sealed class FolioOptions
         {
             return options;
         }
-        var copy = options is null ? new FolioOptions() : (FolioOptions)options.MemberwiseClone();
+        var copy = options is null ? new FolioOptions() : options.Copy();
         copy.Codec = codec();
         return copy;
     }

@@ -91,6 +91,40 @@ public sealed class CodecTests
     }
 
     [Test]
+    public async Task TheAsynchronousOpenChecksTheKeyInItsAwaitedReadsBeforeAnythingIsWritten()
+    {
+        var name = SharedRedis.NewName("codec-async");
+        var right = new FolioOptions { Codec = TestCodecs.Create("aes"), ProcessScope = new object() };
+        using (var db = await RedisLedgerDb.OpenAsync(RedisPageStore.Open(SharedRedis.Connection, name), right, ownsStore: true))
+        {
+            db.Add("rent", -1200);
+        }
+        var store = RedisPageStore.Open(SharedRedis.Connection, name);
+        var before = store.GetHead();
+        var wrong = new FolioOptions { Codec = new PageCodec(PageCompression.None, TestCodecs.WrongKeys()), ProcessScope = new object() };
+        foreach (var warm in new[] { true, false })
+        {
+            // Warming decodes page 0 itself; without it, the connection's first read does (inside SQLite: a FolioException).
+            var error = (await Assert.ThrowsAsync(Is.InstanceOf<Exception>(), async () =>
+            {
+                using var db = await RedisLedgerDb.OpenAsync(RedisPageStore.Open(SharedRedis.Connection, name), wrong, ownsStore: true, warm: warm);
+                db.Add("never written", 1);
+            }))!;
+            var cause = error as PageCorruptException ?? error.InnerException as PageCorruptException;
+            Assert.That(cause, Is.Not.Null, error.ToString());
+            Assert.That(cause!.Check, Is.EqualTo(PageCheck.Authentication));
+            Assert.That(cause.PageNumber, Is.Zero);
+            Assert.That(error.Message, Does.Contain(name));
+        }
+        store.Dispose();
+        using var check = RedisPageStore.Open(SharedRedis.Connection, name);
+        Assert.That(check.GetHead(), Is.EqualTo(before), "nothing was written");
+
+        using var reopened = await RedisLedgerDb.OpenAsync(RedisPageStore.Open(SharedRedis.Connection, name), new FolioOptions { Codec = TestCodecs.Create("aes"), ProcessScope = new object() }, ownsStore: true);
+        Assert.That(reopened.Balance(), Is.EqualTo(-1200));
+    }
+
+    [Test]
     public void TwoSwappedRedisValuesAreDetectedAndTheProcessCarriesOn()
     {
         var name = SharedRedis.NewName("codec-swap");

@@ -23,7 +23,7 @@ internal sealed class SharedDatabase
         State = DatabaseState.Acquire(name, PageSize, head, options.ProcessScope ?? (store.Owned ? store : null), options, Logger);
         try
         {
-            CheckKeys(head);
+            CheckKeys(head, options.CheckKeysAtAttach);
         }
         catch
         {
@@ -33,17 +33,19 @@ internal sealed class SharedDatabase
     }
 
     /// <summary>
-    /// With encryption, the wrong key or a missing one must fail the attach, before anything is
-    /// written: the current key must exist, and page 0 (when there is one) must decode with it.
+    /// With encryption, the wrong key or a missing one must fail before anything is written: the
+    /// current key must exist, and page 0 (when there is one) must decode with it. Every
+    /// transaction reads page 0 before it writes, so a deferred check (<paramref name="readPage0"/>
+    /// false: the asynchronous open, whose connection's first read is awaited) is as safe.
     /// </summary>
-    private void CheckKeys(StoreHead head)
+    private void CheckKeys(StoreHead head, bool readPage0)
     {
         if (Codec is not PageCodec { Keys: not null } codec)
         {
             return;
         }
         codec.CheckCurrentKey(Name);
-        if (head.PageCount == 0)
+        if (head.PageCount == 0 || !readPage0)
         {
             return;
         }
