@@ -80,18 +80,19 @@ public sealed partial class FolioGenerator
             foreach (var open in spec.Storage.Opens)
             {
                 var (what, parameters, store, owns) = OpenOverload(spec, open);
-                var signature = string.Join(", ", new[] { Signature(open), Tail }.Where(p => p.Length > 0));
+                var signature = WithOptions(open) + ", " + Tail;
                 w.Line();
                 w.Line($"/// <summary>Opens the database {what} The store's work is awaited.</summary>");
                 parameters.ForEach(p => w.Line(p));
+                w.Line(OptionsDocFor(open));
                 EmitOpenAsyncTailDocs(w);
-                w.Line($"public static {result} OpenAsync({signature}) => OpenAsync({store}, null, ownsStore: {owns}, {Forward});");
+                w.Line($"public static {result} OpenAsync({signature}) => OpenAsync({store}, {OptionsName(open)}, ownsStore: {owns}, {Forward});");
             }
 
             w.Line();
             w.Line("/// <summary>The asynchronous twin of <c>Open(store, options, ownsStore)</c>: the same attach, connection and migrations, with the store's work awaited.</summary>");
             w.Line("/// <param name=\"store\">The store; its page size must be <see cref=\"PageSize\"/>.</param>");
-            w.Line("/// <param name=\"options\">Cache, journal and naming options.</param>");
+            w.Line(OptionsDoc);
             w.Line("/// <param name=\"ownsStore\">Dispose the store with this object.</param>");
             EmitOpenAsyncTailDocs(w);
             w.Line($"public static async {result} OpenAsync(global::Folio.Storage.IPageStore store, global::Folio.FolioOptions? options = null, bool ownsStore = false, {Tail}) =>");

@@ -31,7 +31,7 @@ public sealed partial class FolioGenerator
         public static string EmitDatabase(DatabaseSpec spec)
         {
             var w = new SourceWriter();
-            OpenClass(w, spec.Namespace, spec.ContainingTypes, spec.ClassKeyword, spec.ClassName, " : global::System.IDisposable");
+            OpenClass(w, spec.Namespace, spec.ContainingTypes, spec.ClassKeyword, spec.ClassName, $" : global::System.IDisposable, global::Folio.IFolioDatabase<{spec.ClassName}>");
             var name = spec.ClassName;
             var pageSize = spec.PageSize.ToString(CultureInfo.InvariantCulture);
             var storeType = spec.Storage.StoreType;
@@ -53,7 +53,7 @@ public sealed partial class FolioGenerator
             w.Line();
             w.Line($"/// <summary>Attaches <paramref name=\"store\"/>, opens a connection and applies the migrations.</summary>");
             w.Line("/// <param name=\"store\">The store; its page size must be <see cref=\"PageSize\"/>.</param>");
-            w.Line("/// <param name=\"options\">Cache, journal and naming options.</param>");
+            w.Line(OptionsDoc);
             w.Line("/// <param name=\"ownsStore\">Dispose the store with this object.</param>");
             w.Line($"/// <remarks>A <c>{EscapeXml(Simple(storeType))}</c> goes through this class's own VFS; any other store through Folio's general VFS.</remarks>");
             w.Line($"public static {name} Open(global::Folio.Storage.IPageStore store, global::Folio.FolioOptions? options = null, bool ownsStore = false) =>");
@@ -67,11 +67,16 @@ public sealed partial class FolioGenerator
             w.Line("/// <summary>The attached database: its name, store and connection string.</summary>");
             w.Line("public global::Folio.FolioDatabase Database => __session.Database;");
             w.Line();
-            w.Line("/// <summary>This object's SQLite connection.</summary>");
+            w.Line("/// <summary>This object's SQLite connection; on a pooled object (<c>FolioOptions.MaxConnections</c> above 1), the one the current transaction holds.</summary>");
             w.Line("public global::Folio.FolioConnection Connection => __session.Connection;");
             w.Line();
             w.Line("/// <summary>What the store did for this database in this process.</summary>");
             w.Line("public global::Folio.Diagnostics.FolioStatistics Statistics => __session.Statistics;");
+            w.Line();
+            w.Line("/// <summary>True when this object is pooled and thread-safe (<c>FolioOptions.MaxConnections</c> above 1).</summary>");
+            w.Line("public bool IsPooled => __session.IsPooled;");
+            w.Line();
+            w.Line($"static int global::Folio.IFolioDatabase<{name}>.PageSize => PageSize;");
             w.Line();
             w.Line("/// <summary>A Microsoft.Data.Sqlite connection string that opens this database through its VFS.</summary>");
             w.Line("public string ConnectionString => __session.Database.ConnectionString;");
@@ -115,7 +120,8 @@ public sealed partial class FolioGenerator
                 w.Line();
                 w.Line($"/// <summary>Opens the database {what}</summary>");
                 parameters.ForEach(p => w.Line(p));
-                w.Line($"public static {spec.ClassName} Open({Signature(open)}) => Open({store}, null, ownsStore: {owns});");
+                w.Line(OptionsDocFor(open));
+                w.Line($"public static {spec.ClassName} Open({WithOptions(open)}) => Open({store}, {OptionsName(open)}, ownsStore: {owns});");
             }
         }
 
@@ -144,6 +150,21 @@ public sealed partial class FolioGenerator
         }
 
         /// <summary>The parameters an <c>Open</c> overload takes: the factory's arguments the attribute does not fix.</summary>
+        private const string OptionsDoc = "/// <param name=\"options\">Cache, pooling, logging and naming options; null for the defaults.</param>";
+
+        /// <summary>The name of an overload's Folio options parameter: <c>options</c>, unless the store factory has a parameter of that name.</summary>
+        private static string OptionsName(OpenSpec open) => open.Arguments.Any(a => a.FixedValue is null && a.Name == "options") ? "folioOptions" : "options";
+
+        private static string OptionsDocFor(OpenSpec open) => OptionsDoc.Replace("\"options\"", $"\"{OptionsName(open)}\"");
+
+        /// <summary>An overload's parameters from the storage attribute, then its Folio options.</summary>
+        private static string WithOptions(OpenSpec open)
+        {
+            var signature = Signature(open);
+            var options = $"global::Folio.FolioOptions? {OptionsName(open)} = null";
+            return signature.Length == 0 ? options : signature + ", " + options;
+        }
+
         private static string Signature(OpenSpec open) =>
             string.Join(", ", open.Arguments.Where(a => a.FixedValue is null).Select(p => $"{p.Type} {p.Name}"));
 

@@ -23,6 +23,25 @@ public sealed class FolioOptions
     /// <summary>How long a connection waits for another connection's lock before SQLITE_BUSY. Default 5 s.</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How many SQLite connections a generated database object may open. 1 (the default): the
+    /// object is one connection for one thread at a time; its async calls queue one behind
+    /// another, and a sync call from a second thread while another is inside a call throws an
+    /// <see cref="InvalidOperationException"/> naming the class. Above 1: the object is pooled and
+    /// thread-safe, for use from every request of a server at once; each call or transaction takes
+    /// a free connection (opening one when none is free, up to this number, then waiting), readers
+    /// run in parallel and writers are serialised by SQLite's locks and Folio's version check.
+    /// All of them share the database's page cache.
+    /// </summary>
+    public int MaxConnections
+    {
+        get => _maxConnections;
+        set => _maxConnections = value >= 1 ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxConnections must be at least 1.");
+    }
+
+    private int _maxConnections = 1;
+
     /// <summary>Where Folio logs commits, conflicts and store failures; none by default.</summary>
     public ILogger? Logger { get; set; }
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Folio.Redis;
-using Folio.Redis.Tests.Infrastructure;
 using Folio.Storage;
+using Folio.Testing;
 
 namespace Folio.Benchmarks;
 

@@ -1,5 +1,6 @@
 using Folio.Redis;
 using Folio.Redis.Tests.Infrastructure;
+using Folio.Testing;
 using Folio.Storage;
 using StackExchange.Redis;
 

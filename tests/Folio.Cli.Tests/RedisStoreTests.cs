@@ -1,4 +1,4 @@
-using Folio.Redis.Tests.Infrastructure;
+using Folio.Testing;
 using NUnit.Framework;
 
 namespace Folio.Cli.Tests;

@@ -3,8 +3,8 @@ using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using DurableGrains;
 using Folio.Redis;
-using Folio.Redis.Tests.Infrastructure;
 using Folio.Storage;
+using Folio.Testing;
 using NUnit.Framework;
 
 namespace Folio.DurableGrains.Tests;

@@ -1,5 +1,5 @@
 using Folio.Redis;
-using Folio.Redis.Tests.Infrastructure;
+using Folio.Testing;
 using NUnit.Framework;
 using StackExchange.Redis;
 

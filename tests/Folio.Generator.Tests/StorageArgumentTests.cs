@@ -86,8 +86,10 @@ public class StorageArgumentTests
             Assert.That(problems, Is.Empty, Snapshot.Describe(problems) + "\n" + result.GeneratedSources[0].SourceText);
 
             var assembly = Load(output);
-            var open = assembly.GetType("MyApp.TunedDb", throwOnError: true)!.GetMethod("Open", BindingFlags.Public | BindingFlags.Static, Type.EmptyTypes)!;
-            var thrown = Assert.Throws<TargetInvocationException>(() => open.Invoke(null, null))!;
+            // Open(options = null): the storage attribute fixes every factory argument.
+            var open = assembly.GetType("MyApp.TunedDb", throwOnError: true)!.GetMethods(BindingFlags.Public | BindingFlags.Static)
+                .Single(m => m.Name == "Open" && m.GetParameters() is [{ ParameterType.Name: "FolioOptions" }]);
+            var thrown = Assert.Throws<TargetInvocationException>(() => open.Invoke(null, new object?[] { null }))!;
             Assert.That(thrown.InnerException?.Message, Is.EqualTo("captured"));
             var seen = assembly.GetType("Fake.Tuned.TunedStoreFactory", throwOnError: true)!.GetField("Seen")!.GetValue(null);
             Assert.That(seen, Is.EqualTo(Expected));

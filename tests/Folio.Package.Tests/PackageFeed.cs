@@ -7,7 +7,7 @@ using NUnit.Framework;
 namespace Folio.Package.Tests;
 
 /// <summary>
-/// A folder outside the repository holding freshly packed Folio, Folio.Redis and Folio.Cli packages as a feed, and projects
+/// A folder outside the repository holding freshly packed Folio, Folio.Redis, Folio.Cli and Folio.Extensions.DependencyInjection packages as a feed, and projects
 /// that use it the way a user's would: their own nuget.config (that feed, plus the machine's usual
 /// sources) and empty Directory.*.props so nothing of the repository's build applies.
 /// </summary>
@@ -28,13 +28,13 @@ internal sealed class PackageFeed : IDisposable
     public string FeedDirectory => Path.Combine(Root, "feed");
 
     /// <summary>The packages packed, each from runtime/&lt;id&gt;.</summary>
-    public static readonly string[] PackageIds = ["Folio", "Folio.Redis", "Folio.Cli"];
+    public static readonly string[] PackageIds = ["Folio", "Folio.Redis", "Folio.Cli", "Folio.Extensions.DependencyInjection"];
 
     public string PackagePath => PackagePathOf("Folio");
 
     public string PackagePathOf(string id) => Path.Combine(FeedDirectory, $"{id}.{Version}.nupkg");
 
-    /// <summary>Packs runtime/Folio, runtime/Folio.Redis and runtime/Folio.Cli as built for this test run's configuration.</summary>
+    /// <summary>Packs each of <see cref="PackageIds"/> from runtime/&lt;id&gt; as built for this test run's configuration.</summary>
     public static PackageFeed Create()
     {
         var root = Directory.CreateTempSubdirectory("folio-package-").FullName;
@@ -77,12 +77,12 @@ internal sealed class PackageFeed : IDisposable
     /// Writes a console project whose only reference is the package <paramref name="packageId"/>,
     /// with <paramref name="program"/> as its Program.cs: nothing else a user would have to add.
     /// </summary>
-    public string CreateProject(string name, string program, string packageId = "Folio")
+    public string CreateProject(string name, string program, string packageId = "Folio", string sdk = "Microsoft.NET.Sdk")
     {
         var directory = Path.Combine(Root, name);
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, name + ".csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
+            <Project Sdk="{sdk}">
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
                 <TargetFramework>net10.0</TargetFramework>

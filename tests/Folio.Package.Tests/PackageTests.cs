@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Xml.Linq;
-using Folio.Redis.Tests.Infrastructure;
+using Folio.Testing;
 using NUnit.Framework;
 
 namespace Folio.Package.Tests;
@@ -76,6 +76,7 @@ public class PackageTests
     [TestCase("Folio", "lib/net10.0/Folio.xml")]
     [TestCase("Folio.Redis", "lib/net10.0/Folio.Redis.xml")]
     [TestCase("Folio.Cli", "tools/net10.0/any/Folio.Cli.xml")]
+    [TestCase("Folio.Extensions.DependencyInjection", "lib/net10.0/Folio.Extensions.DependencyInjection.xml")]
     public void EachPackageHoldsItsReadmeItsXmlDocumentationAndTheRepositoryMetadata(string id, string documentation)
     {
         using var package = ZipFile.OpenRead(_feed.PackagePathOf(id));
@@ -131,6 +132,37 @@ public class PackageTests
 
         var (runCode, output) = _feed.Dotnet(directory, Path.Combine("bin", "Debug", "net10.0", "Valid.dll"));
         Assert.That((runCode, output), Is.EqualTo((0, "page size 8192: hello, world\n")));
+    }
+
+    [Test]
+    public void AWebProjectWithOnlyTheDependencyInjectionPackageRegistersAndChecksItsDatabase()
+    {
+        const string Web = """
+            using Folio;
+            using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+            var builder = WebApplication.CreateBuilder(args);
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            builder.Services.AddFolioDatabase<NotesDb>(o => o.UseMemoryStore());
+            builder.Services.AddHealthChecks().AddFolio();
+            var app = builder.Build();
+            await app.StartAsync();
+            var db = app.Services.GetRequiredService<NotesDb>();
+            db.Add("from the host");
+            var report = await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+            Console.WriteLine($"{string.Join(", ", db.Texts())}; pooled {db.IsPooled}; {report.Status}");
+            await app.StopAsync();
+
+            """;
+        var directory = _feed.CreateProject("Web", Web + Database.Replace("PAGE_SIZE", "4096", StringComparison.Ordinal),
+            packageId: "Folio.Extensions.DependencyInjection", sdk: "Microsoft.NET.Sdk.Web");
+        var (code, log) = Build(directory);
+        Assert.That(code, Is.EqualTo(0), log);
+        Assert.That(log, Does.Contain(" 0 Warning(s)").And.Not.Contain(": warning "), log);
+
+        var (runCode, output) = _feed.Dotnet(directory, Path.Combine("bin", "Debug", "net10.0", "Web.dll"));
+        Assert.That((runCode, output), Is.EqualTo((0, "from the host; pooled True; Healthy\n")));
     }
 
     [Test]

@@ -45,6 +45,7 @@ internal static class AsyncPath
             // later one): its view is pinned already, and a statement that misses a page must not
             // roll it back; it runs again once the page is fetched.
             var inTransaction = connection.InTransaction;
+            var busy = 0;
             for (var round = 1; ; round++)
             {
                 await call.PrepareAsync(cancellationToken).ConfigureAwait(false);
@@ -52,6 +53,13 @@ internal static class AsyncPath
                 try
                 {
                     result = body(state);
+                }
+                catch (FolioException e) when (e.IsBusy && !inTransaction && !call.HasMissingPages && ++busy < FolioSession.MaxTransactionAttempts)
+                {
+                    // Another connection or process writes: the statement ran in its own
+                    // transaction, which SQLite ended; run it again on a fresh read start.
+                    await RetryAfterBusyAsync(connection, call, busy, cancellationToken).ConfigureAwait(false);
+                    continue;
                 }
                 catch (Exception) when (call.HasMissingPages && round < MaxFetchRounds)
                 {
@@ -75,7 +83,18 @@ internal static class AsyncPath
                     await call.FetchMissingAsync(cancellationToken).ConfigureAwait(false);
                     continue;
                 }
-                await call.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await call.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (FolioException e) when (e.IsBusy && !inTransaction && ++busy < FolioSession.MaxTransactionAttempts)
+                {
+                    // The store refused the commit (another writer got there first) and the
+                    // process went back to its last durable version: nothing of this statement
+                    // was applied, so it runs again, as a transaction would.
+                    await RetryAfterBusyAsync(connection, call, busy, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
                 return result;
             }
         }
@@ -84,6 +103,13 @@ internal static class AsyncPath
             AsyncCall.Current = null;
             connection.AsyncGate.Release();
         }
+    }
+
+    private static async Task RetryAfterBusyAsync(FolioConnection connection, AsyncCall call, int attempt, CancellationToken cancellationToken)
+    {
+        connection.RollbackIfOpen();
+        call.StartOver();
+        await Task.Delay(FolioSession.Backoff(attempt), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

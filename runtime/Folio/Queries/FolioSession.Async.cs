@@ -19,7 +19,10 @@ public sealed partial class FolioSession
     public ValueTask<TResult> RunAsync<TState, TResult>(TState state, Func<TState, TResult> body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        return AsyncPath.RunAsync(Connection, state, body, cancellationToken);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _pool is null
+            ? AsyncPath.RunAsync(_first.Connection, state, body, cancellationToken)
+            : RunPooledAsync(state, body, cancellationToken);
     }
 
     /// <summary>As <see cref="RunAsync{TState, TResult}"/>, for a body without a result.</summary>
@@ -27,7 +30,7 @@ public sealed partial class FolioSession
     public async ValueTask RunAsync<TState>(TState state, Action<TState> body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        await AsyncPath.RunAsync(Connection, (state, body), static s =>
+        await RunAsync((state, body), static s =>
         {
             s.body(s.state);
             return true;
@@ -44,7 +47,7 @@ public sealed partial class FolioSession
     public async Task TransactionAsync<TDb>(TDb db, Func<TDb, CancellationToken, Task> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        await AsyncPath.TransactionAsync(Connection, db, async (d, ct) =>
+        await TransactionAsync<TDb, bool>(db, async (d, ct) =>
         {
             await work(d, ct).ConfigureAwait(false);
             return true;
@@ -56,7 +59,10 @@ public sealed partial class FolioSession
     public Task<TResult> TransactionAsync<TDb, TResult>(TDb db, Func<TDb, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return AsyncPath.TransactionAsync(Connection, db, work, cancellationToken);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _pool is null
+            ? AsyncPath.TransactionAsync(_first.Connection, db, work, cancellationToken)
+            : TransactionPooledAsync(db, work, cancellationToken);
     }
 
     /// <summary>

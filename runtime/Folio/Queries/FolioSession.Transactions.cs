@@ -36,44 +36,93 @@ public sealed partial class FolioSession
     /// Begins a write transaction (<c>BEGIN IMMEDIATE</c>) to commit or roll back by hand; disposing
     /// it without <see cref="FolioTransaction.Commit"/> rolls back. No retry: a commit that meets
     /// SQLITE_BUSY throws a <see cref="FolioException"/> with <see cref="FolioException.IsBusy"/>.
+    /// On a pooled object the transaction keeps one connection until it ends, and the typed calls
+    /// made on this flow (this thread, or this async method after its awaits) until then run on it.
     /// </summary>
     public FolioTransaction BeginTransaction()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        Connection.Execute("BEGIN IMMEDIATE");
-        return new FolioTransaction(this);
+        if (_pool is null)
+        {
+            _first.Connection.Execute("BEGIN IMMEDIATE");
+            return new FolioTransaction(_first.Connection, null);
+        }
+        if (Current() is { } joined)
+        {
+            joined.Connection.Execute("BEGIN IMMEDIATE"); // inside a call on this flow: SQLite says whether one is open already
+            return new FolioTransaction(joined.Connection, null);
+        }
+        var lane = _pool.Take(default);
+        try
+        {
+            lane.Connection.Execute("BEGIN IMMEDIATE");
+        }
+        catch
+        {
+            _pool.Give(lane);
+            throw;
+        }
+        var ambient = Adopt(lane);
+        return new FolioTransaction(lane.Connection, () => Release(ambient));
     }
-
-    internal bool InTransaction => Connection.InTransaction;
-
-    internal void RollbackIfOpen() => Connection.RollbackIfOpen();
 
     private T Transaction<TDb, TWork, T>(TDb db, TWork work, Func<TDb, TWork, T> run)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (InTransaction)
+        if (_pool is null)
         {
-            return run(db, work);
+            return Transaction(_first, db, work, run);
         }
-        for (var attempt = 1; ; attempt++)
+        if (Current() is { } joined)
         {
-            try
+            return Transaction(joined, db, work, run);
+        }
+        var lane = _pool.Take(default);
+        try
+        {
+            return Transaction(lane, db, work, run);
+        }
+        finally
+        {
+            _pool.Give(lane);
+        }
+    }
+
+    /// <summary>The transaction on one connection, entered for its whole length so the typed calls of its work join it.</summary>
+    private T Transaction<TDb, TWork, T>(SessionLane lane, TDb db, TWork work, Func<TDb, TWork, T> run)
+    {
+        lane.Enter(_className);
+        try
+        {
+            var connection = lane.Connection;
+            if (connection.InTransaction)
             {
-                Connection.Execute("BEGIN IMMEDIATE");
-                var result = run(db, work);
-                Connection.Execute("COMMIT");
-                return result;
+                return run(db, work);
             }
-            catch (FolioException e) when (e.IsBusy && attempt < MaxTransactionAttempts && e.InnerException is not PagesMissingException)
+            for (var attempt = 1; ; attempt++)
             {
-                RollbackIfOpen();
-                Thread.Sleep(Backoff(attempt));
+                try
+                {
+                    connection.Execute("BEGIN IMMEDIATE");
+                    var result = run(db, work);
+                    connection.Execute("COMMIT");
+                    return result;
+                }
+                catch (FolioException e) when (e.IsBusy && attempt < MaxTransactionAttempts && e.InnerException is not PagesMissingException)
+                {
+                    connection.RollbackIfOpen();
+                    Thread.Sleep(Backoff(attempt));
+                }
+                catch
+                {
+                    connection.RollbackIfOpen();
+                    throw;
+                }
             }
-            catch
-            {
-                RollbackIfOpen();
-                throw;
-            }
+        }
+        finally
+        {
+            lane.Exit();
         }
     }
 
@@ -89,12 +138,14 @@ public sealed partial class FolioSession
 /// <summary>A write transaction begun with <c>BeginTransaction()</c>: commit it, or dispose it to roll back.</summary>
 public sealed class FolioTransaction : IDisposable
 {
-    private readonly FolioSession _session;
+    private readonly FolioConnection _connection;
+    private readonly Action? _end;
     private bool _done;
 
-    internal FolioTransaction(FolioSession session)
+    internal FolioTransaction(FolioConnection connection, Action? end)
     {
-        _session = session;
+        _connection = connection;
+        _end = end;
     }
 
     /// <summary>Commits. On SQLITE_BUSY the transaction is rolled back and the <see cref="FolioException"/> propagates.</summary>
@@ -104,12 +155,16 @@ public sealed class FolioTransaction : IDisposable
         _done = true;
         try
         {
-            _session.Connection.Execute("COMMIT");
+            _connection.Execute("COMMIT");
         }
         catch
         {
-            _session.RollbackIfOpen();
+            _connection.RollbackIfOpen();
             throw;
+        }
+        finally
+        {
+            _end?.Invoke();
         }
     }
 
@@ -117,8 +172,7 @@ public sealed class FolioTransaction : IDisposable
     public void Rollback()
     {
         ThrowIfDone();
-        _done = true;
-        _session.RollbackIfOpen();
+        End();
     }
 
     /// <summary>Rolls back unless committed.</summary>
@@ -126,8 +180,20 @@ public sealed class FolioTransaction : IDisposable
     {
         if (!_done)
         {
-            _done = true;
-            _session.RollbackIfOpen();
+            End();
+        }
+    }
+
+    private void End()
+    {
+        _done = true;
+        try
+        {
+            _connection.RollbackIfOpen();
+        }
+        finally
+        {
+            _end?.Invoke();
         }
     }
 

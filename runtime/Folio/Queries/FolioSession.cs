@@ -6,33 +6,52 @@ namespace Folio.Queries;
 
 /// <summary>
 /// The state behind one instance of a generated database class: the attached
-/// <see cref="FolioDatabase"/>, its connection, and one cached prepared statement per typed method.
-/// Generated code holds one and forwards to it; it is not meant to be shared between threads
-/// (open one database object per thread, as with any SQLite connection).
+/// <see cref="FolioDatabase"/>, its connection (or, when pooled, its connections), and one cached
+/// prepared statement per typed method and connection. Generated code holds one and forwards to it.
 /// Meant for the code Folio's generator writes, not for applications.
 /// </summary>
+/// <remarks>
+/// <para>With <see cref="FolioOptions.MaxConnections"/> at 1 (the default) the object is one SQLite
+/// connection: its async calls queue one behind another, and a sync call from a second thread while
+/// one is inside a call throws an <see cref="InvalidOperationException"/> naming the class, instead
+/// of interleaving two threads' statements.</para>
+/// <para>Above 1 the object is pooled and thread-safe: each call or transaction takes a connection
+/// of its own (see <see cref="SessionPool"/>), and calls made inside a transaction or while a stream
+/// is being read join that call's connection.</para>
+/// </remarks>
 [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public sealed partial class FolioSession : IDisposable
 {
-    private readonly FolioStatement?[] _statements;
+    private readonly SessionLane _first;
+    private readonly SessionPool? _pool;
     private readonly string _className;
     private bool _disposed;
-
-
 
     private FolioSession(FolioDatabase database, FolioConnection connection, int statementCount, string className)
     {
         Database = database;
-        Connection = connection;
-        _statements = new FolioStatement?[statementCount];
         _className = className;
+        var max = database.Options.MaxConnections;
+        if (max > 1)
+        {
+            _pool = new SessionPool(database, statementCount, max);
+        }
+        // The connection the migrations run on; a pooled object's first connection, too.
+        _first = new SessionLane(connection, statementCount, _pool);
+        _pool?.Seed(_first);
     }
 
     /// <summary>The attached database.</summary>
     public FolioDatabase Database { get; }
 
-    /// <summary>The session's SQLite connection.</summary>
-    public FolioConnection Connection { get; }
+    /// <summary>True when the object is pooled (thread-safe, several connections).</summary>
+    public bool IsPooled => _pool is not null;
+
+    /// <summary>
+    /// The session's SQLite connection. A pooled object has one only inside a transaction or a
+    /// call in progress on the current thread; elsewhere this throws.
+    /// </summary>
+    public FolioConnection Connection => _pool is null ? _first.Connection : (Current() ?? throw NoConnection()).Connection;
 
     /// <summary>What the store did for this database in this process.</summary>
     public FolioStatistics Statistics => Database.Statistics;
@@ -120,16 +139,45 @@ public sealed partial class FolioSession : IDisposable
     public FolioStatement Rent(int index, StatementShape shape, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var statement = _statements[index];
-        if (statement is null)
+        var lane = _first;
+        if (_pool is not null)
         {
-            statement = _statements[index] = FolioStatement.Prepare(Connection, shape, cached: true);
+            var joined = Current();
+            if (joined is null)
+            {
+                lane = _pool.Take(cancellationToken);
+                lane.ReturnWhenIdle = true; // taken for this call: it goes back when the call ends
+            }
+            else
+            {
+                lane = joined; // inside a call or transaction on this flow: join its connection
+            }
         }
-        else if (statement.InUse)
+        FolioStatement statement;
+        try
         {
-            statement = FolioStatement.Prepare(Connection, shape, cached: false);
+            lane.Enter(_className);
         }
-        statement.InUse = true;
+        catch
+        {
+            GiveBackIfTaken(lane);
+            throw;
+        }
+        try
+        {
+            statement = lane.Statements[index] ??= FolioStatement.Prepare(lane.Connection, shape, cached: true);
+            if (statement.InUse)
+            {
+                statement = FolioStatement.Prepare(lane.Connection, shape, cached: false);
+            }
+            statement.Lane = lane;
+            statement.InUse = true;
+        }
+        catch
+        {
+            Leave(lane);
+            throw;
+        }
         try
         {
             statement.Arm(cancellationToken);
@@ -154,9 +202,14 @@ public sealed partial class FolioSession : IDisposable
         {
             statement.Close();
         }
+        if (statement.Lane is { } lane)
+        {
+            statement.Lane = null;
+            Leave(lane);
+        }
     }
 
-    /// <summary>Finalizes the cached statements. The generated class then closes the connection and detaches the database.</summary>
+    /// <summary>Finalizes the cached statements, closes the connections and detaches the database.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -164,15 +217,33 @@ public sealed partial class FolioSession : IDisposable
             return;
         }
         _disposed = true;
-        foreach (var statement in _statements)
+        if (_pool is null)
         {
-            if (statement is not null && !statement.InUse)
-            {
-                statement.Close();
-            }
+            _first.Close();
         }
-        Connection.Dispose();
+        else
+        {
+            _pool.Dispose();
+        }
         Database.Dispose();
+    }
+
+    /// <summary>Leaves a call on <paramref name="lane"/>; a pooled connection taken for it goes back when it was the outermost one.</summary>
+    private void Leave(SessionLane lane)
+    {
+        if (lane.Exit())
+        {
+            GiveBackIfTaken(lane);
+        }
+    }
+
+    private void GiveBackIfTaken(SessionLane lane)
+    {
+        if (lane.ReturnWhenIdle)
+        {
+            lane.ReturnWhenIdle = false;
+            _pool!.Give(lane);
+        }
     }
 
     private void ApplyMigrations(ReadOnlySpan<Migration> migrations)
@@ -205,7 +276,7 @@ public sealed partial class FolioSession : IDisposable
                 }
                 try
                 {
-                    Connection.Execute(migration.Sql);
+                    _first.Connection.Execute(migration.Sql);
                 }
                 catch (FolioException e)
                 {
@@ -213,9 +284,10 @@ public sealed partial class FolioSession : IDisposable
                         $"{_className} migration {migration.Version}", e.WithStatement(null, null) is null ? e.InnerException : e);
                 }
             }
-            Connection.Execute($"PRAGMA user_version = {latest}");
+            _first.Connection.Execute($"PRAGMA user_version = {latest}");
         });
     }
 
-    private long UserVersion() => (long)(Connection.ExecuteScalar("PRAGMA user_version") ?? 0L);
+    // Migrations run while the object opens, before any other thread can see it: on its first connection.
+    private long UserVersion() => (long)(_first.Connection.ExecuteScalar("PRAGMA user_version") ?? 0L);
 }

@@ -43,6 +43,9 @@ public sealed partial class FolioStatement
 
     internal bool InUse { get; set; }
 
+    /// <summary>The connection and call this statement is rented on, until it is returned.</summary>
+    internal SessionLane? Lane { get; set; }
+
     /// <summary>
     /// Prepares <paramref name="shape"/> on <paramref name="connection"/> and resolves its parameters
     /// and columns, or throws a <see cref="FolioException"/> (SQLite refused the SQL) or an

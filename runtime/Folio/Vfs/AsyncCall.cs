@@ -74,6 +74,12 @@ internal sealed class AsyncCall : IDisposable
         {
             return;
         }
+        if (_staged is null)
+        {
+            // Another connection's commit is on its way to the store: start after it, so a write
+            // in this call begins on the version it makes (and does not lose to it).
+            await _shared.Locks.WhenNoStagedCommit().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
         try
         {
             (_reader, _cache) = await _shared.BeginReadAsync(cancellationToken).ConfigureAwait(false);

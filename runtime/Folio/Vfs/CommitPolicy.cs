@@ -204,15 +204,34 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
         var kept = pages.Select(p => new KeyValuePair<long, byte[]>(p.Key, (byte[])p.Value.Clone())).ToList();
         var commit = new StoreCommit(view.Lineage, view.Version, newPageCount, owned);
         var (lineage, oldVersion, oldPageCount, cache) = (view.Lineage, view.Version, view.PageCount, view.Cache);
+        var gate = new object();
+        db.Locks.HoldForStagedCommit(gate); // this connection still holds EXCLUSIVE: no writer slips in between
         call.Stage(new StagedCommit(_store, commit,
-            applied: version => Record(lineage, oldVersion, version, oldPageCount, newPageCount, kept, owned, bytes, cache),
+            applied: version =>
+            {
+                try
+                {
+                    Record(lineage, oldVersion, version, oldPageCount, newPageCount, kept, owned, bytes, cache);
+                }
+                finally
+                {
+                    db.Locks.ReleaseStagedCommit(gate);
+                }
+            },
             failed: error =>
             {
-                if (error is not null)
+                try
                 {
-                    Account(error);
+                    if (error is not null)
+                    {
+                        Account(error);
+                    }
+                    view.Retract();
                 }
-                view.Retract();
+                finally
+                {
+                    db.Locks.ReleaseStagedCommit(gate);
+                }
             }));
         buffer.HandOver(newPageCount);
         view.Advance(view.Version + 1, newPageCount, pages);

@@ -15,6 +15,12 @@ internal sealed class LockState
     private object? _pending;
     private object? _exclusive;
 
+    // A commit SQLite finished on the asynchronous path whose store write is still in flight (the
+    // output gate). No other connection may begin a write until it is applied or refused: it would
+    // write on a version about to be replaced, and lose to it at the store.
+    private object? _staged;
+    private TaskCompletionSource? _stagedDone;
+
     /// <summary>Moves <paramref name="owner"/> from <paramref name="current"/> up to <paramref name="wanted"/>.</summary>
     /// <returns>True when granted; false means SQLITE_BUSY (the owner may be left at PENDING).</returns>
     public bool TryLock(object owner, ref int current, int wanted)
@@ -38,7 +44,7 @@ internal sealed class LockState
                     return true;
 
                 case SQLITE_LOCK_RESERVED:
-                    if (_reserved is not null || _pending is not null || _exclusive is not null)
+                    if (_reserved is not null || _pending is not null || _exclusive is not null || _staged is not null)
                     {
                         return false;
                     }
@@ -89,6 +95,45 @@ internal sealed class LockState
                 _sharedCount--;
             }
             current = wanted;
+        }
+    }
+
+    /// <summary>
+    /// Keeps every connection from beginning a write until <see cref="ReleaseStagedCommit"/>:
+    /// called at a staged commit's commit point, while its connection still holds EXCLUSIVE.
+    /// </summary>
+    public void HoldForStagedCommit(object token)
+    {
+        lock (_lock)
+        {
+            _staged = token;
+            _stagedDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    /// <summary>The staged commit <paramref name="token"/> was applied or refused: writers may begin again.</summary>
+    public void ReleaseStagedCommit(object token)
+    {
+        TaskCompletionSource? done;
+        lock (_lock)
+        {
+            if (_staged != token)
+            {
+                return;
+            }
+            _staged = null;
+            done = _stagedDone;
+            _stagedDone = null;
+        }
+        done?.TrySetResult();
+    }
+
+    /// <summary>Completes once no staged commit is in flight (at once, almost always).</summary>
+    public Task WhenNoStagedCommit()
+    {
+        lock (_lock)
+        {
+            return _stagedDone?.Task ?? Task.CompletedTask;
         }
     }
 

@@ -1,4 +1,4 @@
-using Folio.Redis.Tests.Infrastructure;
+using Folio.Testing;
 using Folio.Redis;
 using Folio.Storage;
 using StackExchange.Redis;

@@ -3,7 +3,7 @@
 
 namespace MyApp
 {
-    partial class CacheDb : global::System.IDisposable
+    partial class CacheDb : global::System.IDisposable, global::Folio.IFolioDatabase<CacheDb>
     {
         /// <summary>The page size of every store this database is kept in.</summary>
         public const int PageSize = 4096;
@@ -21,15 +21,17 @@ namespace MyApp
         /// <summary>Opens the database with <c>Fake.Redis.RedisStoreFactory.Create(redis, database, PageSize)</c> ([RedisStorageAttribute]); the store is disposed with this object.</summary>
         /// <param name="redis">Passed to the store factory.</param>
         /// <param name="database">Passed to the store factory.</param>
-        public static CacheDb Open(global::Fake.Redis.IConnectionMultiplexer redis, string database) => Open(global::Fake.Redis.RedisStoreFactory.Create(redis, database, PageSize), null, ownsStore: true);
+        /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
+        public static CacheDb Open(global::Fake.Redis.IConnectionMultiplexer redis, string database, global::Folio.FolioOptions? options = null) => Open(global::Fake.Redis.RedisStoreFactory.Create(redis, database, PageSize), options, ownsStore: true);
 
         /// <summary>Opens the database with <c>Fake.Redis.RedisStoreFactory.Create(redis, "todo", PageSize)</c> ([RedisStorageAttribute]); the store is disposed with this object.</summary>
         /// <param name="redis">Passed to the store factory.</param>
-        public static CacheDb Open(global::Fake.Redis.IConnectionMultiplexer redis) => Open(global::Fake.Redis.RedisStoreFactory.Create(redis, "todo", PageSize), null, ownsStore: true);
+        /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
+        public static CacheDb Open(global::Fake.Redis.IConnectionMultiplexer redis, global::Folio.FolioOptions? options = null) => Open(global::Fake.Redis.RedisStoreFactory.Create(redis, "todo", PageSize), options, ownsStore: true);
 
         /// <summary>Attaches <paramref name="store"/>, opens a connection and applies the migrations.</summary>
         /// <param name="store">The store; its page size must be <see cref="PageSize"/>.</param>
-        /// <param name="options">Cache, journal and naming options.</param>
+        /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
         /// <param name="ownsStore">Dispose the store with this object.</param>
         /// <remarks>A <c>Fake.Redis.RedisPageStore</c> goes through this class's own VFS; any other store through Folio's general VFS.</remarks>
         public static CacheDb Open(global::Folio.Storage.IPageStore store, global::Folio.FolioOptions? options = null, bool ownsStore = false) =>
@@ -38,19 +40,21 @@ namespace MyApp
         /// <summary>Opens the database with <c>Fake.Redis.RedisStoreFactory.Create(redis, database, PageSize)</c> ([RedisStorageAttribute]); the store is disposed with this object. The store's work is awaited.</summary>
         /// <param name="redis">Passed to the store factory.</param>
         /// <param name="database">Passed to the store factory.</param>
+        /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
         /// <param name="warm">Load every page of the database into the page cache first, in as few store round trips as the store allows.</param>
         /// <param name="cancellationToken">Cancels the store's work.</param>
-        public static global::System.Threading.Tasks.ValueTask<CacheDb> OpenAsync(global::Fake.Redis.IConnectionMultiplexer redis, string database, bool warm = false, global::System.Threading.CancellationToken cancellationToken = default) => OpenAsync(global::Fake.Redis.RedisStoreFactory.Create(redis, database, PageSize), null, ownsStore: true, warm: warm, cancellationToken: cancellationToken);
+        public static global::System.Threading.Tasks.ValueTask<CacheDb> OpenAsync(global::Fake.Redis.IConnectionMultiplexer redis, string database, global::Folio.FolioOptions? options = null, bool warm = false, global::System.Threading.CancellationToken cancellationToken = default) => OpenAsync(global::Fake.Redis.RedisStoreFactory.Create(redis, database, PageSize), options, ownsStore: true, warm: warm, cancellationToken: cancellationToken);
 
         /// <summary>Opens the database with <c>Fake.Redis.RedisStoreFactory.Create(redis, "todo", PageSize)</c> ([RedisStorageAttribute]); the store is disposed with this object. The store's work is awaited.</summary>
         /// <param name="redis">Passed to the store factory.</param>
+        /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
         /// <param name="warm">Load every page of the database into the page cache first, in as few store round trips as the store allows.</param>
         /// <param name="cancellationToken">Cancels the store's work.</param>
-        public static global::System.Threading.Tasks.ValueTask<CacheDb> OpenAsync(global::Fake.Redis.IConnectionMultiplexer redis, bool warm = false, global::System.Threading.CancellationToken cancellationToken = default) => OpenAsync(global::Fake.Redis.RedisStoreFactory.Create(redis, "todo", PageSize), null, ownsStore: true, warm: warm, cancellationToken: cancellationToken);
+        public static global::System.Threading.Tasks.ValueTask<CacheDb> OpenAsync(global::Fake.Redis.IConnectionMultiplexer redis, global::Folio.FolioOptions? options = null, bool warm = false, global::System.Threading.CancellationToken cancellationToken = default) => OpenAsync(global::Fake.Redis.RedisStoreFactory.Create(redis, "todo", PageSize), options, ownsStore: true, warm: warm, cancellationToken: cancellationToken);
 
         /// <summary>The asynchronous twin of <c>Open(store, options, ownsStore)</c>: the same attach, connection and migrations, with the store's work awaited.</summary>
         /// <param name="store">The store; its page size must be <see cref="PageSize"/>.</param>
-        /// <param name="options">Cache, journal and naming options.</param>
+        /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
         /// <param name="ownsStore">Dispose the store with this object.</param>
         /// <param name="warm">Load every page of the database into the page cache first, in as few store round trips as the store allows.</param>
         /// <param name="cancellationToken">Cancels the store's work.</param>
@@ -60,11 +64,16 @@ namespace MyApp
         /// <summary>The attached database: its name, store and connection string.</summary>
         public global::Folio.FolioDatabase Database => __session.Database;
 
-        /// <summary>This object's SQLite connection.</summary>
+        /// <summary>This object's SQLite connection; on a pooled object (<c>FolioOptions.MaxConnections</c> above 1), the one the current transaction holds.</summary>
         public global::Folio.FolioConnection Connection => __session.Connection;
 
         /// <summary>What the store did for this database in this process.</summary>
         public global::Folio.Diagnostics.FolioStatistics Statistics => __session.Statistics;
+
+        /// <summary>True when this object is pooled and thread-safe (<c>FolioOptions.MaxConnections</c> above 1).</summary>
+        public bool IsPooled => __session.IsPooled;
+
+        static int global::Folio.IFolioDatabase<CacheDb>.PageSize => PageSize;
 
         /// <summary>A Microsoft.Data.Sqlite connection string that opens this database through its VFS.</summary>
         public string ConnectionString => __session.Database.ConnectionString;

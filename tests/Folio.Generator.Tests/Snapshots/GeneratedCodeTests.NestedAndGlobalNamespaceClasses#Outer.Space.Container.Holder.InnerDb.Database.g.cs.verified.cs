@@ -7,7 +7,7 @@ namespace Outer.Space
     {
         partial record Holder
         {
-            partial class InnerDb : global::System.IDisposable
+            partial class InnerDb : global::System.IDisposable, global::Folio.IFolioDatabase<InnerDb>
             {
                 /// <summary>The page size of every store this database is kept in.</summary>
                 public const int PageSize = 2048;
@@ -24,11 +24,12 @@ namespace Outer.Space
 
                 /// <summary>Opens the database with <c>Folio.MemoryStoreFactory.Create(name, PageSize)</c> ([MemoryStorageAttribute]); the store is disposed with this object.</summary>
                 /// <param name="name">Passed to the store factory.</param>
-                public static InnerDb Open(string name) => Open(global::Folio.MemoryStoreFactory.Create(name, PageSize), null, ownsStore: true);
+                /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
+                public static InnerDb Open(string name, global::Folio.FolioOptions? options = null) => Open(global::Folio.MemoryStoreFactory.Create(name, PageSize), options, ownsStore: true);
 
                 /// <summary>Attaches <paramref name="store"/>, opens a connection and applies the migrations.</summary>
                 /// <param name="store">The store; its page size must be <see cref="PageSize"/>.</param>
-                /// <param name="options">Cache, journal and naming options.</param>
+                /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
                 /// <param name="ownsStore">Dispose the store with this object.</param>
                 /// <remarks>A <c>Folio.Storage.MemoryPageStore</c> goes through this class's own VFS; any other store through Folio's general VFS.</remarks>
                 public static InnerDb Open(global::Folio.Storage.IPageStore store, global::Folio.FolioOptions? options = null, bool ownsStore = false) =>
@@ -36,13 +37,14 @@ namespace Outer.Space
 
                 /// <summary>Opens the database with <c>Folio.MemoryStoreFactory.Create(name, PageSize)</c> ([MemoryStorageAttribute]); the store is disposed with this object. The store's work is awaited.</summary>
                 /// <param name="name">Passed to the store factory.</param>
+                /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
                 /// <param name="warm">Load every page of the database into the page cache first, in as few store round trips as the store allows.</param>
                 /// <param name="cancellationToken">Cancels the store's work.</param>
-                public static global::System.Threading.Tasks.ValueTask<InnerDb> OpenAsync(string name, bool warm = false, global::System.Threading.CancellationToken cancellationToken = default) => OpenAsync(global::Folio.MemoryStoreFactory.Create(name, PageSize), null, ownsStore: true, warm: warm, cancellationToken: cancellationToken);
+                public static global::System.Threading.Tasks.ValueTask<InnerDb> OpenAsync(string name, global::Folio.FolioOptions? options = null, bool warm = false, global::System.Threading.CancellationToken cancellationToken = default) => OpenAsync(global::Folio.MemoryStoreFactory.Create(name, PageSize), options, ownsStore: true, warm: warm, cancellationToken: cancellationToken);
 
                 /// <summary>The asynchronous twin of <c>Open(store, options, ownsStore)</c>: the same attach, connection and migrations, with the store's work awaited.</summary>
                 /// <param name="store">The store; its page size must be <see cref="PageSize"/>.</param>
-                /// <param name="options">Cache, journal and naming options.</param>
+                /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
                 /// <param name="ownsStore">Dispose the store with this object.</param>
                 /// <param name="warm">Load every page of the database into the page cache first, in as few store round trips as the store allows.</param>
                 /// <param name="cancellationToken">Cancels the store's work.</param>
@@ -52,11 +54,16 @@ namespace Outer.Space
                 /// <summary>The attached database: its name, store and connection string.</summary>
                 public global::Folio.FolioDatabase Database => __session.Database;
 
-                /// <summary>This object's SQLite connection.</summary>
+                /// <summary>This object's SQLite connection; on a pooled object (<c>FolioOptions.MaxConnections</c> above 1), the one the current transaction holds.</summary>
                 public global::Folio.FolioConnection Connection => __session.Connection;
 
                 /// <summary>What the store did for this database in this process.</summary>
                 public global::Folio.Diagnostics.FolioStatistics Statistics => __session.Statistics;
+
+                /// <summary>True when this object is pooled and thread-safe (<c>FolioOptions.MaxConnections</c> above 1).</summary>
+                public bool IsPooled => __session.IsPooled;
+
+                static int global::Folio.IFolioDatabase<InnerDb>.PageSize => PageSize;
 
                 /// <summary>A Microsoft.Data.Sqlite connection string that opens this database through its VFS.</summary>
                 public string ConnectionString => __session.Database.ConnectionString;

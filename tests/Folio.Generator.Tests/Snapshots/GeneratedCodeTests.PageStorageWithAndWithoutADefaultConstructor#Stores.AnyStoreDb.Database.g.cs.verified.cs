@@ -3,7 +3,7 @@
 
 namespace Stores
 {
-    partial class AnyStoreDb : global::System.IDisposable
+    partial class AnyStoreDb : global::System.IDisposable, global::Folio.IFolioDatabase<AnyStoreDb>
     {
         /// <summary>The page size of every store this database is kept in.</summary>
         public const int PageSize = 65536;
@@ -20,7 +20,7 @@ namespace Stores
 
         /// <summary>Attaches <paramref name="store"/>, opens a connection and applies the migrations.</summary>
         /// <param name="store">The store; its page size must be <see cref="PageSize"/>.</param>
-        /// <param name="options">Cache, journal and naming options.</param>
+        /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
         /// <param name="ownsStore">Dispose the store with this object.</param>
         /// <remarks>A <c>Folio.Storage.IPageStore</c> goes through this class's own VFS; any other store through Folio's general VFS.</remarks>
         public static AnyStoreDb Open(global::Folio.Storage.IPageStore store, global::Folio.FolioOptions? options = null, bool ownsStore = false) =>
@@ -28,7 +28,7 @@ namespace Stores
 
         /// <summary>The asynchronous twin of <c>Open(store, options, ownsStore)</c>: the same attach, connection and migrations, with the store's work awaited.</summary>
         /// <param name="store">The store; its page size must be <see cref="PageSize"/>.</param>
-        /// <param name="options">Cache, journal and naming options.</param>
+        /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
         /// <param name="ownsStore">Dispose the store with this object.</param>
         /// <param name="warm">Load every page of the database into the page cache first, in as few store round trips as the store allows.</param>
         /// <param name="cancellationToken">Cancels the store's work.</param>
@@ -38,11 +38,16 @@ namespace Stores
         /// <summary>The attached database: its name, store and connection string.</summary>
         public global::Folio.FolioDatabase Database => __session.Database;
 
-        /// <summary>This object's SQLite connection.</summary>
+        /// <summary>This object's SQLite connection; on a pooled object (<c>FolioOptions.MaxConnections</c> above 1), the one the current transaction holds.</summary>
         public global::Folio.FolioConnection Connection => __session.Connection;
 
         /// <summary>What the store did for this database in this process.</summary>
         public global::Folio.Diagnostics.FolioStatistics Statistics => __session.Statistics;
+
+        /// <summary>True when this object is pooled and thread-safe (<c>FolioOptions.MaxConnections</c> above 1).</summary>
+        public bool IsPooled => __session.IsPooled;
+
+        static int global::Folio.IFolioDatabase<AnyStoreDb>.PageSize => PageSize;
 
         /// <summary>A Microsoft.Data.Sqlite connection string that opens this database through its VFS.</summary>
         public string ConnectionString => __session.Database.ConnectionString;

@@ -3,7 +3,7 @@
 
 namespace Stores
 {
-    partial class SmallDb : global::System.IDisposable
+    partial class SmallDb : global::System.IDisposable, global::Folio.IFolioDatabase<SmallDb>
     {
         /// <summary>The page size of every store this database is kept in.</summary>
         public const int PageSize = 512;
@@ -20,14 +20,16 @@ namespace Stores
 
         /// <summary>Opens the database kept in <paramref name="store"/> ([PageStorageAttribute]); the caller keeps ownership of the store.</summary>
         /// <param name="store">The store.</param>
-        public static SmallDb Open(global::Stores.MyStore store) => Open((global::Folio.Storage.IPageStore)store, null, ownsStore: false);
+        /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
+        public static SmallDb Open(global::Stores.MyStore store, global::Folio.FolioOptions? options = null) => Open((global::Folio.Storage.IPageStore)store, options, ownsStore: false);
 
         /// <summary>Opens the database in a new <c>Stores.MyStore</c>; the store is disposed with this object.</summary>
-        public static SmallDb Open() => Open(new global::Stores.MyStore(), null, ownsStore: true);
+        /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
+        public static SmallDb Open(global::Folio.FolioOptions? options = null) => Open(new global::Stores.MyStore(), options, ownsStore: true);
 
         /// <summary>Attaches <paramref name="store"/>, opens a connection and applies the migrations.</summary>
         /// <param name="store">The store; its page size must be <see cref="PageSize"/>.</param>
-        /// <param name="options">Cache, journal and naming options.</param>
+        /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
         /// <param name="ownsStore">Dispose the store with this object.</param>
         /// <remarks>A <c>Stores.MyStore</c> goes through this class's own VFS; any other store through Folio's general VFS.</remarks>
         public static SmallDb Open(global::Folio.Storage.IPageStore store, global::Folio.FolioOptions? options = null, bool ownsStore = false) =>
@@ -35,18 +37,20 @@ namespace Stores
 
         /// <summary>Opens the database kept in <paramref name="store"/> ([PageStorageAttribute]); the caller keeps ownership of the store. The store's work is awaited.</summary>
         /// <param name="store">The store.</param>
+        /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
         /// <param name="warm">Load every page of the database into the page cache first, in as few store round trips as the store allows.</param>
         /// <param name="cancellationToken">Cancels the store's work.</param>
-        public static global::System.Threading.Tasks.ValueTask<SmallDb> OpenAsync(global::Stores.MyStore store, bool warm = false, global::System.Threading.CancellationToken cancellationToken = default) => OpenAsync((global::Folio.Storage.IPageStore)store, null, ownsStore: false, warm: warm, cancellationToken: cancellationToken);
+        public static global::System.Threading.Tasks.ValueTask<SmallDb> OpenAsync(global::Stores.MyStore store, global::Folio.FolioOptions? options = null, bool warm = false, global::System.Threading.CancellationToken cancellationToken = default) => OpenAsync((global::Folio.Storage.IPageStore)store, options, ownsStore: false, warm: warm, cancellationToken: cancellationToken);
 
         /// <summary>Opens the database in a new <c>Stores.MyStore</c>; the store is disposed with this object. The store's work is awaited.</summary>
+        /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
         /// <param name="warm">Load every page of the database into the page cache first, in as few store round trips as the store allows.</param>
         /// <param name="cancellationToken">Cancels the store's work.</param>
-        public static global::System.Threading.Tasks.ValueTask<SmallDb> OpenAsync(bool warm = false, global::System.Threading.CancellationToken cancellationToken = default) => OpenAsync(new global::Stores.MyStore(), null, ownsStore: true, warm: warm, cancellationToken: cancellationToken);
+        public static global::System.Threading.Tasks.ValueTask<SmallDb> OpenAsync(global::Folio.FolioOptions? options = null, bool warm = false, global::System.Threading.CancellationToken cancellationToken = default) => OpenAsync(new global::Stores.MyStore(), options, ownsStore: true, warm: warm, cancellationToken: cancellationToken);
 
         /// <summary>The asynchronous twin of <c>Open(store, options, ownsStore)</c>: the same attach, connection and migrations, with the store's work awaited.</summary>
         /// <param name="store">The store; its page size must be <see cref="PageSize"/>.</param>
-        /// <param name="options">Cache, journal and naming options.</param>
+        /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
         /// <param name="ownsStore">Dispose the store with this object.</param>
         /// <param name="warm">Load every page of the database into the page cache first, in as few store round trips as the store allows.</param>
         /// <param name="cancellationToken">Cancels the store's work.</param>
@@ -56,11 +60,16 @@ namespace Stores
         /// <summary>The attached database: its name, store and connection string.</summary>
         public global::Folio.FolioDatabase Database => __session.Database;
 
-        /// <summary>This object's SQLite connection.</summary>
+        /// <summary>This object's SQLite connection; on a pooled object (<c>FolioOptions.MaxConnections</c> above 1), the one the current transaction holds.</summary>
         public global::Folio.FolioConnection Connection => __session.Connection;
 
         /// <summary>What the store did for this database in this process.</summary>
         public global::Folio.Diagnostics.FolioStatistics Statistics => __session.Statistics;
+
+        /// <summary>True when this object is pooled and thread-safe (<c>FolioOptions.MaxConnections</c> above 1).</summary>
+        public bool IsPooled => __session.IsPooled;
+
+        static int global::Folio.IFolioDatabase<SmallDb>.PageSize => PageSize;
 
         /// <summary>A Microsoft.Data.Sqlite connection string that opens this database through its VFS.</summary>
         public string ConnectionString => __session.Database.ConnectionString;

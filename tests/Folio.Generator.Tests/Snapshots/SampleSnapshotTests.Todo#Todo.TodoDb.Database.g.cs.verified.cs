@@ -3,7 +3,7 @@
 
 namespace Todo
 {
-    partial class TodoDb : global::System.IDisposable
+    partial class TodoDb : global::System.IDisposable, global::Folio.IFolioDatabase<TodoDb>
     {
         /// <summary>The page size of every store this database is kept in.</summary>
         public const int PageSize = 4096;
@@ -20,14 +20,16 @@ namespace Todo
 
         /// <summary>Opens the database with <c>Folio.FileStoreFactory.Create(path, PageSize)</c> ([FileStorageAttribute]); the store is disposed with this object.</summary>
         /// <param name="path">Passed to the store factory.</param>
-        public static TodoDb Open(string path) => Open(global::Folio.FileStoreFactory.Create(path, PageSize), null, ownsStore: true);
+        /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
+        public static TodoDb Open(string path, global::Folio.FolioOptions? options = null) => Open(global::Folio.FileStoreFactory.Create(path, PageSize), options, ownsStore: true);
 
         /// <summary>Opens the database with <c>Folio.FileStoreFactory.Create("todo-data", PageSize)</c> ([FileStorageAttribute]); the store is disposed with this object.</summary>
-        public static TodoDb Open() => Open(global::Folio.FileStoreFactory.Create("todo-data", PageSize), null, ownsStore: true);
+        /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
+        public static TodoDb Open(global::Folio.FolioOptions? options = null) => Open(global::Folio.FileStoreFactory.Create("todo-data", PageSize), options, ownsStore: true);
 
         /// <summary>Attaches <paramref name="store"/>, opens a connection and applies the migrations.</summary>
         /// <param name="store">The store; its page size must be <see cref="PageSize"/>.</param>
-        /// <param name="options">Cache, journal and naming options.</param>
+        /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
         /// <param name="ownsStore">Dispose the store with this object.</param>
         /// <remarks>A <c>Folio.Storage.FilePageStore</c> goes through this class's own VFS; any other store through Folio's general VFS.</remarks>
         public static TodoDb Open(global::Folio.Storage.IPageStore store, global::Folio.FolioOptions? options = null, bool ownsStore = false) =>
@@ -35,18 +37,20 @@ namespace Todo
 
         /// <summary>Opens the database with <c>Folio.FileStoreFactory.Create(path, PageSize)</c> ([FileStorageAttribute]); the store is disposed with this object. The store's work is awaited.</summary>
         /// <param name="path">Passed to the store factory.</param>
+        /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
         /// <param name="warm">Load every page of the database into the page cache first, in as few store round trips as the store allows.</param>
         /// <param name="cancellationToken">Cancels the store's work.</param>
-        public static global::System.Threading.Tasks.ValueTask<TodoDb> OpenAsync(string path, bool warm = false, global::System.Threading.CancellationToken cancellationToken = default) => OpenAsync(global::Folio.FileStoreFactory.Create(path, PageSize), null, ownsStore: true, warm: warm, cancellationToken: cancellationToken);
+        public static global::System.Threading.Tasks.ValueTask<TodoDb> OpenAsync(string path, global::Folio.FolioOptions? options = null, bool warm = false, global::System.Threading.CancellationToken cancellationToken = default) => OpenAsync(global::Folio.FileStoreFactory.Create(path, PageSize), options, ownsStore: true, warm: warm, cancellationToken: cancellationToken);
 
         /// <summary>Opens the database with <c>Folio.FileStoreFactory.Create("todo-data", PageSize)</c> ([FileStorageAttribute]); the store is disposed with this object. The store's work is awaited.</summary>
+        /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
         /// <param name="warm">Load every page of the database into the page cache first, in as few store round trips as the store allows.</param>
         /// <param name="cancellationToken">Cancels the store's work.</param>
-        public static global::System.Threading.Tasks.ValueTask<TodoDb> OpenAsync(bool warm = false, global::System.Threading.CancellationToken cancellationToken = default) => OpenAsync(global::Folio.FileStoreFactory.Create("todo-data", PageSize), null, ownsStore: true, warm: warm, cancellationToken: cancellationToken);
+        public static global::System.Threading.Tasks.ValueTask<TodoDb> OpenAsync(global::Folio.FolioOptions? options = null, bool warm = false, global::System.Threading.CancellationToken cancellationToken = default) => OpenAsync(global::Folio.FileStoreFactory.Create("todo-data", PageSize), options, ownsStore: true, warm: warm, cancellationToken: cancellationToken);
 
         /// <summary>The asynchronous twin of <c>Open(store, options, ownsStore)</c>: the same attach, connection and migrations, with the store's work awaited.</summary>
         /// <param name="store">The store; its page size must be <see cref="PageSize"/>.</param>
-        /// <param name="options">Cache, journal and naming options.</param>
+        /// <param name="options">Cache, pooling, logging and naming options; null for the defaults.</param>
         /// <param name="ownsStore">Dispose the store with this object.</param>
         /// <param name="warm">Load every page of the database into the page cache first, in as few store round trips as the store allows.</param>
         /// <param name="cancellationToken">Cancels the store's work.</param>
@@ -56,11 +60,16 @@ namespace Todo
         /// <summary>The attached database: its name, store and connection string.</summary>
         public global::Folio.FolioDatabase Database => __session.Database;
 
-        /// <summary>This object's SQLite connection.</summary>
+        /// <summary>This object's SQLite connection; on a pooled object (<c>FolioOptions.MaxConnections</c> above 1), the one the current transaction holds.</summary>
         public global::Folio.FolioConnection Connection => __session.Connection;
 
         /// <summary>What the store did for this database in this process.</summary>
         public global::Folio.Diagnostics.FolioStatistics Statistics => __session.Statistics;
+
+        /// <summary>True when this object is pooled and thread-safe (<c>FolioOptions.MaxConnections</c> above 1).</summary>
+        public bool IsPooled => __session.IsPooled;
+
+        static int global::Folio.IFolioDatabase<TodoDb>.PageSize => PageSize;
 
         /// <summary>A Microsoft.Data.Sqlite connection string that opens this database through its VFS.</summary>
         public string ConnectionString => __session.Database.ConnectionString;

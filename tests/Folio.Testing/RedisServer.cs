@@ -4,14 +4,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Folio.Redis.Tests.Infrastructure;
+namespace Folio.Testing;
 
 /// <summary>
 /// A redis-server process of the tests' own: loopback only, on a free port, with its data in a
 /// fresh temporary directory, an append-only file fsynced on every write and no RDB snapshots.
 /// Never the system service and never a fixed port.
 /// </summary>
-internal sealed class RedisServer : IDisposable
+public sealed class RedisServer : IDisposable
 {
     private static readonly ConcurrentDictionary<RedisServer, bool> Running = new();
     private readonly string[] _extraArguments;
