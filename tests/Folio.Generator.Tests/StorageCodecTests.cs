@@ -51,9 +51,9 @@ public class StorageCodecTests
         Assert.That(problems, Is.Empty, Snapshot.Describe(problems));
         var assembly = Load(output);
 
-        Assert.That(CodecOf(assembly, "MyApp.SealedDb", [typeof(string)], ["sealed-" + Guid.NewGuid().ToString("N")]),
+        Assert.That(CodecOf(assembly, "MyApp.SealedDb", [typeof(string), typeof(FolioOptions)], ["sealed-" + Guid.NewGuid().ToString("N"), null]),
             Is.EqualTo("zstd level 1 + aes-256-gcm (current key id 3)"));
-        Assert.That(CodecOf(assembly, "MyApp.PackedDb", [typeof(string)], ["packed-" + Guid.NewGuid().ToString("N")]),
+        Assert.That(CodecOf(assembly, "MyApp.PackedDb", [typeof(string), typeof(FolioOptions)], ["packed-" + Guid.NewGuid().ToString("N"), null]),
             Is.EqualTo("lz4 + checksum (format 3)"));
 
         var store = new Folio.Storage.MemoryPageStore("explicit-" + Guid.NewGuid().ToString("N"));
@@ -96,7 +96,8 @@ public class StorageCodecTests
 
     private static string? CodecOf(Assembly assembly, string type, Type[] parameters, object?[] arguments)
     {
-        var open = assembly.GetType(type, throwOnError: true)!.GetMethod("Open", BindingFlags.Public | BindingFlags.Static, parameters)!;
+        var open = assembly.GetType(type, throwOnError: true)!.GetMethod("Open", BindingFlags.Public | BindingFlags.Static, parameters)
+            ?? throw new MissingMethodException(type, $"Open({string.Join(", ", parameters.Select(p => p.Name))})");
         using var db = (IDisposable)open.Invoke(null, arguments)!;
         var database = (FolioDatabase)db.GetType().GetProperty("Database")!.GetValue(db)!;
         return database.Options.Codec?.Describe() ?? "checksum";
