@@ -145,6 +145,10 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor SqlNullableColumn = Warning(SqlCheckRules.NullableColumnId, Queries, SqlCheckRules.NullableColumnTitle, SqlCheckRules.NullableColumnMessage);
 
+    public static readonly DiagnosticDescriptor BadKeyProvider = Error("FOLIO202", Storage,
+        "Storage attribute's key provider cannot be used",
+        "KeyProvider = typeof({0}) on '{1}' cannot be used: {2}");
+
     public static readonly DiagnosticDescriptor NoStoreFactory = Error("FOLIO201", Storage,
         "Storage attribute has no usable store factory",
         "Storage attribute '{0}' on '{1}' has no usable store factory: {2}");
@@ -153,7 +157,7 @@ internal static class DiagnosticDescriptors
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         InvalidPageSize, NotPartial, NoStorage, SeveralStorages, BadPageStorageType, BadMigrationVersion, UnsupportedClass, UnsafeRequired,
         DuplicateVfsName, MethodNotPartial, UnknownSqlParameter, UnusedParameter, UnsupportedParameter, UnsupportedReturn, NotOneStatement, AttributeMismatch,
-        UnfilledProperty, UnsupportedAsyncShape, NoStoreFactory);
+        UnfilledProperty, UnsupportedAsyncShape, NoStoreFactory, BadKeyProvider);
 
     /// <summary>
     /// The build's SQL check's rules (FOLIO110–FOLIO115, see <see cref="SqlCheckRules"/>). Folio.SqlCheck

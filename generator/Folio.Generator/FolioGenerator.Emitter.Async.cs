@@ -97,7 +97,7 @@ public sealed partial class FolioGenerator
             EmitOpenAsyncTailDocs(w);
             w.Line($"public static async {result} OpenAsync(global::Folio.Storage.IPageStore store, global::Folio.FolioOptions? options = null, bool ownsStore = false, {Tail}) =>");
             w.Indent();
-            w.Line($"new {name}(await {Session}.OpenAsync(__FolioVfs.Registration, store is {spec.Storage.StoreType}, store, PageSize, options, ownsStore, __Migrations, {spec.Methods.Count.ToString(CultureInfo.InvariantCulture)}, {Literal(name)}, warm, cancellationToken).ConfigureAwait(false));");
+            w.Line($"new {name}(await {Session}.OpenAsync(__FolioVfs.Registration, store is {spec.Storage.StoreType}, store, PageSize, {OptionsWithCodec(spec)}, ownsStore, __Migrations, {spec.Methods.Count.ToString(CultureInfo.InvariantCulture)}, {Literal(name)}, warm, cancellationToken).ConfigureAwait(false));");
             w.Outdent();
         }
 

@@ -58,7 +58,7 @@ public sealed partial class FolioGenerator
             w.Line($"/// <remarks>A <c>{EscapeXml(Simple(storeType))}</c> goes through this class's own VFS; any other store through Folio's general VFS.</remarks>");
             w.Line($"public static {name} Open(global::Folio.Storage.IPageStore store, global::Folio.FolioOptions? options = null, bool ownsStore = false) =>");
             w.Indent();
-            w.Line($"new {name}({Session}.Open(__FolioVfs.Registration, store is {storeType}, store, PageSize, options, ownsStore, __Migrations, {spec.Methods.Count.ToString(CultureInfo.InvariantCulture)}, {Literal(name)}));");
+            w.Line($"new {name}({Session}.Open(__FolioVfs.Registration, store is {storeType}, store, PageSize, {OptionsWithCodec(spec)}, ownsStore, __Migrations, {spec.Methods.Count.ToString(CultureInfo.InvariantCulture)}, {Literal(name)}));");
             w.Outdent();
 
             EmitOpenAsyncs(w, spec);
@@ -107,6 +107,10 @@ public sealed partial class FolioGenerator
             CloseClass(w, spec.Namespace, spec.ContainingTypes);
             return w.ToString();
         }
+
+        /// <summary>The options the session gets: the caller's, with the storage attribute's codec when they name none.</summary>
+        private static string OptionsWithCodec(DatabaseSpec spec) =>
+            spec.Storage.Codec is null ? "options" : $"global::Folio.FolioOptions.WithDefaultCodec(options, static () => {spec.Storage.Codec})";
 
         private static void EmitOpens(SourceWriter w, DatabaseSpec spec)
         {

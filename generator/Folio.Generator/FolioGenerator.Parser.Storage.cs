@@ -29,8 +29,65 @@ public sealed partial class FolioGenerator
                 return null;
             }
             var storage = storages[0];
-            var attributeClass = storage.AttributeClass!;
             var where = Where(storage) ?? location;
+            if (!TryParseCodec(type, storage, where, out var codec))
+            {
+                return null;
+            }
+            var spec = ParseStores(type, storage, where);
+            return spec is null || codec is null ? spec : spec with { Codec = codec };
+        }
+
+        // KeyProvider = typeof(T) and Compression = PageCompression.X on any storage attribute
+        // become the page codec of the generated Open methods.
+        private bool TryParseCodec(INamedTypeSymbol type, AttributeData storage, Location? where, out string? codec)
+        {
+            codec = null;
+            string? compression = null;
+            string? provider = null;
+            foreach (var argument in storage.NamedArguments)
+            {
+                if (argument.Key == "Compression" && !argument.Value.IsNull && Expression(argument.Value) is { } value && !Equals(argument.Value.Value, 0))
+                {
+                    compression = value;
+                }
+                if (argument.Key != "KeyProvider" || argument.Value.IsNull)
+                {
+                    continue;
+                }
+                var providerType = argument.Value.Value as INamedTypeSymbol;
+                if (providerType is { TypeKind: TypeKind.Error })
+                {
+                    return false; // the compiler already reports the unknown type
+                }
+                var problem = providerType switch
+                {
+                    null => "typeof(...) must name a class",
+                    { IsUnboundGenericType: true } => "it is an open generic type; name its type arguments",
+                    { IsStatic: true } or { IsAbstract: true } or { TypeKind: not TypeKind.Class } => "it must be a concrete class; a new one is made for each open",
+                    _ when _known.PageKeyProvider is null || !providerType.AllInterfaces.Contains(_known.PageKeyProvider, SymbolEqualityComparer.Default)
+                        => "it does not implement Folio.Storage.IPageKeyProvider",
+                    _ when !providerType.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility == Accessibility.Public)
+                        => "it has no public parameterless constructor",
+                    _ => null,
+                };
+                if (problem is not null)
+                {
+                    Report(DiagnosticDescriptors.BadKeyProvider, where, providerType?.Name ?? "?", type.Name, problem);
+                    return false;
+                }
+                provider = "new " + providerType!.ToDisplayString(TypeFormat) + "()";
+            }
+            if (compression is not null || provider is not null)
+            {
+                codec = $"global::Folio.Storage.PageCodec.Create({compression ?? "global::Folio.Storage.PageCompression.None"}, {provider ?? "null"})";
+            }
+            return true;
+        }
+
+        private StorageSpec? ParseStores(INamedTypeSymbol type, AttributeData storage, Location? where)
+        {
+            var attributeClass = storage.AttributeClass!;
             if (SymbolEqualityComparer.Default.Equals(attributeClass, _known.PageStorageAttribute))
             {
                 return ParsePageStorage(type, storage, where);

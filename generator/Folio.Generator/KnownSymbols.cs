@@ -31,6 +31,7 @@ internal sealed class KnownSymbols
         QueryAttribute = compilation.GetTypeByMetadataName(QueryAttributeName);
         ExecuteAttribute = compilation.GetTypeByMetadataName(ExecuteAttributeName);
         PageStore = compilation.GetTypeByMetadataName("Folio.Storage.IPageStore");
+        PageKeyProvider = compilation.GetTypeByMetadataName("Folio.Storage.IPageKeyProvider");
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
         List = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
         ReadOnlyList = compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyList`1");
@@ -57,6 +58,8 @@ internal sealed class KnownSymbols
     public INamedTypeSymbol? QueryAttribute { get; }
     public INamedTypeSymbol? ExecuteAttribute { get; }
     public INamedTypeSymbol? PageStore { get; }
+
+    public INamedTypeSymbol? PageKeyProvider { get; }
     public INamedTypeSymbol? CancellationToken { get; }
     public INamedTypeSymbol? List { get; }
     public INamedTypeSymbol? ReadOnlyList { get; }

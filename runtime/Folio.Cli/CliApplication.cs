@@ -14,10 +14,10 @@ namespace Folio.Cli;
 public static class CliApplication
 {
     private static readonly ICliCommand[] Commands =
-        [new ImportCommand(), new ExportCommand(), new InfoCommand(), new VerifyCommand(), new SqlCommand()];
+        [new ImportCommand(), new ExportCommand(), new InfoCommand(), new VerifyCommand(), new SqlCommand(), new RekeyCommand()];
 
     // Options every command takes.
-    private static readonly string[] CommonValueOptions = ["busy-timeout"];
+    private static readonly string[] CommonValueOptions = ["busy-timeout", "key-file", "compression"];
     private static readonly string[] CommonFlags = ["stats", "help"];
 
     /// <summary>Runs <c>folio</c> on the process's console.</summary>
@@ -66,6 +66,7 @@ public static class CliApplication
                 return ExitCodes.Success;
             }
             context.BusyTimeout = line.Duration("busy-timeout") ?? context.BusyTimeout;
+            context.Codec = CodecOptions.Parse(line);
             return command.Run(context, line);
         }
         catch (UsageException e)
@@ -73,7 +74,7 @@ public static class CliApplication
             error.WriteLine($"folio: {OneLine(e.Message)} (usage: folio --help)");
             return ExitCodes.UsageError;
         }
-        catch (Exception e) when (e is CliDataException or FolioException or StoreConflictException or PageCorruptException
+        catch (Exception e) when (e is CliDataException or FolioException or FormatException or StoreConflictException or PageCorruptException
             or PageSizeMismatchException or IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
         {
             error.WriteLine($"folio: {OneLine(e.Message)}");
@@ -119,6 +120,9 @@ public static class CliApplication
         text.AppendLine("options of every command:");
         text.AppendLine("  --stats             print what the store did (calls, pages and bytes read and written) on stderr");
         text.AppendLine("  --busy-timeout T    wait up to T for other writers: 10, 2.5s or 500ms (default 10s)");
+        text.AppendLine("  --compression C     compress pages this command writes: none (default), lz4 or zstd; every kind is read");
+        text.AppendLine("  --key-file PATH     encrypt pages with AES-256-GCM under the keys in PATH (lines '<id> <base64 key>';");
+        text.AppendLine("                      the highest id is current); an encrypted store cannot be read without it");
         text.AppendLine("  --help              what the command does and prints");
         text.AppendLine();
         text.AppendLine("stores:");

@@ -44,6 +44,9 @@ public sealed class CliContext
     /// <summary>How long to wait for other writers (<c>--busy-timeout</c>, default 10 s).</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How pages are encoded (<c>--compression</c>, <c>--key-file</c>); the plain checksum codec by default.</summary>
+    public Storage.IPageCodec Codec { get; set; } = Storage.ChecksumPageCodec.Instance;
+
     /// <summary>The settings stores are opened with.</summary>
     public StoreSettings StoreSettings => new(BusyTimeout);
 
@@ -53,7 +56,7 @@ public sealed class CliContext
     /// <summary>Opens <paramref name="store"/> as a Folio database and remembers its statistics under <paramref name="label"/>.</summary>
     public FolioDatabase OpenDatabase(Storage.IPageStore store, string label)
     {
-        var db = FolioDatabase.Open(store, new FolioOptions { BusyTimeout = BusyTimeout });
+        var db = FolioDatabase.Open(store, new FolioOptions { BusyTimeout = BusyTimeout, Codec = Codec });
         _statistics.Add((label, db.Statistics));
         return db;
     }

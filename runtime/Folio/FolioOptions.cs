@@ -54,4 +54,41 @@ public sealed class FolioOptions
     /// Compared by reference: pass one object per node, e.g. the node's own service.
     /// </summary>
     public object? ProcessScope { get; set; }
+
+    /// <summary>
+    /// How pages are encoded on their way to the store and decoded back. Null (the default) is
+    /// <see cref="Storage.ChecksumPageCodec"/>, the format every earlier Folio wrote; a
+    /// <see cref="Storage.PageCodec"/> adds compression, AES-256-GCM encryption, or both. Every
+    /// attachment of one database in a process must use codecs that describe themselves alike
+    /// (<see cref="Storage.IPageCodec.Describe"/>).
+    /// </summary>
+    public Storage.IPageCodec? Codec { get; set; }
+
+    /// <summary>
+    /// False on the asynchronous open path: an encrypting codec's page-0 check is left to the
+    /// connection's first read, which that path awaits (and which comes before any write), so no
+    /// thread waits on the store during the attach.
+    /// </summary>
+    internal bool CheckKeysAtAttach { get; set; } = true;
+
+    /// <summary>A shallow copy.</summary>
+    internal FolioOptions Copy() => (FolioOptions)MemberwiseClone();
+
+    /// <summary>
+    /// <paramref name="options"/> when it names a <see cref="Codec"/>; otherwise a copy of it (or
+    /// new options) with the codec <paramref name="codec"/> makes. Generated classes use it for the
+    /// codec their storage attribute asks for (<see cref="StorageAttribute.KeyProvider"/>,
+    /// <see cref="StorageAttribute.Compression"/>); the caller's options are never changed.
+    /// </summary>
+    public static FolioOptions WithDefaultCodec(FolioOptions? options, Func<Storage.IPageCodec> codec)
+    {
+        ArgumentNullException.ThrowIfNull(codec);
+        if (options?.Codec is not null)
+        {
+            return options;
+        }
+        var copy = options is null ? new FolioOptions() : options.Copy();
+        copy.Codec = codec();
+        return copy;
+    }
 }

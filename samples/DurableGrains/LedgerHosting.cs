@@ -1,5 +1,6 @@
 using System.Net;
 using Folio.Redis;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,8 @@ public static class LedgerHosting
 {
     /// <summary>
     /// Registers what <see cref="AccountGrain"/> needs: one Redis connection for the silo (made
-    /// with <see cref="RedisPageStore.Connect"/>, disposed with the host) and <see cref="LedgerStorage"/>.
+    /// with <see cref="RedisPageStore.Connect"/>, disposed with the host) and <see cref="LedgerStorage"/>,
+    /// whose ledgers are encrypted when the configuration names a key file (<see cref="LedgerCodec"/>).
     /// The grains reach Redis on Folio's async path, so the default thread pool serves any number of
     /// busy accounts: no thread waits on Redis.
     /// </summary>
@@ -22,7 +24,11 @@ public static class LedgerHosting
     {
         ArgumentException.ThrowIfNullOrEmpty(redisConfiguration);
         services.AddSingleton<IConnectionMultiplexer>(_ => RedisPageStore.Connect(redisConfiguration));
-        services.AddSingleton<LedgerStorage>();
+        // Ledgers are encrypted when the configuration names a key file (LedgerCodec).
+        services.AddSingleton(provider => new LedgerStorage(provider.GetRequiredService<IConnectionMultiplexer>())
+        {
+            Codec = LedgerCodec.FromConfiguration(provider.GetService<IConfiguration>()),
+        });
         // Connect when the host starts, not when the first grain activates: the connect is
         // synchronous, and made from an activation it holds a thread-pool thread (one per
         // activation racing to it) while the pool is what completes it.
@@ -53,6 +59,8 @@ public static class LedgerHosting
         // A second silo started in one process (the demo's restart) gets a watchdog warning about a
         // stall as long as the machine's uptime, which never happened; --verbose still shows it.
         builder.Logging.AddFilter("Orleans.Runtime.Watchdog", logLevel > LogLevel.Warning ? logLevel : LogLevel.Error);
+        // FOLIO_LEDGER__KEYFILE (Ledger:KeyFile) and FOLIO_LEDGER__COMPRESSION: see LedgerCodec.
+        builder.Configuration.AddEnvironmentVariables("FOLIO_");
         builder.Services.AddLedgerStorage(redisConfiguration);
         builder.UseOrleans(silo => silo.UseLocalhostClustering(siloPort, gatewayPort,
             primarySiloPort is { } primary ? new IPEndPoint(IPAddress.Loopback, primary) : null));

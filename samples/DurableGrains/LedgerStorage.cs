@@ -24,6 +24,9 @@ public class LedgerStorage
     /// <summary>The silo's Redis connection.</summary>
     public IConnectionMultiplexer Redis { get; }
 
+    /// <summary>How ledger pages are written: null for plain pages, or a codec with compression and keys (see <see cref="LedgerCodec"/>).</summary>
+    public PageCodec? Codec { get; init; }
+
     /// <summary>Pages each open ledger keeps decoded in memory (Folio's default is 2048). Default 256: 1 MiB at 4 KiB pages, a ledger of some twenty thousand postings.</summary>
     public int CachePages { get; init; } = 256;
 
@@ -82,6 +85,6 @@ public class LedgerStorage
         // be closing when the next opens). The page cache (CachePages, 1 MiB by default) holds a
         // whole ledger of up to that size, loaded at activation; a larger one fetches what it
         // misses, asynchronously.
-        return new FolioOptions { Name = $"{database}#{instance}", CachePages = CachePages, ProcessScope = this };
+        return new FolioOptions { Name = $"{database}#{instance}", CachePages = CachePages, ProcessScope = this, Codec = Codec };
     }
 }

@@ -11,7 +11,7 @@ public sealed class SampleOptions
           demo    (default) start Redis if none is configured, one silo and a client; restart the silo; show nothing was lost
           silo    run one silo until Ctrl+C (the first one is the primary; others pass --primary-port of the first)
           client  post to accounts through a silo's gateway (--gateway-port, default 30000)
-        FOLIO_REDIS=HOST:PORT stands for --redis.
+        FOLIO_REDIS=HOST:PORT stands for --redis. FOLIO_LEDGER__KEYFILE=PATH encrypts the ledgers (AES-256-GCM, keys from a Folio key file).
         """;
 
     /// <summary>demo, silo or client.</summary>

@@ -27,6 +27,7 @@ public static class QuickRun
 
         ScalingFigures.Run(workloads);
 
+        CodecFigures.Run();
         RedisFigures.Run();
         RedisFigures.RunOwned();
         ConcurrencyFigures.Run(callers: 200, databases: 50);

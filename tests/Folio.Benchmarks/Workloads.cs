@@ -32,11 +32,11 @@ public sealed class Workloads : IDisposable
         Own(Database.Create(OpenRaw($"/memdb-{Guid.NewGuid():N}", "memdb"), ""));
 
     /// <summary>Folio's memory store through the general VFS.</summary>
-    public Database FolioMemory() => Folio(new MemoryPageStore("bench-" + Guid.NewGuid().ToString("N")));
+    public Database FolioMemory(FolioOptions? options = null) => Folio(new MemoryPageStore("bench-" + Guid.NewGuid().ToString("N")), options);
 
     /// <summary>Folio's file store in its default (shared, durable) mode.</summary>
-    public Database FolioFile(FileStoreMode mode = FileStoreMode.Shared) =>
-        Folio(FilePageStore.Open(Path.Combine(Directory, $"folio-{mode}-{Guid.NewGuid():N}.folio"), options: new FileStoreOptions { Mode = mode }));
+    public Database FolioFile(FileStoreMode mode = FileStoreMode.Shared, FolioOptions? options = null) =>
+        Folio(FilePageStore.Open(Path.Combine(Directory, $"folio-{mode}-{Guid.NewGuid():N}.folio"), options: new FileStoreOptions { Mode = mode }), options);
 
     /// <summary>
     /// Two connections on one database of each kind, for the parallel-read figures: the first
@@ -67,9 +67,9 @@ public sealed class Workloads : IDisposable
         }
     }
 
-    private Database Folio(IPageStore store)
+    private Database Folio(IPageStore store, FolioOptions? options = null)
     {
-        var db = FolioDatabase.Open(store, ownsStore: true);
+        var db = FolioDatabase.Open(store, options, ownsStore: true);
         var connection = db.OpenConnection();
         _owned.Add(db);
         return Own(Database.Create(connection.Handle, "", connection));
@@ -157,6 +157,13 @@ public sealed class Database : IDisposable
         var id = raw.sqlite3_column_int64(_point, 0);
         raw.sqlite3_reset(_point);
         return id;
+    }
+
+    /// <summary>A point read after SQLite let go of its page cache: every page it touches is read (and decoded) again.</summary>
+    public long ColdPointRead()
+    {
+        Exec(_handle, "PRAGMA shrink_memory");
+        return PointRead();
     }
 
     /// <summary>One small autocommit insert transaction.</summary>

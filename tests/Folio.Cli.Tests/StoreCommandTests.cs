@@ -178,7 +178,7 @@ public class StoreCommandTests
         using (var store = FilePageStore.Open(_storePath))
         {
             var page = new byte[store.PageSize];
-            ChecksumPageCodec.Instance.Decode(store.Name, store.GetHead().Lineage.DatabaseId, 0, store.GetStoredPage(0), page);
+            ChecksumPageCodec.Instance.Decode(store.Name, new PageAddress(store.GetHead().Lineage.DatabaseId, 0, store.GetHead().Version), store.GetStoredPage(0), page);
             Assert.That(page[18..20], Is.EqualTo(new byte[] { 1, 1 }), "file format bytes: rollback journal");
         }
         Assert.That(Cli.Run("sql", _store, "SELECT x FROM w", "--csv").Out, Is.EqualTo("x\r\nin the wal\r\n"));

@@ -1,4 +1,5 @@
 using Folio.Conformance.Targets;
+using Folio.Testing;
 using NUnit.Framework;
 
 namespace Folio.Conformance.Tests;
@@ -35,9 +36,64 @@ public class SharedSuiteTests
         _ => StoreTargets.Get(store),
     };
 
+    // Codec variants: compression alone, encryption alone, both; on memory, file and Redis.
+    private static readonly string[] CodecStores = ["memory", "file", "redis"];
+    private static readonly string[] Codecs = ["zstd", "aes", "aes+lz4"];
+    private static readonly Dictionary<string, FolioStoreTarget> CodecTargets = [];
+
+    private static FolioStoreTarget CodecTarget(string store, string codec)
+    {
+        lock (CodecTargets)
+        {
+            var key = store + "/" + codec;
+            if (!CodecTargets.TryGetValue(key, out var target))
+            {
+                target = store == "redis" ? RedisTarget.Create(Redis.Value.Configuration) : (FolioStoreTarget)StoreTargets.Get(store);
+                target.Codec = TestCodecs.Create(codec);
+                CodecTargets[key] = target;
+            }
+            return target;
+        }
+    }
+
+    public static IEnumerable<TestCaseData> CodecCases()
+    {
+        foreach (var store in CodecStores)
+        {
+            foreach (var codec in Codecs)
+            {
+                foreach (var script in SharedSuite.Scripts)
+                {
+                    yield return new TestCaseData(store, codec, script).SetArgDisplayNames(store, codec, Path.GetFileName(script));
+                }
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(CodecCases))]
+    public void ScriptThroughACodec(string store, string codec, string path)
+    {
+        var report = ScriptFiles.Run(new SltRunner(), CodecTarget(store, codec), path);
+        TestContext.Out.WriteLine(ConsoleApp.SummaryLine(report));
+        var details = string.Join("\n\n", report.Failures.Take(20).Select(f => f.Describe()));
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Failed, Is.Zero, $"{report.Failed} records failed on '{store}' with codec '{codec}':\n{details}");
+            Assert.That(report.Records, Is.GreaterThan(0), "no record ran");
+        });
+    }
+
     [OneTimeTearDown]
     public void StopRedis()
     {
+        lock (CodecTargets)
+        {
+            foreach (var target in CodecTargets.Values.OfType<IDisposable>())
+            {
+                target.Dispose();
+            }
+            CodecTargets.Clear();
+        }
         // The server goes last: it belongs to the first target.
         foreach (var target in new[] { RedisAsyncOwned, RedisAsync, Redis }.Where(t => t.IsValueCreated))
         {

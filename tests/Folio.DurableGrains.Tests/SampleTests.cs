@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using DurableGrains;
+using Folio.Redis;
+using Folio.Storage;
 using Folio.Testing;
 using NUnit.Framework;
 
@@ -71,7 +73,30 @@ public sealed class SampleTests
         Assert.That(error, Does.Contain("--silo-port needs a port number from 1 to 65535, not 'seventy'.").And.Contain("usage: DurableGrains"));
     }
 
-    private static (int Code, string Output, string Error) Run(string[] args, string? redis, string? path = null)
+    [Test]
+    public void WithAKeyFileInTheConfigurationTheLedgersAreEncrypted()
+    {
+        using var server = RedisServer.Start(); // its own: the other tests' ledgers of the same accounts are plain
+        using var redis = RedisPageStore.Connect(server.Configuration);
+        var keys = Path.Combine(Directory.CreateTempSubdirectory("ledger-keys-").FullName, "ledger.keys");
+        File.WriteAllText(keys, PageKeyRing.FormatLine(1, PageKeyRing.NewKey()) + "\n");
+        var environment = new Dictionary<string, string> { ["FOLIO_LEDGER__KEYFILE"] = keys };
+
+        var (code, output, error) = Run([], redis: server.Configuration, environment: environment);
+        Assert.That(code, Is.EqualTo(0), error + output);
+        var db = redis.GetDatabase();
+        var endpoint = redis.GetServer(redis.GetEndPoints()[0]);
+        var pages = endpoint.Keys(pattern: "{folio:ledger:carol}:p:*").Select(k => (byte[])db.StringGet(k)!).ToList();
+        Assert.That(pages, Is.Not.Empty);
+        // A Redis page value is the 8-byte version, then the codec's value: format 3, encrypted.
+        Assert.That(pages.Select(v => v[8 + 2] == 3 && (v[8 + 3] & 0b1000) != 0), Is.All.True);
+        Assert.That(pages.Where(v => v.AsSpan().IndexOf("birthday gift"u8) >= 0), Is.Empty, "carol's posting memo is nowhere in Redis");
+
+        var (again, secondOutput, secondError) = Run([], redis: server.Configuration, environment: environment);
+        Assert.That(again, Is.EqualTo(0), secondError + secondOutput);
+    }
+
+    private static (int Code, string Output, string Error) Run(string[] args, string? redis, string? path = null, Dictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(Dotnet())
         {
@@ -92,6 +117,10 @@ public sealed class SampleTests
         if (path is not null)
         {
             start.Environment["PATH"] = path;
+        }
+        foreach (var (name, value) in environment ?? [])
+        {
+            start.Environment[name] = value;
         }
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync();

@@ -27,7 +27,7 @@ public static class LegacyDatabase
         var page = new byte[pageSize];
         for (long number = 0; number < store.GetHead().PageCount; number++)
         {
-            ChecksumPageCodec.Instance.Decode(store.Name, store.Lineage.DatabaseId, number, store.GetStoredPage(number), page);
+            ChecksumPageCodec.Instance.Decode(store.Name, new PageAddress(store.Lineage.DatabaseId, number, store.GetHead().Version), store.GetStoredPage(number), page);
             pages.Add(new StorePage(number, EncodeFormat1(number, page)));
         }
         return pages;

@@ -28,7 +28,7 @@ public class StoreIdentityTests(StoreKind kind) : StoreTest
             var encoded = new byte[ChecksumPageCodec.HeaderSize + target.PageSize];
             var length = reader.ReadPage(1, encoded);
             var error = Assert.Throws<PageCorruptException>(() =>
-                ChecksumPageCodec.Instance.Decode(target.Name, reader.Lineage.DatabaseId, 1, encoded.AsSpan(0, length), new byte[target.PageSize]));
+                ChecksumPageCodec.Instance.Decode(target.Name, new PageAddress(reader.Lineage.DatabaseId, 1, reader.Version), encoded.AsSpan(0, length), new byte[target.PageSize]));
             Assert.That(error!.PageNumber, Is.EqualTo(1));
             Assert.That(error.Message, Does.Contain("page 1").And.Contain("another database").And.Contain(reader.Lineage.DatabaseId.ToString("D")));
         }

@@ -130,7 +130,7 @@ public class KillTortureTests
         {
             var length = reader.ReadPage(number, stored);
             Assert.That(length, Is.GreaterThan(0), $"round {round}: page {number} of {reader.PageCount} has no stored value");
-            Assert.DoesNotThrow(() => ChecksumPageCodec.Instance.Decode(store.Name, store.GetHead().Lineage.DatabaseId, number, stored.AsSpan(0, length), page),
+            Assert.DoesNotThrow(() => ChecksumPageCodec.Instance.Decode(store.Name, new PageAddress(store.GetHead().Lineage.DatabaseId, number, store.GetHead().Version), stored.AsSpan(0, length), page),
                 $"round {round}: page {number}");
         }
     }

@@ -67,7 +67,7 @@ internal static class Workload
         {
             var length = reader.ReadPage(number, buffer);
             hash.Append(BitConverter.GetBytes(length));
-            ChecksumPageCodec.Instance.Decode(store.Name, head.Lineage.DatabaseId, number, buffer.AsSpan(0, length), page);
+            ChecksumPageCodec.Instance.Decode(store.Name, new PageAddress(head.Lineage.DatabaseId, number, head.Version), buffer.AsSpan(0, length), page);
             if (content && number == 0)
             {
                 page.AsSpan(24, 4).Clear();

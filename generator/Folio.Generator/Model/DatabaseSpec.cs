@@ -33,7 +33,8 @@ internal sealed record MigrationSpec(int Version, string Sql);
 /// <param name="AttributeName">The storage attribute's name, for comments.</param>
 /// <param name="StoreType">The fully qualified store type (<c>global::…</c>).</param>
 /// <param name="Opens">The overloads beyond <c>Open(IPageStore)</c>.</param>
-internal sealed record StorageSpec(string AttributeName, string StoreType, EquatableArray<OpenSpec> Opens);
+/// <param name="Codec">An expression making the page codec the attribute asks for (<c>KeyProvider</c>, <c>Compression</c>), or null for the default.</param>
+internal sealed record StorageSpec(string AttributeName, string StoreType, EquatableArray<OpenSpec> Opens, string? Codec = null);
 
 /// <summary>How an <c>Open</c> overload gets its store.</summary>
 internal enum OpenKind

@@ -72,7 +72,7 @@ internal sealed class ImportCommand : ICliCommand
             from = convertedSource?.Handle ?? from;
 
             using var store = location.Open(pageSize, context.StoreSettings);
-            var target = new RollbackFormatStore(store);
+            var target = new RollbackFormatStore(store, context.Codec);
             BackupCopy.Result result;
             using (var db = context.OpenDatabase(target, "import"))
             using (var connection = db.OpenConnection())

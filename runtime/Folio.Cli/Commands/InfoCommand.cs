@@ -15,8 +15,10 @@ internal sealed class InfoCommand : ICliCommand
     public string Help => """
         Prints one "name: value" line each for the store (location, kind, file, database, other
         databases in the same file, sharing), the page size, page count, bytes, the store's
-        version (commits so far), the last commit time (UTC), and a summary of the SQLite database
-        (encoding, user_version, schema objects). Exit code 1 when the database cannot be read.
+        version (commits so far), the codec stages this command writes with (--compression,
+        --key-file), how page 0 is stored (format, compressor, key id, writing version), the last
+        commit time (UTC), and a summary of the SQLite database (encoding, user_version, schema
+        objects). Exit code 1 when the database cannot be read.
         """;
 
     public IReadOnlyCollection<string> ValueOptions { get; } = [];
@@ -34,6 +36,8 @@ internal sealed class InfoCommand : ICliCommand
         lines.Add(new("page count", Invariant($"{head.PageCount}")));
         lines.Add(new("bytes", Invariant($"{head.PageCount * store.PageSize}")));
         lines.Add(new("version", Invariant($"{head.Version}")));
+        lines.Add(new("codec", context.Codec.Describe() + " (what this command writes; every format is read)"));
+        lines.Add(new("page 0", head.PageCount == 0 ? "none" : StoredPage0(store)));
         if (location.LastCommitTime(store) is { } time)
         {
             lines.Add(new("last commit", head.Version == 0 ? "never" : time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture)));
@@ -61,6 +65,15 @@ internal sealed class InfoCommand : ICliCommand
             throw new CliDataException($"store '{location}': the database cannot be read: {failure}");
         }
         return ExitCodes.Success;
+    }
+
+    /// <summary>How page 0 is stored: its header's format, compressor, key id and writing version.</summary>
+    private static string StoredPage0(Storage.IPageStore store)
+    {
+        using var reader = store.BeginRead(0);
+        var stored = new byte[Storage.ChecksumPageCodec.Instance.MaxEncodedSize(store.PageSize) + 1024];
+        var length = reader.ReadPage(0, stored);
+        return length == 0 ? "no stored value" : Storage.PageRekey.DescribeStored(stored.AsSpan(0, length));
     }
 
     /// <summary>Writes "name: value" lines with the values aligned.</summary>

@@ -9,7 +9,7 @@ namespace Folio.Cli.Commands;
 /// have, so every later open would fail. This wrapper sets both bytes to 1 (rollback journal, as
 /// <c>PRAGMA journal_mode=DELETE</c> would) inside the import's one atomic commit.
 /// </summary>
-internal sealed class RollbackFormatStore(IPageStore inner) : IPageStore
+internal sealed class RollbackFormatStore(IPageStore inner, IPageCodec codec) : IPageStore
 {
     private const int WriteVersionOffset = 18;
     private const int ReadVersionOffset = 19;
@@ -30,15 +30,15 @@ internal sealed class RollbackFormatStore(IPageStore inner) : IPageStore
         var pages = commit.Pages;
         if (pages.Count > 0 && pages[0].Number == 0)
         {
-            var codec = ChecksumPageCodec.Instance;
             var page = new byte[PageSize];
-            codec.Decode(Name, commit.ExpectedLineage.DatabaseId, 0, pages[0].Data.Span, page);
+            var address = new PageAddress(commit.ExpectedLineage.DatabaseId, 0, commit.ExpectedVersion + 1);
+            codec.Decode(Name, address, pages[0].Data.Span, page);
             if (page[WriteVersionOffset] == 2 || page[ReadVersionOffset] == 2)
             {
                 page[WriteVersionOffset] = 1;
                 page[ReadVersionOffset] = 1;
                 var encoded = new byte[codec.MaxEncodedSize(PageSize)];
-                var length = codec.Encode(commit.ExpectedLineage.DatabaseId, 0, page, encoded);
+                var length = codec.Encode(address, page, encoded);
                 var rewritten = pages.ToList();
                 rewritten[0] = new StorePage(0, encoded.AsMemory(0, length));
                 commit = new StoreCommit(commit.ExpectedLineage, commit.ExpectedVersion, commit.NewPageCount, rewritten);

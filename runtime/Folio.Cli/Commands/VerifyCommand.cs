@@ -16,8 +16,9 @@ internal sealed class VerifyCommand : ICliCommand
     public string Summary => "check every page's checksum and PRAGMA integrity_check; exit 0 only when both are clean";
 
     public string Help => """
-        Reads every stored page of one version of the store and checks its Folio checksum, naming
-        each page that fails (Folio numbers pages from 0; SQLite from 1), then runs
+        Reads every stored page of one version of the store and checks its Folio checksum (an
+        encrypted page: its AES-GCM tag, with --key-file), naming each page that fails and the
+        check it failed (Folio numbers pages from 0; SQLite from 1), then runs
         PRAGMA integrity_check through Folio. Prints:
           corrupt page <n> (SQLite page <n+1>): <reason>      one line per bad page
           checksums: <pages> pages checked, <bad> corrupt, <missing> without a stored value
@@ -65,7 +66,7 @@ internal sealed class VerifyCommand : ICliCommand
     /// <summary>Decodes every stored page of one version; prints each bad one.</summary>
     private static (long Checked, List<long> Corrupt, long Missing) CheckPages(CliContext context, IPageStore store)
     {
-        var codec = ChecksumPageCodec.Instance;
+        var codec = context.Codec;
         // Room for a value larger than a page can encode to, so an oversized value is reported as corrupt.
         var slot = codec.MaxEncodedSize(store.PageSize) + 1024;
         var page = new byte[store.PageSize];
@@ -99,7 +100,7 @@ internal sealed class VerifyCommand : ICliCommand
                         missing++;
                         continue;
                     }
-                    codec.Decode(store.Name, reader.Lineage.DatabaseId, number, stored[..length], page);
+                    codec.Decode(store.Name, new PageAddress(reader.Lineage.DatabaseId, number, reader.Version), stored[..length], page);
                 }
                 catch (PageCorruptException e)
                 {

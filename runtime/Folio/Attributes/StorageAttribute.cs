@@ -14,6 +14,18 @@ namespace Folio;
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public abstract class StorageAttribute : Attribute
 {
+    /// <summary>
+    /// A class implementing <see cref="Storage.IPageKeyProvider"/> with a public parameterless
+    /// constructor: the generated <c>Open</c> methods encrypt every page with AES-256-GCM under its
+    /// keys (a new provider per open), unless the <see cref="FolioOptions"/> passed name a codec.
+    /// </summary>
+    public Type? KeyProvider { get; set; }
+
+    /// <summary>
+    /// The compression the generated <c>Open</c> methods write pages with (default none), unless
+    /// the <see cref="FolioOptions"/> passed name a codec.
+    /// </summary>
+    public Storage.PageCompression Compression { get; set; }
 }
 
 /// <summary>

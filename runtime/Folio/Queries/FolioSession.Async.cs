@@ -84,7 +84,10 @@ public sealed partial class FolioSession
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            database = Attach(registration, isRegistrationStore, store, pageSize, options, ownsStore, className);
+            // An encrypting codec's check of page 0 happens in the awaited reads below, not in the attach.
+            var attach = options?.Copy() ?? new FolioOptions();
+            attach.CheckKeysAtAttach = false;
+            database = Attach(registration, isRegistrationStore, store, pageSize, attach, ownsStore, className);
             if (warm)
             {
                 // Before the connection opens, so its own reads (the header, the schema) hit memory.

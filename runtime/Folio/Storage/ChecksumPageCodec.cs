@@ -18,7 +18,9 @@ namespace Folio.Storage;
 /// Seeding with the identity and the page number catches a page stored under the wrong key, or
 /// copied in from another database, as well as flipped bits. Format 1 values (seeded with the
 /// page number alone) still verify, so databases written before identities existed stay readable.
-/// For a 4096-byte page the header adds 0.4%.
+/// For a 4096-byte page the header adds 0.4%. This codec writes no version, so it cannot tell a
+/// page put back from an older version; <see cref="PageCodec"/> (format 3) can. It also reads
+/// format 3 values that are not encrypted, so a compressed database opens without configuration.
 /// </remarks>
 public sealed class ChecksumPageCodec : IPageCodec
 {
@@ -32,11 +34,14 @@ public sealed class ChecksumPageCodec : IPageCodec
     public static ChecksumPageCodec Instance { get; } = new();
 
     /// <inheritdoc />
-    public int MaxEncodedSize(int pageSize) => HeaderSize + pageSize;
+    /// <remarks>Room for any value it reads, format 3 included (its largest header is 48 bytes), so a
+    /// read of a compressed or encrypted page gets the page's own error, not a short buffer.</remarks>
+    public int MaxEncodedSize(int pageSize) => PageFormat.EncryptedHeaderSize + pageSize;
 
     /// <inheritdoc />
-    public int Encode(Guid databaseId, long pageNumber, ReadOnlySpan<byte> page, Span<byte> destination)
+    public int Encode(PageAddress address, ReadOnlySpan<byte> page, Span<byte> destination)
     {
+        var (databaseId, pageNumber) = (address.DatabaseId, address.PageNumber);
         destination[0] = (byte)'F';
         destination[1] = (byte)'P';
         destination[2] = Format;
@@ -48,31 +53,41 @@ public sealed class ChecksumPageCodec : IPageCodec
     }
 
     /// <inheritdoc />
-    public void Decode(string database, Guid databaseId, long pageNumber, ReadOnlySpan<byte> stored, Span<byte> page)
+    public long Decode(string database, PageAddress address, ReadOnlySpan<byte> stored, Span<byte> page)
     {
+        var (databaseId, pageNumber) = (address.DatabaseId, address.PageNumber);
         if (stored.Length < HeaderSize || stored[0] != 'F' || stored[1] != 'P')
         {
-            throw new PageCorruptException(database, pageNumber, $"the stored value ({stored.Length} bytes) has no Folio page header");
+            throw new PageCorruptException(database, pageNumber, PageCheck.Header, $"the stored value ({stored.Length} bytes) has no Folio page header");
+        }
+        if (stored[2] == PageFormat.Format)
+        {
+            return PageFormat.Decode(database, address, stored, page, cipher: null, requireEncrypted: false);
         }
         if ((stored[2] != Format && stored[2] != LegacyFormat) || stored[3] != 0)
         {
-            throw new PageCorruptException(database, pageNumber, $"unknown page format {stored[2]} with flags {stored[3]}");
+            throw new PageCorruptException(database, pageNumber, PageCheck.Header, $"unknown page format {stored[2]} with flags {stored[3]}");
         }
         var length = BinaryPrimitives.ReadInt32LittleEndian(stored[4..]);
         var payload = stored[HeaderSize..];
         if (length != payload.Length || length != page.Length)
         {
-            throw new PageCorruptException(database, pageNumber, $"the header says {length} bytes, the value holds {payload.Length}, the page size is {page.Length}");
+            throw new PageCorruptException(database, pageNumber, PageCheck.Header, $"the header says {length} bytes, the value holds {payload.Length}, the page size is {page.Length}");
         }
         var expected = BinaryPrimitives.ReadUInt64LittleEndian(stored[8..]);
         var actual = Hash(stored[2] == LegacyFormat ? pageNumber : Seed(databaseId, pageNumber), payload);
         if (expected != actual)
         {
-            throw new PageCorruptException(database, pageNumber,
+            throw new PageCorruptException(database, pageNumber, PageCheck.Checksum,
                 $"checksum mismatch: stored {expected:x16}, computed {actual:x16} for database identity {databaseId:D}; the page is damaged, stored under another page's key, or copied from another database");
         }
         payload.CopyTo(page);
+        return 0;
     }
+
+    /// <summary>True for the values this codec writes or reads as plain pages (formats 1 and 2).</summary>
+    internal static bool IsPlainFormat(ReadOnlySpan<byte> stored) =>
+        stored.Length >= 3 && stored[0] == 'F' && stored[1] == 'P' && (stored[2] == Format || stored[2] == LegacyFormat);
 
     private static ulong Hash(long seed, ReadOnlySpan<byte> payload) => XxHash3.HashToUInt64(payload, seed);
 

@@ -2,8 +2,8 @@ namespace Folio.Storage;
 
 /// <summary>
 /// Turns a page into the value a store keeps, and back. The codec is the one place where pages
-/// are transformed on their way to and from a store: checksums today; compression or encryption
-/// can plug in here without the VFS or the stores knowing.
+/// are transformed on their way to and from a store (checksums, compression, encryption: see
+/// <see cref="PageCodec"/>), without the VFS or the stores knowing.
 /// </summary>
 public interface IPageCodec
 {
@@ -11,16 +11,31 @@ public interface IPageCodec
     int MaxEncodedSize(int pageSize);
 
     /// <summary>
-    /// Encodes <paramref name="page"/> (page number <paramref name="pageNumber"/> of the database
-    /// whose identity is <paramref name="databaseId"/>) into <paramref name="destination"/>;
-    /// returns the bytes written. The value should bind the identity and the page number, so a
-    /// value moved to another page or copied from another database fails to decode.
+    /// Encodes <paramref name="page"/> into <paramref name="destination"/>; returns the bytes
+    /// written. <paramref name="address"/> names the database, the page and the version the commit
+    /// being written creates. The value should bind them, so a value moved to another page, copied
+    /// from another database or put back from an older version fails to decode.
     /// </summary>
-    int Encode(Guid databaseId, long pageNumber, ReadOnlySpan<byte> page, Span<byte> destination);
+    int Encode(PageAddress address, ReadOnlySpan<byte> page, Span<byte> destination);
 
     /// <summary>
     /// Decodes a stored value into <paramref name="page"/> (exactly one page long).
+    /// <paramref name="address"/> names the database, the page and the version the read is pinned
+    /// at: a value that says it was written by a later version is refused.
     /// </summary>
-    /// <exception cref="PageCorruptException">The value fails its check; the message names <paramref name="database"/> and the page.</exception>
-    void Decode(string database, Guid databaseId, long pageNumber, ReadOnlySpan<byte> stored, Span<byte> page);
+    /// <returns>The version that wrote the value, or 0 when its format does not record it.</returns>
+    /// <exception cref="PageCorruptException">The value fails a check; the message names <paramref name="database"/>, the page and the check.</exception>
+    long Decode(string database, PageAddress address, ReadOnlySpan<byte> stored, Span<byte> page);
+
+    /// <summary>The stages, as <c>folio info</c> and error messages show them (never any key material).</summary>
+    string Describe() => "checksum";
 }
+
+/// <summary>
+/// Where a page value belongs: its database's identity, its page number, and a version (the one
+/// being committed when encoding; the one the read is pinned at when decoding).
+/// </summary>
+/// <param name="DatabaseId">The database's identity (<see cref="StoreLineage.DatabaseId"/>).</param>
+/// <param name="PageNumber">The zero-based page number.</param>
+/// <param name="Version">The version written (encode) or read (decode).</param>
+public readonly record struct PageAddress(Guid DatabaseId, long PageNumber, long Version);

@@ -12,7 +12,8 @@ namespace Folio.Storage;
 /// </para>
 /// <para>
 /// The values a store holds are opaque to it: Folio encodes every page (a header with a checksum,
-/// then the page) before it reaches the store, and decodes and verifies it after a read.
+/// then the page; or compressed, or encrypted: see <see cref="IPageCodec"/>) before it reaches the
+/// store, and decodes and verifies it after a read.
 /// </para>
 /// <para>
 /// <b>Identity and lineage.</b> A version number alone does not name a state: a store can lose

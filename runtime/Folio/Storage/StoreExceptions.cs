@@ -36,11 +36,34 @@ public class PageCorruptException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public PageCorruptException(string database, long pageNumber, string detail)
-        : base($"Folio database '{database}': page {pageNumber} is corrupt ({detail}).")
+        : this(database, pageNumber, PageCheck.Unspecified, detail)
+    {
+    }
+
+    /// <summary>Creates the exception, saying which check failed.</summary>
+    public PageCorruptException(string database, long pageNumber, PageCheck check, string detail)
+        : base(check == PageCheck.Unspecified
+            ? $"Folio database '{database}': page {pageNumber} is corrupt ({detail})."
+            : $"Folio database '{database}': page {pageNumber} is corrupt ({CheckName(check)} check failed: {detail}).")
     {
         Database = database;
         PageNumber = pageNumber;
+        Check = check;
     }
+
+    /// <summary>The check the page failed.</summary>
+    public PageCheck Check { get; }
+
+    private static string CheckName(PageCheck check) => check switch
+    {
+        PageCheck.Header => "header",
+        PageCheck.Checksum => "checksum",
+        PageCheck.Decompression => "decompression",
+        PageCheck.Key => "key",
+        PageCheck.Authentication => "authentication",
+        PageCheck.Version => "version",
+        _ => "page",
+    };
 
     /// <summary>The database's name.</summary>
     public string Database { get; }
@@ -69,4 +92,29 @@ public class PageSizeMismatchException : Exception
 
     /// <summary>The page size asked for.</summary>
     public int RequestedPageSize { get; }
+}
+
+/// <summary>The check a stored page failed (<see cref="PageCorruptException.Check"/>).</summary>
+public enum PageCheck
+{
+    /// <summary>Not said.</summary>
+    Unspecified,
+
+    /// <summary>The header is missing, of an unknown format, or disagrees with the value's length or the page size.</summary>
+    Header,
+
+    /// <summary>The checksum of a page that is not encrypted does not match: damaged, misplaced or from another database.</summary>
+    Checksum,
+
+    /// <summary>A compressed payload does not decompress to exactly one page.</summary>
+    Decompression,
+
+    /// <summary>The key the page names is not available, or the page is not encrypted where encryption is required.</summary>
+    Key,
+
+    /// <summary>AES-GCM authentication failed: altered, moved to another page, copied from another database, a wrong version, or a wrong key.</summary>
+    Authentication,
+
+    /// <summary>The page was written by a version the read cannot accept: newer than the read, or older than a write this process saw.</summary>
+    Version,
 }

@@ -239,7 +239,7 @@ internal sealed partial class AsyncCall : IDisposable
             var page = new byte[pageSize];
             if (lengths[i] > 0)
             {
-                _shared.Codec.Decode(_shared.Name, reader.Lineage.DatabaseId, pages[i], buffer.AsSpan(i * slot, lengths[i]), page);
+                _shared.State.DecodePage(reader.Lineage.DatabaseId, reader.Version, pages[i], buffer.AsSpan(i * slot, lengths[i]), page);
             }
             _fetched[pages[i]] = page;
             cache.Add(reader.Version, pages[i], page);

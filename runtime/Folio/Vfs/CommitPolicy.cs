@@ -154,7 +154,7 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
                 // store copies what it keeps), so they come from the shared pool.
                 var encoded = ArrayPool<byte>.Shared.Rent(db.Codec.MaxEncodedSize(pageSize));
                 rented.Add(encoded);
-                var length = db.Codec.Encode(view.Lineage.DatabaseId, page, data, encoded);
+                var length = db.Codec.Encode(new PageAddress(view.Lineage.DatabaseId, page, view.Version + 1), data, encoded);
                 batch.Add(new StorePage(page, encoded.AsMemory(0, length)));
                 bytes += length;
             }
@@ -183,7 +183,7 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
                 ArrayPool<byte>.Shared.Return(encoded);
             }
         }
-        Published(newVersion, newPageCount, pages, batch.Count, bytes);
+        Published(newVersion, newPageCount, pages, batch, bytes);
     }
 
     /// <summary>The one call that changes the store: an atomic, version-checked batch.</summary>
@@ -211,7 +211,7 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
             {
                 try
                 {
-                    Record(lineage, oldVersion, version, oldPageCount, newPageCount, kept, owned.Count, bytes, cache);
+                    Record(lineage, oldVersion, version, oldPageCount, newPageCount, kept, owned, bytes, cache);
                 }
                 finally
                 {
@@ -243,22 +243,27 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
     /// first (plain memory); bookkeeping that fails (a statistics listener, the cache) is
     /// logged, and a cache that could not take the commit is emptied so it never serves stale pages.
     /// </summary>
-    private void Published(long newVersion, long newPageCount, List<KeyValuePair<long, byte[]>> pages, int pagesWritten, long bytes)
+    private void Published(long newVersion, long newPageCount, List<KeyValuePair<long, byte[]>> pages, List<StorePage> written, long bytes)
     {
         var (lineage, oldVersion, oldPageCount, cache) = (view.Lineage, view.Version, view.PageCount, view.Cache);
         buffer.HandOver(newPageCount);
         view.Advance(newVersion, newPageCount, pages);
         State = TransactionState.Committed;
-        Record(lineage, oldVersion, newVersion, oldPageCount, newPageCount, pages, pagesWritten, bytes, cache);
+        Record(lineage, oldVersion, newVersion, oldPageCount, newPageCount, pages, written, bytes, cache);
     }
 
     /// <summary>The bookkeeping of an applied commit, which never changes its outcome.</summary>
     private void Record(StoreLineage lineage, long oldVersion, long newVersion, long oldPageCount, long newPageCount,
-        List<KeyValuePair<long, byte[]>> pages, int pagesWritten, long bytes, PageCache cache)
+        List<KeyValuePair<long, byte[]>> pages, List<StorePage> written, long bytes, PageCache cache)
     {
         db.State.OnCommitted(lineage, newVersion);
+        if (db.Codec is not ChecksumPageCodec)
+        {
+            // Only the pages' numbers are read: the encoded buffers may be back in the pool.
+            Bookkeep(() => db.State.Versions.OnWritten(written, newVersion), "the pages' write versions", onFailure: db.State.Versions.Clear);
+        }
 
-        Bookkeep(() => db.Statistics.OnCommitted(pagesWritten, bytes), "its statistics");
+        Bookkeep(() => db.Statistics.OnCommitted(written.Count, bytes), "its statistics");
         Bookkeep(() => cache.ApplyCommit(oldVersion, newVersion, oldPageCount, newPageCount, pages), "the page cache", onFailure: cache.Clear);
     }
 

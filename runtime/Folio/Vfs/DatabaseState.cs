@@ -54,6 +54,7 @@ internal sealed class DatabaseState
         _cachePages = options.CachePages;
         _cache = new PageCache(_cachePages);
         _logger = logger;
+        Codec = options.Codec ?? ChecksumPageCodec.Instance;
         Statistics = new FolioStatistics(name);
     }
 
@@ -62,7 +63,10 @@ internal sealed class DatabaseState
 
     public int PageSize { get; }
 
-    public IPageCodec Codec { get; } = ChecksumPageCodec.Instance;
+    public IPageCodec Codec { get; }
+
+    /// <summary>What this process knows of the pages' write versions (see <see cref="PageVersions"/>).</summary>
+    public PageVersions Versions { get; } = new();
 
     public LockState Locks { get; } = new();
 
@@ -109,6 +113,11 @@ internal sealed class DatabaseState
             else if (state.PageSize != pageSize)
             {
                 throw new PageSizeMismatchException(name, state.PageSize, pageSize);
+            }
+            else if (state.Codec.Describe() != (options.Codec ?? ChecksumPageCodec.Instance).Describe())
+            {
+                throw new InvalidOperationException(
+                    $"Folio database '{name}' is already attached in this process with the page codec '{state.Codec.Describe()}'; it cannot be attached with '{(options.Codec ?? ChecksumPageCodec.Instance).Describe()}' as well.");
             }
             state._references++;
             return state;
@@ -212,9 +221,24 @@ internal sealed class DatabaseState
         _logger.LogWarning("{Message}", failure.Message);
     }
 
+    /// <summary>
+    /// Decodes a page a read pinned at <paramref name="pinned"/> fetched, and checks the version
+    /// that wrote it against what this process knows (<see cref="PageVersions"/>).
+    /// </summary>
+    /// <exception cref="PageCorruptException">The value fails a codec check, or is older than a write this process saw.</exception>
+    public void DecodePage(Guid databaseId, long pinned, long number, ReadOnlySpan<byte> stored, Span<byte> page)
+    {
+        var written = Codec.Decode(Name, new PageAddress(databaseId, number, pinned), stored, page);
+        if (written > 0)
+        {
+            Versions.Check(Name, number, written, pinned);
+        }
+    }
+
     private void ResetLocked(StoreLineage lineage, long version)
     {
         _cache = new PageCache(_cachePages);
+        Versions.Clear();
         _generation++;
         if (lineage.DatabaseId != _lineage.DatabaseId)
         {

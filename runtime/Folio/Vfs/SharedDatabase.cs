@@ -22,6 +22,41 @@ internal sealed class SharedDatabase
         BusyTimeout = options.BusyTimeout;
         // An owner's cache is authoritative for that owner alone: its state is its own.
         State = DatabaseState.Acquire(name, PageSize, head, options.ProcessScope ?? (store.Owned ? store : null), options, Logger);
+        try
+        {
+            CheckKeys(head, options.CheckKeysAtAttach);
+        }
+        catch
+        {
+            State.Release();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// With encryption, the wrong key or a missing one must fail before anything is written: the
+    /// current key must exist, and page 0 (when there is one) must decode with it. Every
+    /// transaction reads page 0 before it writes, so a deferred check (<paramref name="readPage0"/>
+    /// false: the asynchronous open, whose connection's first read is awaited) is as safe.
+    /// </summary>
+    private void CheckKeys(StoreHead head, bool readPage0)
+    {
+        if (Codec is not PageCodec { Keys: not null } codec)
+        {
+            return;
+        }
+        codec.CheckCurrentKey(Name);
+        if (head.PageCount == 0 || !readPage0)
+        {
+            return;
+        }
+        using var reader = Store.BeginRead(0);
+        var stored = new byte[Codec.MaxEncodedSize(PageSize) + 1024];
+        var length = reader.ReadPage(0, stored);
+        if (length > 0)
+        {
+            State.DecodePage(reader.Lineage.DatabaseId, reader.Version, 0, stored.AsSpan(0, length), new byte[PageSize]);
+        }
     }
 
     public string Name { get; }
@@ -124,7 +159,7 @@ internal sealed class SharedDatabase
                     }
                     else
                     {
-                        Codec.Decode(Name, reader.Lineage.DatabaseId, number, buffer.AsSpan(i * slot, lengths[i]), page);
+                        State.DecodePage(reader.Lineage.DatabaseId, reader.Version, number, buffer.AsSpan(i * slot, lengths[i]), page);
                     }
                     cache.Add(reader.Version, number, page);
                     bytes += lengths[i];

@@ -298,7 +298,7 @@ internal sealed class StoreView<TStore, TPageSize> : IReaderBorrower
         }
         else
         {
-            _db.Codec.Decode(_db.Name, Lineage.DatabaseId, page, _encoded.AsSpan(0, length), destination);
+            _db.State.DecodePage(Lineage.DatabaseId, Version, page, _encoded.AsSpan(0, length), destination);
         }
         _cache.Add(Version, page, destination);
     }

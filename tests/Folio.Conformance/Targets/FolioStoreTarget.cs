@@ -15,6 +15,9 @@ public abstract class FolioStoreTarget : IStoreTarget
     /// <summary>Run every statement on Folio's asynchronous path (<see cref="AsyncSqlSession"/>) instead of SQLite's C API directly.</summary>
     public bool Async { get; set; }
 
+    /// <summary>The page codec each script's database is attached with; null for the default.</summary>
+    public IPageCodec? Codec { get; set; }
+
     /// <summary>
     /// Creates a new, empty store named <paramref name="name"/>; <paramref name="cleanup"/> is
     /// disposed after the store (for example to delete a temporary directory), and may be null.
@@ -30,7 +33,7 @@ public abstract class FolioStoreTarget : IStoreTarget
         owner.Add(store);
         try
         {
-            var database = FolioDatabase.Open(store, new FolioOptions { Name = name });
+            var database = FolioDatabase.Open(store, new FolioOptions { Name = name, Codec = Codec });
             owner.Add(database);
             var connection = database.OpenConnection();
             owner.Add(connection);
