@@ -4,15 +4,19 @@ using NUnit.Framework;
 namespace Folio.Tests;
 
 /// <summary>Once the store accepted a commit, the caller hears success whatever runs after it.</summary>
-[TestFixture(StoreKind.Memory)]
-[TestFixture(StoreKind.File)]
-public class PostCommitTests(StoreKind kind) : StoreTest
+[TestFixture(StoreKind.Memory, "none")]
+[TestFixture(StoreKind.File, "none")]
+[TestFixture(StoreKind.Memory, "lz4")]
+[TestFixture(StoreKind.File, "aes")]
+[TestFixture(StoreKind.Memory, "aes+zstd")]
+[TestFixture(StoreKind.File, "aes+lz4")]
+public class PostCommitTests(StoreKind kind, string codec) : StoreTest(codec)
 {
     [Test]
     public void AMetricsListenerThatThrowsOnTheCommitCounterDoesNotFailTheCommit()
     {
         var store = Stores.Create(kind);
-        using var db = FolioDatabase.Open(store);
+        using var db = OpenDatabase(store);
         using var c = db.OpenConnection();
         c.Execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
         var version = store.GetHead().Version;
@@ -52,7 +56,7 @@ public class PostCommitTests(StoreKind kind) : StoreTest
 
         Assert.That(store.GetHead().Version, Is.EqualTo(version + 2));
         Assert.That(c.ExecuteScalar("PRAGMA integrity_check"), Is.EqualTo("ok"));
-        using var fresh = FolioDatabase.Open(Stores.Reopen(kind, store), new FolioOptions { Name = db.Name + "-check" });
+        using var fresh = OpenDatabase(Stores.Reopen(kind, store), new FolioOptions { Name = db.Name + "-check" });
         using var check = fresh.OpenConnection();
         Assert.That(check.ExecuteScalar("SELECT group_concat(v) FROM t"), Is.EqualTo("committed,next"));
     }

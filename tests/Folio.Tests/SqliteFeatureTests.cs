@@ -4,9 +4,13 @@ using NUnit.Framework;
 
 namespace Folio.Tests;
 
-[TestFixture(StoreKind.Memory)]
-[TestFixture(StoreKind.File)]
-public class SqliteFeatureTests(StoreKind kind) : StoreTest
+[TestFixture(StoreKind.Memory, "none")]
+[TestFixture(StoreKind.File, "none")]
+[TestFixture(StoreKind.Memory, "lz4")]
+[TestFixture(StoreKind.File, "aes")]
+[TestFixture(StoreKind.Memory, "aes+zstd")]
+[TestFixture(StoreKind.File, "aes+lz4")]
+public class SqliteFeatureTests(StoreKind kind, string codec) : StoreTest(codec)
 {
     [TestCase(512)]
     [TestCase(4096)]
@@ -14,7 +18,7 @@ public class SqliteFeatureTests(StoreKind kind) : StoreTest
     public void EveryPageSizeWorks(int pageSize)
     {
         var store = Stores.Create(kind, pageSize: pageSize);
-        using var db = FolioDatabase.Open(store);
+        using var db = OpenDatabase(store);
         using var c = db.OpenConnection();
         c.Execute("CREATE TABLE t(v TEXT); INSERT INTO t SELECT printf('%0500d', value) FROM (WITH RECURSIVE s(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM s WHERE value < 300) SELECT value FROM s);");
         Assert.That(c.ExecuteScalar("PRAGMA page_size"), Is.EqualTo((long)pageSize));
@@ -27,7 +31,7 @@ public class SqliteFeatureTests(StoreKind kind) : StoreTest
     public void OpeningWithAnotherPageSizeOrAnInvalidOneThrowsClearly()
     {
         var store = Stores.Create(kind, name: "sized", pageSize: 8192);
-        using (var db = FolioDatabase.Open(store))
+        using (var db = OpenDatabase(store))
         using (var c = db.OpenConnection())
         {
             c.Execute("CREATE TABLE t(x)");
@@ -52,7 +56,7 @@ public class SqliteFeatureTests(StoreKind kind) : StoreTest
     public void ThePageSizeCannotDriftFromTheStores()
     {
         var store = Stores.Create(kind);
-        using var db = FolioDatabase.Open(store);
+        using var db = OpenDatabase(store);
         using var c = db.OpenConnection();
         c.Execute("CREATE TABLE t(v TEXT); INSERT INTO t VALUES ('x');");
         var error = Assert.Throws<FolioException>(() => c.Execute("PRAGMA page_size = 1024"))!;
@@ -67,7 +71,7 @@ public class SqliteFeatureTests(StoreKind kind) : StoreTest
     public void VacuumAndIncrementalVacuumShrinkTheStore()
     {
         var store = Stores.Create(kind);
-        using var db = FolioDatabase.Open(store);
+        using var db = OpenDatabase(store);
         using var c = db.OpenConnection();
         c.Execute("CREATE TABLE t(v BLOB); INSERT INTO t SELECT randomblob(3000) FROM (WITH RECURSIVE s(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM s WHERE value < 300) SELECT value FROM s);");
         var full = store.GetHead().PageCount;
@@ -92,13 +96,13 @@ public class SqliteFeatureTests(StoreKind kind) : StoreTest
         var blob = new byte[10 * 1024 * 1024];
         new Random(7).NextBytes(blob);
         var store = Stores.Create(kind);
-        using (var db = FolioDatabase.Open(store))
+        using (var db = OpenDatabase(store))
         using (var c = db.OpenConnection())
         {
             c.Execute("CREATE TABLE b(v BLOB NOT NULL)");
             c.Execute("INSERT INTO b VALUES (?1)", blob);
         }
-        using var again = FolioDatabase.Open(Stores.Reopen(kind, store), new FolioOptions { Name = store.Name + "-2" });
+        using var again = OpenDatabase(Stores.Reopen(kind, store), new FolioOptions { Name = store.Name + "-2" });
         using var c2 = again.OpenConnection();
         Assert.That((byte[])c2.ExecuteScalar("SELECT v FROM b")!, Is.EqualTo(blob));
     }
@@ -106,7 +110,7 @@ public class SqliteFeatureTests(StoreKind kind) : StoreTest
     [Test]
     public void FullTextSearchWorks()
     {
-        using var db = FolioDatabase.Open(Stores.Create(kind));
+        using var db = OpenDatabase(Stores.Create(kind));
         using var c = db.OpenConnection();
         c.Execute("CREATE VIRTUAL TABLE docs USING fts5(body)");
         c.Execute("INSERT INTO docs VALUES ('pages in a key-value store'), ('one atomic commit'), ('the store keeps pages')");
@@ -117,7 +121,7 @@ public class SqliteFeatureTests(StoreKind kind) : StoreTest
     [Test]
     public void WalJournalModeIsRefusedWithAClearMessage()
     {
-        using var db = FolioDatabase.Open(Stores.Create(kind));
+        using var db = OpenDatabase(Stores.Create(kind));
         using var c = db.OpenConnection();
         var error = Assert.Throws<FolioException>(() => c.Execute("PRAGMA journal_mode = WAL"))!;
         Assert.That(error.Message, Does.Contain("journal_mode=WAL is not supported"));
@@ -128,7 +132,7 @@ public class SqliteFeatureTests(StoreKind kind) : StoreTest
     public void FolioPragmasReportTheStore()
     {
         var store = Stores.Create(kind);
-        using var db = FolioDatabase.Open(store);
+        using var db = OpenDatabase(store);
         using var c = db.OpenConnection();
         c.Execute("CREATE TABLE t(x); INSERT INTO t VALUES (1);");
         Assert.That(c.ExecuteScalar("PRAGMA folio_version"), Is.EqualTo(store.GetHead().Version.ToString()));
@@ -139,7 +143,7 @@ public class SqliteFeatureTests(StoreKind kind) : StoreTest
     [Test]
     public void MicrosoftDataSqliteOpensTheSameDatabaseThroughTheVfs()
     {
-        using var db = FolioDatabase.Open(Stores.Create(kind));
+        using var db = OpenDatabase(Stores.Create(kind));
         using (var c = db.OpenConnection())
         {
             c.Execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t(v) VALUES ('from folio');");

@@ -67,9 +67,24 @@ public sealed class StoreFactory : IDisposable
 }
 
 /// <summary>A fresh <see cref="StoreFactory"/> (and temp directory) per test, disposed after it.</summary>
-public abstract class StoreTest
+/// <param name="codec">The page codec variant the fixture runs under (see <see cref="Folio.Testing.TestCodecs"/>): "none" for the default.</param>
+public abstract class StoreTest(string codec = "none")
 {
     protected StoreFactory Stores { get; private set; } = null!;
+
+    /// <summary>
+    /// <see cref="FolioDatabase.Open(Storage.IPageStore, FolioOptions?, bool)"/> under the fixture's
+    /// codec: the same cases run on compressed, encrypted and both kinds of pages.
+    /// </summary>
+    protected FolioDatabase OpenDatabase(Storage.IPageStore store, FolioOptions? options = null, bool ownsStore = false)
+    {
+        if (codec != "none")
+        {
+            options ??= new FolioOptions();
+            options.Codec ??= Folio.Testing.TestCodecs.Create(codec);
+        }
+        return FolioDatabase.Open(store, options, ownsStore);
+    }
 
     [SetUp]
     public void CreateStores() => Stores = new StoreFactory();

@@ -8,9 +8,13 @@ namespace Folio.Tests;
 /// Transactions SQLite abandons without playing a journal back must never reach the store: only a
 /// commit point (SQLITE_FCNTL_SYNC / xSync) publishes, never a lock drop or a close.
 /// </summary>
-[TestFixture(StoreKind.Memory)]
-[TestFixture(StoreKind.File)]
-public class TransactionBoundaryTests(StoreKind kind) : StoreTest
+[TestFixture(StoreKind.Memory, "none")]
+[TestFixture(StoreKind.File, "none")]
+[TestFixture(StoreKind.Memory, "lz4")]
+[TestFixture(StoreKind.File, "aes")]
+[TestFixture(StoreKind.Memory, "aes+zstd")]
+[TestFixture(StoreKind.File, "aes+lz4")]
+public class TransactionBoundaryTests(StoreKind kind, string codec) : StoreTest(codec)
 {
     private const int SpillingRows = 3000;
 
@@ -18,7 +22,7 @@ public class TransactionBoundaryTests(StoreKind kind) : StoreTest
     public void RollbackAfterASpillWithJournalOffLeavesTheStoreAtItsVersion()
     {
         var store = Stores.Create(kind);
-        using var db = FolioDatabase.Open(store);
+        using var db = OpenDatabase(store);
         using var c = db.OpenConnection();
         CreateTable(c);
         var before = CommitProtocolTests.Snapshot(store);
@@ -39,7 +43,7 @@ public class TransactionBoundaryTests(StoreKind kind) : StoreTest
     {
         var inner = Stores.Create(kind);
         var store = new FaultInjectingPageStore(inner);
-        using var db = FolioDatabase.Open(store, new FolioOptions { CachePages = 0 });
+        using var db = OpenDatabase(store, new FolioOptions { CachePages = 0 });
         using var c = db.OpenConnection();
         CreateTable(c);
         c.Execute("INSERT INTO t(v) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) SELECT printf('old-%d-%0100d', i, 0) FROM n");
@@ -66,7 +70,7 @@ public class TransactionBoundaryTests(StoreKind kind) : StoreTest
     public void ClosingAConnectionInTheMiddleOfATransactionLeavesTheStoreAtItsVersion()
     {
         var store = Stores.Create(kind);
-        using var db = FolioDatabase.Open(store);
+        using var db = OpenDatabase(store);
         string before;
         using (var c = db.OpenConnection())
         {
@@ -108,7 +112,7 @@ public class TransactionBoundaryTests(StoreKind kind) : StoreTest
         Assert.That(c.ExecuteScalar("SELECT count(*) FROM t WHERE v = 'after'"), Is.EqualTo(1L));
         Assert.That(CommitProtocolTests.Snapshot(store), Is.Not.EqualTo(before));
 
-        using var fresh = FolioDatabase.Open(Stores.Reopen(kind, store), new FolioOptions { Name = c.Database.Name + "-check" });
+        using var fresh = OpenDatabase(Stores.Reopen(kind, store), new FolioOptions { Name = c.Database.Name + "-check" });
         using var check = fresh.OpenConnection();
         Assert.That(check.ExecuteScalar("PRAGMA integrity_check"), Is.EqualTo("ok"));
         Assert.That(check.ExecuteScalar("SELECT count(*) FROM t WHERE v = 'after'"), Is.EqualTo(1L));
