@@ -164,12 +164,25 @@ internal sealed class DatabaseState
     /// <summary>
     /// Checks what the store reported (a read start or a head) against the history seen so far.
     /// </summary>
+    /// <param name="lineage">The lineage the store reported.</param>
+    /// <param name="version">The version the store reported.</param>
+    /// <param name="before">The watermark taken before the store was asked.</param>
+    /// <param name="owned">The store is an owned one, which answers from its own memory.</param>
     /// <exception cref="HistoryChangedException">The history changed; the cache was reset.</exception>
-    public void Observe(StoreLineage lineage, long version, (int Generation, long Confirmed) before)
+    /// <exception cref="OwnershipLostException">An owned store is behind a version another owner of this process committed.</exception>
+    public void Observe(StoreLineage lineage, long version, (int Generation, long Confirmed) before, bool owned = false)
     {
         HistoryChangedException? changed = null;
         lock (_gate)
         {
+            if (owned && lineage == _lineage && before.Generation == _generation && version < before.Confirmed)
+            {
+                // Not a rewritten history: an owned store answers heads from its own memory, and
+                // another store object of this process (a newer owner of the same database)
+                // committed past it. This one's claim was superseded; its commits would be refused.
+                throw new OwnershipLostException(Name, before.Confirmed, version,
+                    $"another owner of this database in this process committed version {before.Confirmed} while this store still holds version {version}; reopen the database to own it again");
+            }
             if (lineage != _lineage)
             {
                 changed = new HistoryChangedException(Name, _lineage, _confirmedVersion, lineage, version,

@@ -116,7 +116,7 @@ internal sealed class SharedDatabase
     {
         try
         {
-            State.Observe(reader.Lineage, reader.Version, before);
+            State.Observe(reader.Lineage, reader.Version, before, Store.Owned);
         }
         catch
         {
@@ -174,7 +174,7 @@ internal sealed class SharedDatabase
     {
         var before = State.Watermark();
         var head = Store.GetHead();
-        State.Observe(head.Lineage, head.Version, before);
+        State.Observe(head.Lineage, head.Version, before, Store.Owned);
         return head;
     }
 }

@@ -63,6 +63,41 @@ public sealed class OwnershipTests
     }
 
     [Test]
+    public async Task AnOwnerSupersededByAnotherOwnerInItsOwnProcessRefusesItsNextReadAsLostOwnership()
+    {
+        // Two activations of one account on one node: two owned store objects of one database in
+        // one process scope. The second claims it and commits; the first answers reads from its
+        // own memory and is behind what this process already saw: lost ownership (reopen), not a
+        // rewritten history (which would be left in place call after call).
+        var name = SharedRedis.NewName("owners-one-node");
+        var node = new object();
+        var firstStore = RedisPageStore.Open(SharedRedis.Connection, name, options: new RedisStoreOptions { Owned = true });
+        using var first = FolioDatabase.Open(firstStore, new FolioOptions { ProcessScope = node, Name = name + "-first" }, ownsStore: true);
+        using var f = first.OpenConnection();
+        await f.ExecuteAsync("CREATE TABLE t(v INTEGER NOT NULL)");
+        await f.ExecuteAsync("INSERT INTO t VALUES (1)");
+
+        using (var second = FolioDatabase.Open(RedisPageStore.Open(SharedRedis.Connection, name, options: new RedisStoreOptions { Owned = true }),
+            new FolioOptions { ProcessScope = node, Name = name + "-second" }, ownsStore: true))
+        using (var s = second.OpenConnection())
+        {
+            await s.ExecuteAsync("INSERT INTO t VALUES (2)");
+            await s.ExecuteAsync("INSERT INTO t VALUES (3)");
+        }
+
+        var error = await Assert.ThrowsAsync<OwnershipLostException>(async () => await f.ExecuteScalarAsync("SELECT count(*) FROM t"));
+        TestContext.Out.WriteLine(error!.Message);
+        Assert.That(error.Message, Does.Contain("another owner of this database in this process"));
+        Assert.That((error.ExpectedVersion, error.FoundVersion), Is.EqualTo((4L, 2L)), "what the second owner committed, and where the first still is");
+
+        // A new owner (the reopened activation) reads everything.
+        using var reopened = FolioDatabase.Open(RedisPageStore.Open(SharedRedis.Connection, name, options: new RedisStoreOptions { Owned = true }),
+            new FolioOptions { ProcessScope = node, Name = name + "-reopened" }, ownsStore: true);
+        using var r = reopened.OpenConnection();
+        Assert.That(await r.ExecuteScalarAsync("SELECT group_concat(v) FROM t"), Is.EqualTo("1,2,3"));
+    }
+
+    [Test]
     public async Task ASharedModeWriterCommittingUnderAnOwnerMakesTheOwnersNextCommitFail()
     {
         var name = SharedRedis.NewName("owner-and-shared");
