@@ -11,7 +11,7 @@ public sealed partial class RedisPageStore
     {
         var (keys, values, bytes) = CommitArguments(commit);
         var result = Run($"commit at version {commit.ExpectedVersion}", write: true,
-            () => RedisScript.Commit.Evaluate(_redis, keys, values, CountRoundTrip));
+            () => RedisScript.Commit.Evaluate(this, keys, values));
         return CommitOutcome(commit, result, bytes);
     }
 
@@ -26,7 +26,7 @@ public sealed partial class RedisPageStore
         var (keys, values, bytes) = CommitArguments(commit);
         cancellationToken.ThrowIfCancellationRequested();
         var result = await RunAsync($"commit at version {commit.ExpectedVersion}", write: true,
-            () => RedisScript.Commit.EvaluateAsync(_redis, keys, values, CountRoundTrip)).ConfigureAwait(false);
+            () => RedisScript.Commit.EvaluateAsync(this, keys, values)).ConfigureAwait(false);
         return CommitOutcome(commit, result, bytes);
     }
 
