@@ -103,7 +103,13 @@ public sealed partial class RedisPageStore : IPageStore
         PageSizes.Validate(pageSize, database);
         options = options?.Clone() ?? new RedisStoreOptions();
         options.Validate();
-        return new RedisPageStore(redis, database, pageSize, options);
+        var store = new RedisPageStore(redis, database, pageSize, options);
+        if (options.WaitForReplicas > 0 && !store.ScriptFlags)
+        {
+            throw new NotSupportedException(
+                $"Folio database '{database}': RedisStoreOptions.WaitForReplicas is {options.WaitForReplicas}, but the server is Garnet, which has no WAIT command to confirm commits on replicas.");
+        }
+        return store;
     }
 
     private RedisValue[] OpenArguments() => [PageSize, Format, StoreLineage.CreateNew().DatabaseId.ToString("N"), _ownerToken];

@@ -147,7 +147,7 @@ internal sealed class RedisScript
         {
             return store.Redis.ScriptEvaluate(flags ? Sha1 : PlainSha1, keys, values, CommandFlags.None);
         }
-        catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        catch (RedisServerException e) when (IsNoScript(e))
         {
             store.CountRoundTrip();
             return store.Redis.ScriptEvaluate(flags ? Text : PlainText, keys, values, CommandFlags.NoScriptCache);
@@ -157,16 +157,29 @@ internal sealed class RedisScript
     /// <summary>The asynchronous twin of <see cref="Evaluate"/>: no thread waits for Redis.</summary>
     public async Task<RedisResult> EvaluateAsync(RedisPageStore store, RedisKey[] keys, RedisValue[] values)
     {
-        var flags = store.ScriptFlags;
-        store.CountRoundTrip();
         try
         {
-            return await store.Redis.ScriptEvaluateAsync(flags ? Sha1 : PlainSha1, keys, values, CommandFlags.None).ConfigureAwait(false);
+            return await Send(store, keys, values, full: false).ConfigureAwait(false);
         }
-        catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        catch (RedisServerException e) when (IsNoScript(e))
         {
-            store.CountRoundTrip();
-            return await store.Redis.ScriptEvaluateAsync(flags ? Text : PlainText, keys, values, CommandFlags.NoScriptCache).ConfigureAwait(false);
+            return await Send(store, keys, values, full: true).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Hands the script to the connection and returns without waiting (one counted round trip):
+    /// by its SHA1, or with <paramref name="full"/> its whole text, which the server then caches.
+    /// </summary>
+    public Task<RedisResult> Send(RedisPageStore store, RedisKey[] keys, RedisValue[] values, bool full)
+    {
+        var flags = store.ScriptFlags;
+        store.CountRoundTrip();
+        return full
+            ? store.Redis.ScriptEvaluateAsync(flags ? Text : PlainText, keys, values, CommandFlags.NoScriptCache)
+            : store.Redis.ScriptEvaluateAsync(flags ? Sha1 : PlainSha1, keys, values, CommandFlags.None);
+    }
+
+    /// <summary>True when the server does not know the script's SHA1 yet.</summary>
+    public static bool IsNoScript(RedisServerException error) => error.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal);
 }
