@@ -52,7 +52,7 @@ internal sealed class RedisCluster : IDisposable
     /// <summary>The master that serves <paramref name="key"/>'s hash slot now.</summary>
     public RedisServer MasterOf(string key)
     {
-        var slot = Nodes[0].Cli("CLUSTER", "KEYSLOT", key).Trim();
+        var slot = Nodes.First(n => n.IsRunning).Cli("CLUSTER", "KEYSLOT", key).Trim();
         return Nodes.Single(n => n.IsRunning
             && n.Cli("INFO", "replication").Contains("role:master", StringComparison.Ordinal)
             && n.Cli("CLUSTER", "COUNTKEYSINSLOT", slot).Trim() != "0");
