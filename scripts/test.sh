@@ -2,7 +2,8 @@
 # Runs every Folio test on a fresh machine: installs what the tests need (redis-server for the
 # Redis store's tests, sqlite3 for the import/export comparisons), builds the solution and runs
 # every test project, then prints one line "N passed, N failed[, N skipped]" counted from the
-# test results. Exits non-zero when anything failed.
+# test results. Exits non-zero when anything failed. The Garnet tests install the dotnet tool
+# garnet-server into artifacts/tools/ on first use (tests/Folio.Testing/GarnetTool.cs).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 

@@ -90,7 +90,7 @@ internal sealed class RedisPageReader : IPageStoreReader
         if (missing.Count > 0)
         {
             var (keys, operation) = FetchArguments(missing);
-            Keep(missing, _store.Run(operation, write: false, () => RedisScript.ReadPages.Evaluate(_store.Redis, keys, [], _store.CountRoundTrip)));
+            Keep(missing, _store.Run(operation, write: false, () => RedisScript.ReadPages.Evaluate(_store, keys, [])));
         }
         CopyOut(pageNumbers, destination, slotSize, lengths);
     }
@@ -108,7 +108,7 @@ internal sealed class RedisPageReader : IPageStoreReader
         {
             var (keys, operation) = FetchArguments(missing);
             var result = await _store.RunAsync(operation, write: false,
-                () => RedisScript.ReadPages.EvaluateAsync(_store.Redis, keys, [], _store.CountRoundTrip).WaitAsync(cancellationToken)).ConfigureAwait(false);
+                () => RedisScript.ReadPages.EvaluateAsync(_store, keys, []).WaitAsync(cancellationToken)).ConfigureAwait(false);
             Keep(missing, result);
         }
         CopyOut(pageNumbers.Span, destination.Span, slotSize, lengths.Span);
@@ -172,7 +172,7 @@ internal sealed class RedisPageReader : IPageStoreReader
     private (long Current, RedisResult[] Values) Fetch(List<long> pages)
     {
         var (keys, operation) = FetchArguments(pages);
-        return FetchOutcome(pages, _store.Run(operation, write: false, () => RedisScript.ReadPages.Evaluate(_store.Redis, keys, [], _store.CountRoundTrip)));
+        return FetchOutcome(pages, _store.Run(operation, write: false, () => RedisScript.ReadPages.Evaluate(_store, keys, [])));
     }
 
     /// <summary>The read script's keys (the metadata hash, then the pages) and the operation's name for errors.</summary>

@@ -10,8 +10,13 @@ public sealed partial class RedisPageStore
     public long Commit(StoreCommit commit)
     {
         var (keys, values, bytes) = CommitArguments(commit);
-        var result = Run($"commit at version {commit.ExpectedVersion}", write: true,
-            () => RedisScript.Commit.Evaluate(_redis, keys, values, CountRoundTrip));
+        var operation = $"commit at version {commit.ExpectedVersion}";
+        if (Options.WaitForReplicas > 0)
+        {
+            var (replicated, confirmed) = Run(operation, write: true, () => CommitThenWait(keys, values));
+            return CommitOutcome(commit, replicated, bytes, confirmed);
+        }
+        var result = Run(operation, write: true, () => RedisScript.Commit.Evaluate(this, keys, values));
         return CommitOutcome(commit, result, bytes);
     }
 
@@ -25,8 +30,13 @@ public sealed partial class RedisPageStore
     {
         var (keys, values, bytes) = CommitArguments(commit);
         cancellationToken.ThrowIfCancellationRequested();
-        var result = await RunAsync($"commit at version {commit.ExpectedVersion}", write: true,
-            () => RedisScript.Commit.EvaluateAsync(_redis, keys, values, CountRoundTrip)).ConfigureAwait(false);
+        var operation = $"commit at version {commit.ExpectedVersion}";
+        if (Options.WaitForReplicas > 0)
+        {
+            var (replicated, confirmed) = await RunAsync(operation, write: true, () => CommitThenWaitAsync(keys, values)).ConfigureAwait(false);
+            return CommitOutcome(commit, replicated, bytes, confirmed);
+        }
+        var result = await RunAsync(operation, write: true, () => RedisScript.Commit.EvaluateAsync(this, keys, values)).ConfigureAwait(false);
         return CommitOutcome(commit, result, bytes);
     }
 
@@ -73,8 +83,12 @@ public sealed partial class RedisPageStore
 
     private const int ValuesBeforePages = 8;
 
-    /// <summary>What the commit script answered, as the contract says it.</summary>
-    private long CommitOutcome(StoreCommit commit, RedisResult result, long bytes)
+    /// <summary>
+    /// What the commit script answered, as the contract says it. <paramref name="confirmed"/> is what
+    /// WAIT answered when <see cref="RedisStoreOptions.WaitForReplicas"/> is on: an applied commit too
+    /// few replicas confirmed is counted as applied (the master has it) and then reported as not confirmed.
+    /// </summary>
+    private long CommitOutcome(StoreCommit commit, RedisResult result, long bytes, long? confirmed = null)
     {
         var items = (RedisResult[])result!;
         switch ((long)items[0])
@@ -86,6 +100,7 @@ public sealed partial class RedisPageStore
                 RedisStoreMetrics.Commits.Add(1, _tag);
                 RedisStoreMetrics.BytesWritten.Add(bytes, _tag);
                 OnOwnCommit(commit, newVersion);
+                CheckReplicated(newVersion, confirmed, $"commit at version {commit.ExpectedVersion}");
                 return newVersion;
             case 0:
                 OnConflict();

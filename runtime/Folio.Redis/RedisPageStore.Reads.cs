@@ -17,7 +17,7 @@ public sealed partial class RedisPageStore
         {
             return OwnedReader(knownVersion);
         }
-        var result = Run("start of a read", write: false, () => RedisScript.BeginRead.Evaluate(_redis, BeginReadKeys(), [knownVersion], CountRoundTrip));
+        var result = Run("start of a read", write: false, () => RedisScript.BeginRead.Evaluate(this, BeginReadKeys(), [knownVersion]));
         return ReaderFrom(result, knownVersion);
     }
 
@@ -31,7 +31,7 @@ public sealed partial class RedisPageStore
             return OwnedReader(knownVersion);
         }
         var result = await RunAsync("start of a read", write: false,
-            () => RedisScript.BeginRead.EvaluateAsync(_redis, BeginReadKeys(), [knownVersion], CountRoundTrip)).ConfigureAwait(false);
+            () => RedisScript.BeginRead.EvaluateAsync(this, BeginReadKeys(), [knownVersion])).ConfigureAwait(false);
         return ReaderFrom(result, knownVersion);
     }
 

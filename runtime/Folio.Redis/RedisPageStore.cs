@@ -50,6 +50,7 @@ public sealed partial class RedisPageStore : IPageStore
     private long _conflicts;
     private long _failures;
     private int _disposed;
+    private readonly bool _scriptFlags;
 
     private RedisPageStore(IConnectionMultiplexer connection, string database, int pageSize, RedisStoreOptions options)
     {
@@ -61,6 +62,7 @@ public sealed partial class RedisPageStore : IPageStore
         _redis = connection.GetDatabase();
         _tag = new KeyValuePair<string, object?>("folio.database", database);
         _ownerToken = options.Owned ? $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}" : "";
+        _scriptFlags = RedisServerDialect.AcceptsScriptFlags(connection);
     }
 
     /// <summary>
@@ -76,7 +78,7 @@ public sealed partial class RedisPageStore : IPageStore
     public static RedisPageStore Open(IConnectionMultiplexer redis, string database, int pageSize = PageSizes.Default, RedisStoreOptions? options = null)
     {
         var store = Create(redis, database, pageSize, options);
-        var result = store.Run("open", write: false, () => RedisScript.Open.Evaluate(store._redis, [store.Keys.Meta], store.OpenArguments(), store.CountRoundTrip));
+        var result = store.Run("open", write: false, () => RedisScript.Open.Evaluate(store, [store.Keys.Meta], store.OpenArguments()));
         return store.Opened(result);
     }
 
@@ -90,7 +92,7 @@ public sealed partial class RedisPageStore : IPageStore
         var store = Create(redis, database, pageSize, options);
         cancellationToken.ThrowIfCancellationRequested();
         var result = await store.RunAsync("open", write: false,
-            () => RedisScript.Open.EvaluateAsync(store._redis, [store.Keys.Meta], store.OpenArguments(), store.CountRoundTrip)).ConfigureAwait(false);
+            () => RedisScript.Open.EvaluateAsync(store, [store.Keys.Meta], store.OpenArguments())).ConfigureAwait(false);
         return store.Opened(result);
     }
 
@@ -101,7 +103,13 @@ public sealed partial class RedisPageStore : IPageStore
         PageSizes.Validate(pageSize, database);
         options = options?.Clone() ?? new RedisStoreOptions();
         options.Validate();
-        return new RedisPageStore(redis, database, pageSize, options);
+        var store = new RedisPageStore(redis, database, pageSize, options);
+        if (options.WaitForReplicas > 0 && !store.ScriptFlags)
+        {
+            throw new NotSupportedException(
+                $"Folio database '{database}': RedisStoreOptions.WaitForReplicas is {options.WaitForReplicas}, but the server is Garnet, which has no WAIT command to confirm commits on replicas.");
+        }
+        return store;
     }
 
     private RedisValue[] OpenArguments() => [PageSize, Format, StoreLineage.CreateNew().DatabaseId.ToString("N"), _ownerToken];
@@ -205,6 +213,13 @@ public sealed partial class RedisPageStore : IPageStore
 
     internal IDatabase Redis => _redis;
 
+    /// <summary>
+    /// Whether the scripts go with their <c>#!lua</c> shebang and flags (Redis 7+): false when the
+    /// server was identified as Garnet, which refuses shebangs and gets the same scripts without
+    /// that line (see the Garnet section of docs/store-contract.md for what that changes).
+    /// </summary>
+    public bool ScriptFlags => _scriptFlags;
+
     /// <inheritdoc />
     public StoreHead GetHead()
     {
@@ -306,9 +321,12 @@ public sealed partial class RedisPageStore : IPageStore
 
     private Exception Translate(string operation, bool write, Exception e)
     {
-        if (e is RedisServerException)
+        if (e is RedisServerException refused)
         {
-            return new IOException($"Folio database '{Name}': Redis refused the {operation}: {e.Message}", e);
+            var hint = RedisServerDialect.RefusesShebang(refused)
+                ? " (this server does not accept the '#!lua' shebang of Redis 7 scripts and was not identified as Garnet from its INFO server answer)"
+                : "";
+            return new IOException($"Folio database '{Name}': Redis refused the {operation}: {e.Message}{hint}", e);
         }
         Interlocked.Increment(ref _failures);
         RedisStoreMetrics.Failures.Add(1, _tag);

@@ -14,6 +14,8 @@ namespace Folio.Redis;
 /// The <c>#!lua</c> shebang (Redis 7+) matters: a script declared with it that may write is refused
 /// before it starts when Redis is out of memory, instead of failing halfway after some pages were
 /// already written. Scripts without writes say so (<c>no-writes</c>) and also run on replicas.
+/// Garnet refuses any shebang: a store on Garnet sends <see cref="PlainText"/> instead (see
+/// <c>RedisServerDialect</c> and the Garnet section of docs/store-contract.md).
 /// Keys of truncated pages are built inside the commit script from the page-key prefix; they carry
 /// the database's hash tag, so they live in the same cluster slot as the declared keys.
 /// </remarks>
@@ -110,47 +112,74 @@ internal sealed class RedisScript
     {
         Text = text.ReplaceLineEndings("\n");
         Sha1 = SHA1.HashData(Encoding.UTF8.GetBytes(Text));
+        PlainText = Text[(Text.IndexOf('\n', StringComparison.Ordinal) + 1)..];
+        PlainSha1 = SHA1.HashData(Encoding.UTF8.GetBytes(PlainText));
     }
 
-    /// <summary>The script's source.</summary>
+    /// <summary>The script's source, with its <c>#!lua</c> shebang and flags.</summary>
     public string Text { get; }
 
     /// <summary>The SHA1 Redis knows the script by.</summary>
     public byte[] Sha1 { get; }
 
     /// <summary>
-    /// Runs the script: EVALSHA, and on NOSCRIPT one EVAL with the full text.
+    /// The same script without its shebang line, for servers that refuse shebangs (Garnet): what
+    /// the flags protected there is covered as the Garnet section of docs/store-contract.md says.
     /// </summary>
-    /// <param name="database">The Redis database.</param>
+    public string PlainText { get; }
+
+    /// <summary>The SHA1 of <see cref="PlainText"/>.</summary>
+    public byte[] PlainSha1 { get; }
+
+    /// <summary>
+    /// Runs the script for <paramref name="store"/>: EVALSHA, and on NOSCRIPT one EVAL with the full
+    /// text. The variant (with or without shebang) is the one the store's server accepts
+    /// (<see cref="RedisPageStore.ScriptFlags"/>).
+    /// </summary>
+    /// <param name="store">The store: its Redis database, its round-trip counter and its server's dialect.</param>
     /// <param name="keys">The keys (all with the same hash tag).</param>
     /// <param name="values">The arguments.</param>
-    /// <param name="roundTrips">Counts each command sent.</param>
-    public RedisResult Evaluate(IDatabase database, RedisKey[] keys, RedisValue[] values, Action roundTrips)
+    public RedisResult Evaluate(RedisPageStore store, RedisKey[] keys, RedisValue[] values)
     {
-        roundTrips();
+        var flags = store.ScriptFlags;
+        store.CountRoundTrip();
         try
         {
-            return database.ScriptEvaluate(Sha1, keys, values, CommandFlags.None);
+            return store.Redis.ScriptEvaluate(flags ? Sha1 : PlainSha1, keys, values, CommandFlags.None);
         }
-        catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        catch (RedisServerException e) when (IsNoScript(e))
         {
-            roundTrips();
-            return database.ScriptEvaluate(Text, keys, values, CommandFlags.NoScriptCache);
+            store.CountRoundTrip();
+            return store.Redis.ScriptEvaluate(flags ? Text : PlainText, keys, values, CommandFlags.NoScriptCache);
         }
     }
 
     /// <summary>The asynchronous twin of <see cref="Evaluate"/>: no thread waits for Redis.</summary>
-    public async Task<RedisResult> EvaluateAsync(IDatabase database, RedisKey[] keys, RedisValue[] values, Action roundTrips)
+    public async Task<RedisResult> EvaluateAsync(RedisPageStore store, RedisKey[] keys, RedisValue[] values)
     {
-        roundTrips();
         try
         {
-            return await database.ScriptEvaluateAsync(Sha1, keys, values, CommandFlags.None).ConfigureAwait(false);
+            return await Send(store, keys, values, full: false).ConfigureAwait(false);
         }
-        catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        catch (RedisServerException e) when (IsNoScript(e))
         {
-            roundTrips();
-            return await database.ScriptEvaluateAsync(Text, keys, values, CommandFlags.NoScriptCache).ConfigureAwait(false);
+            return await Send(store, keys, values, full: true).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Hands the script to the connection and returns without waiting (one counted round trip):
+    /// by its SHA1, or with <paramref name="full"/> its whole text, which the server then caches.
+    /// </summary>
+    public Task<RedisResult> Send(RedisPageStore store, RedisKey[] keys, RedisValue[] values, bool full)
+    {
+        var flags = store.ScriptFlags;
+        store.CountRoundTrip();
+        return full
+            ? store.Redis.ScriptEvaluateAsync(flags ? Text : PlainText, keys, values, CommandFlags.NoScriptCache)
+            : store.Redis.ScriptEvaluateAsync(flags ? Sha1 : PlainSha1, keys, values, CommandFlags.None);
+    }
+
+    /// <summary>True when the server does not know the script's SHA1 yet.</summary>
+    public static bool IsNoScript(RedisServerException error) => error.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal);
 }

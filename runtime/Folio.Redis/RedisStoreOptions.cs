@@ -41,6 +41,25 @@ public sealed class RedisStoreOptions
     /// </summary>
     public bool Owned { get; set; }
 
+    /// <summary>
+    /// Synchronous replication (default 0, off): a commit is acknowledged only once Redis's
+    /// <c>WAIT</c> confirms that this many replicas have it. The <c>WAIT</c> goes in the same round
+    /// trip as the commit script, right behind it on the connection to the database's master. When
+    /// fewer replicas confirm within <see cref="ReplicaWaitTimeout"/>, the commit fails with
+    /// <see cref="RedisStoreUnavailableException"/> (<see cref="RedisStoreUnavailableException.MayHaveBeenApplied"/>
+    /// true): it was applied on the master, and a failover before a replica has it may lose it.
+    /// Redis runs <c>WAIT</c> as a blocking command, so while replicas are slow the other commands of
+    /// the same connection wait behind it. Not available on Garnet, which has no <c>WAIT</c>.
+    /// </summary>
+    public int WaitForReplicas { get; set; }
+
+    /// <summary>
+    /// How long a commit waits for <see cref="WaitForReplicas"/> replicas (default 1 s); when
+    /// replication is on it must be shorter than <see cref="CommandTimeout"/>, or the connection
+    /// would give up first.
+    /// </summary>
+    public TimeSpan ReplicaWaitTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>A copy, so a store keeps the settings it was opened with.</summary>
     internal RedisStoreOptions Clone() => (RedisStoreOptions)MemberwiseClone();
 
@@ -62,6 +81,15 @@ public sealed class RedisStoreOptions
         if (CommandTimeout <= TimeSpan.Zero || CommandTimeout.TotalMilliseconds > int.MaxValue)
         {
             throw new ArgumentOutOfRangeException(nameof(CommandTimeout), CommandTimeout, "The command timeout must be positive and fit in an int of milliseconds.");
+        }
+        if (WaitForReplicas < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(WaitForReplicas), WaitForReplicas, "The number of replicas to wait for must be 0 (off) or more.");
+        }
+        if (WaitForReplicas > 0 && (ReplicaWaitTimeout < TimeSpan.FromMilliseconds(1) || ReplicaWaitTimeout >= CommandTimeout))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ReplicaWaitTimeout), ReplicaWaitTimeout,
+                $"The replica wait must be at least 1 ms and shorter than the command timeout ({CommandTimeout}).");
         }
     }
 }

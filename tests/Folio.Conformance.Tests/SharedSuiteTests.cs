@@ -10,7 +10,8 @@ public class SharedSuiteTests
 {
     // redis-async and redis-async-owned: every statement on Folio's asynchronous path, on Redis in
     // shared and in owned mode. All 15 shared scripts take a few seconds per mode, so every script runs.
-    private static readonly string[] Stores = ["native", "memory", "file", "redis", "redis-async", "redis-async-owned"];
+    // garnet: the Redis store on a private Garnet server (installed on first use), whose scripts go without shebang.
+    private static readonly string[] Stores = ["native", "memory", "file", "redis", "redis-async", "redis-async-owned", "garnet"];
 
     // One private redis-server (or $FOLIO_REDIS) for every Redis case; when none can be had, each
     // Redis case fails with the reason, as the Redis store's own tests do: they never skip.
@@ -20,6 +21,8 @@ public class SharedSuiteTests
     private static readonly Lazy<RedisTarget> RedisAsync = new(() => AsyncOnSameRedis(owned: false));
 
     private static readonly Lazy<RedisTarget> RedisAsyncOwned = new(() => AsyncOnSameRedis(owned: true));
+
+    private static readonly Lazy<RedisTarget> Garnet = new(RedisTarget.CreateOnGarnet);
 
     private static RedisTarget AsyncOnSameRedis(bool owned)
     {
@@ -33,6 +36,7 @@ public class SharedSuiteTests
         "redis" => Redis.Value,
         "redis-async" => RedisAsync.Value,
         "redis-async-owned" => RedisAsyncOwned.Value,
+        "garnet" => Garnet.Value,
         _ => StoreTargets.Get(store),
     };
 
@@ -95,7 +99,7 @@ public class SharedSuiteTests
             CodecTargets.Clear();
         }
         // The server goes last: it belongs to the first target.
-        foreach (var target in new[] { RedisAsyncOwned, RedisAsync, Redis }.Where(t => t.IsValueCreated))
+        foreach (var target in new[] { Garnet, RedisAsyncOwned, RedisAsync, Redis }.Where(t => t.IsValueCreated))
         {
             target.Value.Dispose();
         }
@@ -125,6 +129,7 @@ public class SharedSuiteTests
     [TestCase("redis")]
     [TestCase("redis-async")]
     [TestCase("redis-async-owned")]
+    [TestCase("garnet")]
     public void ACorruptedExpectationInASharedScriptIsCaught(string store)
     {
         // The suite is only worth its passes if it can fail: change one expected hash and one

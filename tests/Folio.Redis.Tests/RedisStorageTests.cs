@@ -1,3 +1,4 @@
+using Folio.Redis.Tests.Infrastructure;
 using Folio.Storage;
 using NUnit.Framework;
 
@@ -41,17 +42,19 @@ public partial class RedisSettingsDb
     public partial string? Get(string k);
 }
 
-public sealed class RedisStorageTests
+[TestFixture(SharedRedis.Redis)]
+[TestFixture(SharedRedis.Garnet)]
+public sealed class RedisStorageTests(string server) : ServerFixture(server)
 {
     [Test]
     public void AFixedDatabaseNameGivesAnOpenWithoutIt()
     {
-        using (var db = RedisSettingsDb.Open(SharedRedis.Connection))
+        using (var db = RedisSettingsDb.Open(Connection))
         {
             Assert.That(db.Database.Name, Is.EqualTo("redis-storage-settings"));
             db.Put("theme", "dark");
         }
-        using var other = SharedRedis.Connect();
+        using var other = Connect();
         using var again = RedisSettingsDb.Open(other, "redis-storage-settings");
         Assert.That(again.Get("theme"), Is.EqualTo("dark"));
     }
@@ -60,7 +63,7 @@ public sealed class RedisStorageTests
     public void WhatOneInstanceWritesAnotherReadsBackThroughItsOwnConnection()
     {
         var name = SharedRedis.NewName("redis-storage");
-        using (var writer = RedisLedgerDb.Open(SharedRedis.Connection, name))
+        using (var writer = RedisLedgerDb.Open(Connection, name))
         {
             Assert.That(writer.Add("opening", 100), Is.EqualTo(1));
             Assert.That(writer.Add("coffee", -4), Is.EqualTo(2));
@@ -69,7 +72,7 @@ public sealed class RedisStorageTests
         }
 
         // Another multiplexer, as another process would have: nothing is shared but Redis.
-        using var other = SharedRedis.Connect();
+        using var other = Connect();
         using var reader = RedisLedgerDb.Open(other, name);
         Assert.That(reader.Entries(), Is.EqualTo(new[] { (1L, "opening", 100L), (2L, "coffee", -4L) }));
         Assert.That(reader.Balance(), Is.EqualTo(96));
@@ -79,8 +82,8 @@ public sealed class RedisStorageTests
     public void TwoOpenInstancesSeeEachOthersCommits()
     {
         var name = SharedRedis.NewName("redis-storage-two");
-        using var other = SharedRedis.Connect();
-        using var a = RedisLedgerDb.Open(SharedRedis.Connection, name);
+        using var other = Connect();
+        using var a = RedisLedgerDb.Open(Connection, name);
         // In one process each attached database needs its own SQLite file name; another process would not.
         using var b = RedisLedgerDb.Open(RedisStoreFactory.Create(other, name, RedisLedgerDb.PageSize), new FolioOptions { ProcessScope = new object(), Name = name + "#b" }, ownsStore: true);
 
@@ -94,8 +97,8 @@ public sealed class RedisStorageTests
     public void AStaleCommitIsRefusedNotApplied()
     {
         var name = SharedRedis.NewName("redis-storage-stale");
-        using var other = SharedRedis.Connect();
-        using var a = RedisLedgerDb.Open(SharedRedis.Connection, name);
+        using var other = Connect();
+        using var a = RedisLedgerDb.Open(Connection, name);
         using var b = RedisLedgerDb.Open(RedisStoreFactory.Create(other, name, RedisLedgerDb.PageSize), new FolioOptions { ProcessScope = new object(), Name = name + "#b" }, ownsStore: true);
 
         using var stale = a.BeginTransaction();
@@ -113,11 +116,11 @@ public sealed class RedisStorageTests
     public void AClassWithAnotherPageSizeIsRefusedByName()
     {
         var name = SharedRedis.NewName("redis-storage-size");
-        using (var db = RedisLedgerDb.Open(SharedRedis.Connection, name))
+        using (var db = RedisLedgerDb.Open(Connection, name))
         {
             db.Add("x", 1);
         }
-        var error = Assert.Throws<PageSizeMismatchException>(() => SmallPageRedisDb.Open(SharedRedis.Connection, name));
+        var error = Assert.Throws<PageSizeMismatchException>(() => SmallPageRedisDb.Open(Connection, name));
         Assert.That(error!.Message, Does.Contain(name).And.Contain("4096").And.Contain("1024"));
     }
 }

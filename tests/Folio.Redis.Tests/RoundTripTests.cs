@@ -4,14 +4,16 @@ using NUnit.Framework;
 namespace Folio.Redis.Tests;
 
 /// <summary>What a transaction costs in round trips and bytes, read from the store's counters and the Folio.Redis meter.</summary>
-public sealed class RoundTripTests
+[TestFixture(SharedRedis.Redis)]
+[TestFixture(SharedRedis.Garnet)]
+public sealed class RoundTripTests(string server) : ServerFixture(server)
 {
     private const string RoundTrips = "folio.redis.round_trips";
 
     [Test]
     public void AWarmReadOnlyTransactionCostsOneRoundTrip()
     {
-        var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("warm-read"));
+        var store = RedisPageStore.Open(Connection, SharedRedis.NewName("warm-read"));
         using var db = FolioDatabase.Open(store);
         using var c = db.OpenConnection();
         Fill(c, rows: 300, rowBytes: 500);
@@ -34,7 +36,7 @@ public sealed class RoundTripTests
     [Test]
     public void AWriteTransactionOnAWarmCacheCostsAtMostTwoRoundTrips()
     {
-        var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("warm-write"));
+        var store = RedisPageStore.Open(Connection, SharedRedis.NewName("warm-write"));
         using var db = FolioDatabase.Open(store);
         using var c = db.OpenConnection();
         Fill(c, rows: 300, rowBytes: 500);
@@ -56,7 +58,7 @@ public sealed class RoundTripTests
     [TestCase(100, 1000)]
     public void BytesWrittenPerCommitAreTheDirtyPagesPlusHeaders(int rowsChanged, int rowBytes)
     {
-        var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("bytes"));
+        var store = RedisPageStore.Open(Connection, SharedRedis.NewName("bytes"));
         using var db = FolioDatabase.Open(store);
         using var c = db.OpenConnection();
         Fill(c, rows: 300, rowBytes: 500);
@@ -81,7 +83,7 @@ public sealed class RoundTripTests
     public void AColdSequentialScanReadsAheadInBatches()
     {
         var name = SharedRedis.NewName("read-ahead");
-        using (var db = FolioDatabase.Open(RedisPageStore.Open(SharedRedis.Connection, name), ownsStore: true))
+        using (var db = FolioDatabase.Open(RedisPageStore.Open(Connection, name), ownsStore: true))
         using (var c = db.OpenConnection())
         {
             Fill(c, rows: 1100, rowBytes: 3000);
@@ -100,8 +102,8 @@ public sealed class RoundTripTests
     public void AnotherWritersCommitInvalidatesOnlyTheChangedPages()
     {
         var name = SharedRedis.NewName("invalidate");
-        using var otherProcess = SharedRedis.Connect();
-        var storeA = RedisPageStore.Open(SharedRedis.Connection, name);
+        using var otherProcess = Connect();
+        var storeA = RedisPageStore.Open(Connection, name);
         using var dbA = FolioDatabase.Open(storeA);
         using var dbB = FolioDatabase.Open(RedisPageStore.Open(otherProcess, name, options: new RedisStoreOptions { ChangeLogLength = 4 }),
             new FolioOptions { ProcessScope = new object(), Name = name + "-b" }, ownsStore: true);
@@ -125,9 +127,9 @@ public sealed class RoundTripTests
         Assert.That(storeA.PagesRead - pagesRead, Is.GreaterThanOrEqualTo(1000));
     }
 
-    private static (long RoundTrips, long PagesRead) ColdScan(string name, RedisStoreOptions options)
+    private (long RoundTrips, long PagesRead) ColdScan(string name, RedisStoreOptions options)
     {
-        using var redis = SharedRedis.Connect();
+        using var redis = Connect();
         var store = RedisPageStore.Open(redis, name, options: options);
         using var db = FolioDatabase.Open(store, new FolioOptions { Name = name + "-scan-" + options.ReadAheadPages }, ownsStore: true);
         using var c = db.OpenConnection();

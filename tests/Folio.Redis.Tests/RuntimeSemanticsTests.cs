@@ -5,13 +5,15 @@ using NUnit.Framework;
 namespace Folio.Redis.Tests;
 
 /// <summary>The runtime's guarantees (atomic commits, spills, rollback, concurrency, page size) on a real Redis.</summary>
-public sealed class RuntimeSemanticsTests
+[TestFixture(SharedRedis.Redis)]
+[TestFixture(SharedRedis.Garnet)]
+public sealed class RuntimeSemanticsTests(string server) : ServerFixture(server)
 {
     [Test]
     public void HundredThousandRowsInOneTransactionSurviveSpillsAndReopen()
     {
         var name = SharedRedis.NewName("spill");
-        var store = RedisPageStore.Open(SharedRedis.Connection, name);
+        var store = RedisPageStore.Open(Connection, name);
         using (var db = FolioDatabase.Open(store))
         using (var c = db.OpenConnection())
         {
@@ -31,7 +33,7 @@ public sealed class RuntimeSemanticsTests
             Assert.That(store.GetHead().PageCount, Is.GreaterThan(500));
         }
 
-        using var redis = SharedRedis.Connect();
+        using var redis = Connect();
         using var reopened = FolioDatabase.Open(RedisPageStore.Open(redis, name), ownsStore: true);
         using var check = reopened.OpenConnection();
         Assert.That(check.ExecuteScalar("SELECT count(*) FROM t"), Is.EqualTo(100_000L));
@@ -43,7 +45,7 @@ public sealed class RuntimeSemanticsTests
     [Test]
     public void OneRowUpdateOnAThousandPageDatabaseIsOneSmallCommit()
     {
-        var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("small-update"));
+        var store = RedisPageStore.Open(Connection, SharedRedis.NewName("small-update"));
         using var db = FolioDatabase.Open(store);
         using var c = db.OpenConnection();
         // ~3000-byte rows: one row per 4096-byte page.
@@ -71,7 +73,7 @@ public sealed class RuntimeSemanticsTests
     public void RollbackLeavesTheVersionAndTheStoredBytesUnchanged()
     {
         var name = SharedRedis.NewName("rollback");
-        var store = RedisPageStore.Open(SharedRedis.Connection, name);
+        var store = RedisPageStore.Open(Connection, name);
         using var db = FolioDatabase.Open(store);
         using var c = db.OpenConnection();
         c.Execute("""
@@ -101,11 +103,11 @@ public sealed class RuntimeSemanticsTests
     public void EightThreadsOfFiveHundredIncrementsAddUpToFourThousand()
     {
         var name = SharedRedis.NewName("threads");
-        using var otherProcess = SharedRedis.Connect();
+        using var otherProcess = Connect();
         // Half the threads share one attachment (SQLite's locks order them); the other half go
         // through a second store on its own Redis connection, as another process would, so only
         // Redis's version check keeps the two halves from losing updates.
-        using var dbA = FolioDatabase.Open(RedisPageStore.Open(SharedRedis.Connection, name), ownsStore: true);
+        using var dbA = FolioDatabase.Open(RedisPageStore.Open(Connection, name), ownsStore: true);
         using var dbB = FolioDatabase.Open(RedisPageStore.Open(otherProcess, name), new FolioOptions { ProcessScope = new object(), Name = name + "-b" }, ownsStore: true);
         using (var setup = dbA.OpenConnection())
         {
@@ -138,28 +140,28 @@ public sealed class RuntimeSemanticsTests
     public void OpeningWithAnotherPageSizeFailsClearly()
     {
         var name = SharedRedis.NewName("page-size");
-        using (var created = RedisPageStore.Open(SharedRedis.Connection, name, 8192))
+        using (var created = RedisPageStore.Open(Connection, name, 8192))
         {
             Assert.That(created.PageSize, Is.EqualTo(8192));
         }
 
-        var error = Assert.Throws<PageSizeMismatchException>(() => RedisPageStore.Open(SharedRedis.Connection, name, 4096));
+        var error = Assert.Throws<PageSizeMismatchException>(() => RedisPageStore.Open(Connection, name, 4096));
         Assert.That(error!.StoredPageSize, Is.EqualTo(8192));
         Assert.That(error.RequestedPageSize, Is.EqualTo(4096));
         Assert.That(error.Message, Does.Contain(name).And.Contain("8192").And.Contain("4096"));
-        Assert.Throws<ArgumentOutOfRangeException>(() => RedisPageStore.Open(SharedRedis.Connection, name, 3000));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RedisPageStore.Open(Connection, name, 3000));
 
-        using var reopened = FolioDatabase.Open(RedisPageStore.Open(SharedRedis.Connection, name, 8192), ownsStore: true);
+        using var reopened = FolioDatabase.Open(RedisPageStore.Open(Connection, name, 8192), ownsStore: true);
         using var c = reopened.OpenConnection();
         c.Execute("CREATE TABLE t(x); INSERT INTO t VALUES (42);");
         Assert.That(c.ExecuteScalar("PRAGMA page_size"), Is.EqualTo(8192L));
     }
 
     /// <summary>Every stored value of a database, by key, read straight from Redis.</summary>
-    internal static Dictionary<string, byte[]> StoredValues(string database)
+    private Dictionary<string, byte[]> StoredValues(string database)
     {
-        var server = SharedRedis.Connection.GetServer(SharedRedis.Connection.GetEndPoints()[0]);
-        var redis = SharedRedis.Connection.GetDatabase();
+        var server = Connection.GetServer(Connection.GetEndPoints()[0]);
+        var redis = Connection.GetDatabase();
         return server.Keys(pattern: "{folio:" + database + "}:p:*")
             .ToDictionary(key => key.ToString(), key => (byte[])redis.StringGet(key)!);
     }

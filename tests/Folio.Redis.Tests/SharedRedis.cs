@@ -4,10 +4,26 @@ using StackExchange.Redis;
 
 namespace Folio.Redis.Tests;
 
-/// <summary>One redis-server for the tests that do not stop or cluster theirs; each test uses its own database names.</summary>
+/// <summary>
+/// One redis-server for the tests that do not stop or cluster theirs, and one Garnet server for the
+/// generic fixtures that also run on Garnet (started on first use); each test uses its own database names.
+/// </summary>
 [SetUpFixture]
 public sealed class SharedRedis
 {
+    /// <summary>The fixture argument of tests run on redis-server.</summary>
+    public const string Redis = "redis";
+
+    /// <summary>The fixture argument of tests run on Garnet.</summary>
+    public const string Garnet = "garnet";
+
+    // Started on first use; a failure to install or start Garnet is kept, so every Garnet test fails with it at once.
+    private static readonly Lazy<(RedisServer Server, ConnectionMultiplexer Connection)> SharedGarnet = new(() =>
+    {
+        var garnet = RedisServer.StartGarnet();
+        return (garnet, RedisPageStore.Connect(garnet.Configuration));
+    });
+
     private static RedisServer? _server;
     private static ConnectionMultiplexer? _connection;
 
@@ -21,6 +37,21 @@ public sealed class SharedRedis
     /// <summary>Opens a new connection to the shared server (as another process would have).</summary>
     internal static ConnectionMultiplexer Connect(RedisStoreOptions? options = null) => RedisPageStore.Connect(Server.Configuration, options);
 
+    /// <summary>The shared server of that kind (<see cref="Redis"/> or <see cref="Garnet"/>).</summary>
+    internal static RedisServer ServerFor(string kind) => kind switch
+    {
+        Redis => Server,
+        Garnet => SharedGarnet.Value.Server,
+        _ => throw new ArgumentException($"unknown server kind '{kind}'", nameof(kind)),
+    };
+
+    /// <summary>The shared connection to the server of that kind.</summary>
+    internal static ConnectionMultiplexer ConnectionFor(string kind) => kind == Garnet ? SharedGarnet.Value.Connection : Connection;
+
+    /// <summary>Opens a new connection to the server of that kind.</summary>
+    internal static ConnectionMultiplexer Connect(string kind, RedisStoreOptions? options = null) =>
+        RedisPageStore.Connect(ServerFor(kind).Configuration, options);
+
     [OneTimeSetUp]
     public void StartServer()
     {
@@ -33,5 +64,10 @@ public sealed class SharedRedis
     {
         _connection?.Dispose();
         _server?.Dispose();
+        if (SharedGarnet.IsValueCreated)
+        {
+            SharedGarnet.Value.Connection.Dispose();
+            SharedGarnet.Value.Server.Dispose();
+        }
     }
 }

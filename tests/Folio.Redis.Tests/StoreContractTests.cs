@@ -1,3 +1,4 @@
+using Folio.Redis.Tests.Infrastructure;
 using System.Buffers.Binary;
 using Folio.Storage;
 using Folio.Testing;
@@ -7,14 +8,16 @@ using StackExchange.Redis;
 namespace Folio.Redis.Tests;
 
 /// <summary>The store contract exercised directly (no SQLite): versions, pinned reads, the change log, the key layout.</summary>
-public sealed class StoreContractTests
+[TestFixture(SharedRedis.Redis)]
+[TestFixture(SharedRedis.Garnet)]
+public sealed class StoreContractTests(string server) : ServerFixture(server)
 {
     private const int PageSize = 4096;
 
     [Test]
     public void AReaderPinnedBeforeACommitFailsOnlyOnThePagesThatChanged()
     {
-        using var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("pinned"));
+        using var store = RedisPageStore.Open(Connection, SharedRedis.NewName("pinned"));
         store.Commit(new StoreCommit(store.GetHead().Lineage, 0, 4, [Page(0, 1), Page(1, 1), Page(2, 1), Page(3, 1)]));
         using var pinned = store.BeginRead(0);
         using var pinnedBeforeTruncation = store.BeginRead(0);
@@ -41,7 +44,7 @@ public sealed class StoreContractTests
     [Test]
     public void ACommitAtAStaleVersionConflictsAndChangesNothing()
     {
-        using var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("stale"));
+        using var store = RedisPageStore.Open(Connection, SharedRedis.NewName("stale"));
         Assert.That(store.Commit(new StoreCommit(store.GetHead().Lineage, 0, 1, [Page(0, 1)])), Is.EqualTo(1));
         var conflict = Assert.Throws<StoreConflictException>(() => store.Commit(new StoreCommit(store.GetHead().Lineage, 0, 2, [Page(0, 9), Page(1, 9)])));
         Assert.That(conflict!.ActualVersion, Is.EqualTo(1));
@@ -56,7 +59,7 @@ public sealed class StoreContractTests
     [Test]
     public void ReadsReportThePagesChangedSinceTheKnownVersionWhileTheLogReachesBack()
     {
-        using var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("change-log"), options: new RedisStoreOptions { ChangeLogLength = 3 });
+        using var store = RedisPageStore.Open(Connection, SharedRedis.NewName("change-log"), options: new RedisStoreOptions { ChangeLogLength = 3 });
         store.Commit(new StoreCommit(store.GetHead().Lineage, 0, 6, Enumerable.Range(0, 6).Select(p => Page(p, 1)).ToList()));
         store.Commit(new StoreCommit(store.GetHead().Lineage, 1, 6, [Page(1, 2), Page(2, 2), Page(3, 2)]));
         store.Commit(new StoreCommit(store.GetHead().Lineage, 2, 4, [Page(0, 3)]));
@@ -89,7 +92,7 @@ public sealed class StoreContractTests
     [Test]
     public void ReadPagesFetchesABatchInOneRoundTrip()
     {
-        using var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("batch"));
+        using var store = RedisPageStore.Open(Connection, SharedRedis.NewName("batch"));
         store.Commit(new StoreCommit(store.GetHead().Lineage, 0, 8, [Page(1, 1), Page(3, 3), Page(5, 5), Page(7, 7)]));
         using var reader = store.BeginRead(0);
         var before = store.RoundTrips;
@@ -108,19 +111,19 @@ public sealed class StoreContractTests
     public void EveryKeyOfADatabaseSharesOneHashSlotAndEveryPageCarriesItsVersion()
     {
         var name = SharedRedis.NewName("layout");
-        using var store = RedisPageStore.Open(SharedRedis.Connection, name);
+        using var store = RedisPageStore.Open(Connection, name);
         store.Commit(new StoreCommit(store.GetHead().Lineage, 0, 2, [Page(0, 1), Page(1, 1)]));
         store.Commit(new StoreCommit(store.GetHead().Lineage, 1, 2, [Page(1, 2)]));
 
-        var server = SharedRedis.Connection.GetServer(SharedRedis.Connection.GetEndPoints()[0]);
+        var server = Connection.GetServer(Connection.GetEndPoints()[0]);
         var keys = server.Keys(pattern: "{folio:" + name + "}*").ToList();
         Assert.That(keys.Select(k => k.ToString()), Is.EquivalentTo(new[]
         {
             $"{{folio:{name}}}:meta", $"{{folio:{name}}}:log", $"{{folio:{name}}}:p:0", $"{{folio:{name}}}:p:1",
         }));
-        Assert.That(keys.Select(k => SharedRedis.Connection.HashSlot(k)).Distinct().Count(), Is.EqualTo(1));
+        Assert.That(keys.Select(k => Connection.HashSlot(k)).Distinct().Count(), Is.EqualTo(1));
 
-        var redis = SharedRedis.Connection.GetDatabase();
+        var redis = Connection.GetDatabase();
         byte[] page0 = redis.StringGet($"{{folio:{name}}}:p:0")!;
         byte[] page1 = redis.StringGet($"{{folio:{name}}}:p:1")!;
         Assert.That(BinaryPrimitives.ReadInt64LittleEndian(page0), Is.EqualTo(1));
@@ -130,12 +133,24 @@ public sealed class StoreContractTests
     }
 
     [Test]
+    public void ScriptsGoWithTheirShebangOnRedisAndWithoutItOnGarnetWhichRefusesIt()
+    {
+        using var store = RedisPageStore.Open(Connection, SharedRedis.NewName("dialect"));
+        var garnet = ServerKind == SharedRedis.Garnet;
+        Assert.That(Server.Cli("INFO", "server"), garnet ? Does.Contain("garnet_version:") : Does.Not.Contain("garnet_version:"));
+        Assert.That(store.ScriptFlags, Is.EqualTo(!garnet), "Garnet is recognised from its handshake");
+        var flagged = Server.Cli("EVAL", "#!lua flags=no-writes\nreturn 7", "0");
+        Assert.That(flagged, garnet ? Does.Contain("Compilation error") : Does.StartWith("7"));
+        Assert.That(store.Commit(new StoreCommit(store.GetHead().Lineage, 0, 1, [Page(0, 1)])), Is.EqualTo(1));
+    }
+
+    [Test]
     public void ScriptsFlushedFromRedisAreSentAgainOnce()
     {
-        using var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("noscript"));
+        using var store = RedisPageStore.Open(Connection, SharedRedis.NewName("noscript"));
         var lineage = store.GetHead().Lineage; // read outside the counted round trips
         store.Commit(new StoreCommit(lineage, 0, 1, [Page(0, 1)]));
-        SharedRedis.Server.Cli("SCRIPT", "FLUSH");
+        Server.Cli("SCRIPT", "FLUSH");
 
         var before = store.RoundTrips;
         store.Commit(new StoreCommit(lineage, 1, 1, [Page(0, 2)]));
@@ -148,7 +163,7 @@ public sealed class StoreContractTests
     [Test]
     public void ACommitOnAnotherLineageIsRefusedAsAChangedHistoryAndWritesNothing()
     {
-        using var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("lineage"));
+        using var store = RedisPageStore.Open(Connection, SharedRedis.NewName("lineage"));
         var lineage = store.GetHead().Lineage;
         store.Commit(new StoreCommit(lineage, 0, 1, [Page(0, 1)]));
 
@@ -170,15 +185,15 @@ public sealed class StoreContractTests
     public void HeadsAndReadsReportTheIdentityKeptInTheMetadataHash()
     {
         var name = SharedRedis.NewName("identity");
-        using var store = RedisPageStore.Open(SharedRedis.Connection, name);
-        var id = Guid.ParseExact((string)SharedRedis.Connection.GetDatabase().HashGet($"{{folio:{name}}}:meta", "id")!, "N");
+        using var store = RedisPageStore.Open(Connection, name);
+        var id = Guid.ParseExact((string)Connection.GetDatabase().HashGet($"{{folio:{name}}}:meta", "id")!, "N");
         Assert.That(store.GetHead().Lineage, Is.EqualTo(new StoreLineage(id, 0)));
         store.Commit(new StoreCommit(store.GetHead().Lineage, 0, 1, [Page(0, 1)]));
         using (var reader = store.BeginRead(0))
         {
             Assert.That(reader.Lineage, Is.EqualTo(new StoreLineage(id, 0)));
         }
-        using var other = SharedRedis.Connect();
+        using var other = Connect();
         using var again = RedisPageStore.Open(other, name);
         Assert.That(again.GetHead().Lineage, Is.EqualTo(new StoreLineage(id, 0)), "another opener finds the same identity");
     }
@@ -187,7 +202,7 @@ public sealed class StoreContractTests
     public void ADatabaseFromBeforeIdentitiesGetsOneOnOpenAndStaysReadable()
     {
         var name = SharedRedis.NewName("legacy");
-        var redis = SharedRedis.Connection.GetDatabase();
+        var redis = Connection.GetDatabase();
         var pages = LegacyDatabase.Pages(PageSize);
         redis.HashSet($"{{folio:{name}}}:meta", [
             new HashEntry("page_size", PageSize), new HashEntry("format", RedisPageStore.Format),
@@ -201,7 +216,7 @@ public sealed class StoreContractTests
         }
 
         StoreLineage lineage;
-        using (var db = FolioDatabase.Open(RedisPageStore.Open(SharedRedis.Connection, name), ownsStore: true))
+        using (var db = FolioDatabase.Open(RedisPageStore.Open(Connection, name), ownsStore: true))
         using (var c = db.OpenConnection())
         {
             lineage = db.Store.GetHead().Lineage;
@@ -210,7 +225,7 @@ public sealed class StoreContractTests
             Assert.That(c.ExecuteScalar("SELECT group_concat(v, ',') FROM t"), Is.EqualTo(LegacyDatabase.Rows), "format 1 pages still verify");
             c.Execute("INSERT INTO t VALUES ('new')");
         }
-        using var again = FolioDatabase.Open(RedisPageStore.Open(SharedRedis.Connect(), name), ownsStore: true);
+        using var again = FolioDatabase.Open(RedisPageStore.Open(Connect(), name), ownsStore: true);
         Assert.That(again.Store.GetHead().Lineage, Is.EqualTo(lineage));
         using var ac = again.OpenConnection();
         Assert.That(ac.ExecuteScalar("SELECT group_concat(v, ',') FROM t"), Is.EqualTo(LegacyDatabase.Rows + ",new"));
@@ -222,14 +237,14 @@ public sealed class StoreContractTests
     [TestCase("")]
     public void NamesThatCannotCarryAHashTagAreRefused(string name)
     {
-        var error = Assert.Catch<ArgumentException>(() => RedisPageStore.Open(SharedRedis.Connection, name));
+        var error = Assert.Catch<ArgumentException>(() => RedisPageStore.Open(Connection, name));
         Assert.That(error!.ParamName, Is.EqualTo("database"));
     }
 
     [Test]
     public void ABatchThatIsNotAscendingIsRefusedBeforeReachingRedis()
     {
-        using var store = RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("order"));
+        using var store = RedisPageStore.Open(Connection, SharedRedis.NewName("order"));
         var lineage = store.GetHead().Lineage; // read outside the counted round trips
         var before = store.RoundTrips;
         var error = Assert.Throws<ArgumentException>(() => store.Commit(new StoreCommit(lineage, 0, 3, [Page(2, 1), Page(1, 1)])));
@@ -242,7 +257,7 @@ public sealed class StoreContractTests
     public void OptionsOutOfRangeAreNamed()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
-            RedisPageStore.Open(SharedRedis.Connection, SharedRedis.NewName("options"), options: new RedisStoreOptions { ChangeLogLength = 0 }));
+            RedisPageStore.Open(Connection, SharedRedis.NewName("options"), options: new RedisStoreOptions { ChangeLogLength = 0 }));
         Assert.That(error!.ParamName, Is.EqualTo(nameof(RedisStoreOptions.ChangeLogLength)));
     }
 

@@ -9,13 +9,16 @@ namespace Folio.Testing;
 /// <summary>
 /// A redis-server process of the tests' own: loopback only, on a free port, with its data in a
 /// fresh temporary directory, an append-only file fsynced on every write and no RDB snapshots.
-/// Never the system service and never a fixed port.
+/// Never the system service and never a fixed port. <see cref="StartGarnet"/> starts Microsoft's
+/// Garnet the same way instead (see <see cref="GarnetTool"/>).
 /// </summary>
 public sealed class RedisServer : IDisposable
 {
     private static readonly ConcurrentDictionary<RedisServer, bool> Running = new();
     private readonly string[] _extraArguments;
+    private readonly bool _garnet;
     private Process? _process;
+    private readonly string _program;
 
     static RedisServer()
     {
@@ -29,11 +32,13 @@ public sealed class RedisServer : IDisposable
         };
     }
 
-    private RedisServer(int port, string directory, string[] extraArguments)
+    private RedisServer(int port, string directory, string[] extraArguments, string? garnet)
     {
+        _program = garnet ?? "redis-server";
         Port = port;
         Directory = directory;
         _extraArguments = extraArguments;
+        _garnet = garnet is not null;
     }
 
     public int Port { get; }
@@ -48,6 +53,15 @@ public sealed class RedisServer : IDisposable
     /// <summary>Starts a standalone server.</summary>
     public static RedisServer Start() => StartWith(_ => []);
 
+    /// <summary>Starts a standalone server with extra redis-server arguments (e.g. <c>--replicaof</c>).</summary>
+    public static RedisServer Start(params string[] arguments) => StartWith(_ => arguments);
+
+    /// <summary>
+    /// Starts a standalone Garnet server (installed on first use) with Lua on and every script run
+    /// as a transaction (<c>--lua --lua-transaction-mode</c>), which Folio's scripts need there.
+    /// </summary>
+    public static RedisServer StartGarnet() => StartWith(_ => [], GarnetTool.Executable);
+
     /// <summary>Starts a Redis Cluster node (its cluster bus on a second free port).</summary>
     public static RedisServer StartClusterNode() => StartWith(port =>
     {
@@ -60,7 +74,7 @@ public sealed class RedisServer : IDisposable
                 "--cluster-port", bus.ToString(System.Globalization.CultureInfo.InvariantCulture)];
     });
 
-    private static RedisServer StartWith(Func<int, string[]> extraArguments)
+    private static RedisServer StartWith(Func<int, string[]> extraArguments, string? garnet = null)
     {
         RequireTools();
         Exception? last = null;
@@ -71,7 +85,7 @@ public sealed class RedisServer : IDisposable
             var port = FreePort();
             var directory = Path.Combine(Path.GetTempPath(), "folio-redis-test-" + Guid.NewGuid().ToString("N"));
             System.IO.Directory.CreateDirectory(directory);
-            var server = new RedisServer(port, directory, extraArguments(port));
+            var server = new RedisServer(port, directory, extraArguments(port), garnet);
             try
             {
                 server.Launch();
@@ -83,7 +97,7 @@ public sealed class RedisServer : IDisposable
                 server.Dispose();
             }
         }
-        throw new InvalidOperationException("Could not start redis-server on a free loopback port after 5 attempts.", last);
+        throw new InvalidOperationException($"Could not start {Path.GetFileName(garnet ?? "redis-server")} on a free loopback port after 5 attempts.", last);
     }
 
     /// <summary>Kills the server at once (SIGKILL), as a crash would.</summary>
@@ -170,24 +184,58 @@ public sealed class RedisServer : IDisposable
 
     private void Launch()
     {
-        var info = new ProcessStartInfo("redis-server") { UseShellExecute = false };
-        string[] arguments =
-        [
-            "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--bind", "127.0.0.1",
-            "--dir", Directory,
-            "--appendonly", "yes",
-            "--appendfsync", "always",
-            "--save", "",
-            "--daemonize", "no",
-            "--logfile", "redis.log",
-            .. _extraArguments,
-        ];
+        var port = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var info = new ProcessStartInfo(_program) { UseShellExecute = false, WorkingDirectory = Directory };
+        string[] arguments = _garnet
+            ?
+            [
+                // Garnet keeps the data in memory only (no --aof): its tests never restart it.
+                "--port", port, "--bind", "127.0.0.1", "--lua", "--lua-transaction-mode",
+                "--memory", "256m", "--index", "16m",
+                .. _extraArguments,
+            ]
+            :
+            [
+                "--port", port,
+                "--bind", "127.0.0.1",
+                "--dir", Directory,
+                "--appendonly", "yes",
+                "--appendfsync", "always",
+                "--save", "",
+                "--daemonize", "no",
+                "--logfile", "redis.log",
+                .. _extraArguments,
+            ];
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
+        if (_garnet)
+        {
+            // Garnet logs to its console: keep that in the server's directory, not in the test output.
+            info.RedirectStandardOutput = true;
+            info.RedirectStandardError = true;
+        }
         _process = Process.Start(info)!;
+        if (_garnet)
+        {
+            var log = Path.Combine(Directory, "redis.log");
+            var gate = new object();
+            void Append(object sender, DataReceivedEventArgs e)
+            {
+                if (e.Data is not null)
+                {
+                    lock (gate)
+                    {
+                        File.AppendAllText(log, e.Data + "\n");
+                    }
+                }
+            }
+            _process.OutputDataReceived += Append;
+            _process.ErrorDataReceived += Append;
+            _process.BeginOutputReadLine();
+            _process.BeginErrorReadLine();
+        }
         Running[this] = true;
 
         var deadline = Stopwatch.StartNew();
@@ -195,7 +243,7 @@ public sealed class RedisServer : IDisposable
         {
             if (_process.HasExited)
             {
-                throw new RedisServerStartException($"redis-server on port {Port} exited with {_process.ExitCode}: {Log()}");
+                throw new RedisServerStartException($"{Path.GetFileName(_program)} on port {Port} exited with {_process.ExitCode}: {Log()}");
             }
             if (Ping())
             {
@@ -203,7 +251,7 @@ public sealed class RedisServer : IDisposable
             }
             Thread.Sleep(20);
         }
-        throw new RedisServerStartException($"redis-server on port {Port} did not answer PING within 20 s: {Log()}");
+        throw new RedisServerStartException($"{Path.GetFileName(_program)} on port {Port} did not answer PING within 20 s: {Log()}");
     }
 
     private bool Ping()

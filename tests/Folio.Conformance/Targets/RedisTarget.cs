@@ -19,18 +19,19 @@ public sealed class RedisTarget : FolioStoreTarget, IDisposable
     private readonly ConnectionMultiplexer _redis;
     private readonly RedisServer? _server;
 
-    private RedisTarget(ConnectionMultiplexer redis, RedisServer? server, bool owned)
+    private RedisTarget(ConnectionMultiplexer redis, RedisServer? server, bool owned, string name = "redis")
     {
         _redis = redis;
         _server = server;
         Owned = owned;
+        Name = name;
     }
 
     /// <summary>Each script's database is opened owned (<see cref="RedisStoreOptions.Owned"/>).</summary>
     public bool Owned { get; }
 
     /// <inheritdoc />
-    public override string Name => "redis";
+    public override string Name { get; }
 
     /// <summary>Where the target's Redis is.</summary>
     public string Configuration => _redis.Configuration;
@@ -73,6 +74,35 @@ public sealed class RedisTarget : FolioStoreTarget, IDisposable
             redis?.Dispose();
             server?.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A target on a private Garnet server (Microsoft's Redis-compatible server, installed on first
+    /// use by <see cref="GarnetTool"/>), named <c>garnet</c>.
+    /// </summary>
+    /// <exception cref="StoreNotAvailableException">Garnet cannot be installed, started or reached.</exception>
+    public static RedisTarget CreateOnGarnet()
+    {
+        RedisServer server;
+        try
+        {
+            server = RedisServer.StartGarnet();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new StoreNotAvailableException("garnet", e.Message);
+        }
+        try
+        {
+            var redis = RedisPageStore.Connect(server.Configuration);
+            redis.GetDatabase().Ping();
+            return new RedisTarget(redis, server, owned: false, "garnet");
+        }
+        catch (RedisException e)
+        {
+            server.Dispose();
+            throw new StoreNotAvailableException("garnet", $"cannot reach Garnet at '{server.Configuration}': {e.Message}");
         }
     }
 
