@@ -15,7 +15,7 @@ public static class CodecFigures
 
     public static void Run()
     {
-        foreach (var (fixture, store) in new[] { ("text", TextHeavy()), ("mixed", Mixed()), ("sqllogictest", SqlLogicTest()) })
+        foreach (var (fixture, store) in new[] { ("text", TextHeavy()), ("mixed", Mixed()), ("cli-20k", CliSample()), ("sqllogictest", SqlLogicTest()) })
         {
             foreach (var compression in new[] { PageCompression.Lz4, PageCompression.Zstd })
             {
@@ -155,6 +155,35 @@ public static class CodecFigures
     }
 
     /// <summary>The 15 shared sqllogictest scripts' statements, run into one database (results not checked).</summary>
+    /// <summary>
+    /// The CLI tests' 20,000-row database (tests/Folio.Cli.Tests/SampleDatabase.cs: every storage
+    /// class, unicode text, random blobs of 0 to 9000 bytes), made by plain SQLite and copied into a
+    /// memory store with SQLite's backup API.
+    /// </summary>
+    private static MemoryPageStore CliSample()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"folio-cli-sample-{Guid.NewGuid():N}.db");
+        try
+        {
+            using var source = Folio.Cli.Tests.SampleDatabase.Create(path, wal: false);
+            var store = new MemoryPageStore("cli-20k-" + Guid.NewGuid().ToString("N"));
+            using var db = FolioDatabase.Open(store);
+            using var c = db.OpenConnection();
+            var backup = SQLitePCL.raw.sqlite3_backup_init(c.Handle, "main", source.Handle, "main");
+            var rc = SQLitePCL.raw.sqlite3_backup_step(backup, -1);
+            SQLitePCL.raw.sqlite3_backup_finish(backup);
+            if (rc != SQLitePCL.raw.SQLITE_DONE)
+            {
+                throw new InvalidOperationException($"copying the CLI sample into the memory store failed: {SQLitePCL.raw.sqlite3_errstr(rc).utf8_to_string()}");
+            }
+            return store;
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private static MemoryPageStore SqlLogicTest()
     {
         var store = new MemoryPageStore("slt-" + Guid.NewGuid().ToString("N"));
