@@ -79,17 +79,9 @@ public static class FolioServiceCollectionExtensions
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger("Folio." + typeof(TDb).Name);
         var options = settings.ToFolioOptions(logger);
         var store = settings.CreateStore(services, TDb.PageSize, typeof(TDb).Name);
-        try
-        {
-            var db = TDb.Open(store, options, ownsStore: true);
-            logger?.LogInformation("Opened {Database} on {Store} ({Connections} connections at most)", typeof(TDb).Name, settings.StoreDescription, options.MaxConnections);
-            return db;
-        }
-        catch
-        {
-            store.Dispose(); // Open disposes an owned store when it fails; this is for a failure before it took it
-            throw;
-        }
+        var db = TDb.Open(store, options, ownsStore: true); // disposes the store itself when the open fails
+        logger?.LogInformation("Opened {Database} on {Store} ({Connections} connections at most)", typeof(TDb).Name, settings.StoreDescription, options.MaxConnections);
+        return db;
     }
 }
 

@@ -107,17 +107,7 @@ public static class ApiLoadFigures
 
     private static Process Start(string directory, int port)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            WorkingDirectory = directory,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "TodoApi.dll"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start TodoApi");
+        var process = DotnetProcess.StartIn(directory, Path.Combine(AppContext.BaseDirectory, "TodoApi.dll"), "--urls", $"http://127.0.0.1:{port}");
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"  TodoApi: {e.Data}"); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"  TodoApi: {e.Data}"); };
         process.BeginOutputReadLine();

@@ -44,17 +44,7 @@ public class KestrelProcessTests
     /// <summary>Starts the sample and waits until its health endpoint answers (or it exits).</summary>
     private async Task<Process> StartAsync(int port, HttpClient http)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            WorkingDirectory = _directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "TodoApi.dll"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
-        var process = Process.Start(start)!;
+        var process = DotnetProcess.StartIn(_directory, Path.Combine(AppContext.BaseDirectory, "TodoApi.dll"), "--urls", $"http://127.0.0.1:{port}");
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         var deadline = DateTime.UtcNow.AddMinutes(1);

@@ -6,7 +6,10 @@ namespace Folio.Testing;
 public static class DotnetProcess
 {
     /// <summary>Starts <paramref name="program"/> with <paramref name="args"/>; stdin is redirected too.</summary>
-    public static Process Start(string program, params string[] args)
+    public static Process Start(string program, params string[] args) => StartIn(null, program, args);
+
+    /// <summary>As <see cref="Start"/>, in <paramref name="workingDirectory"/> (this process's own when null).</summary>
+    public static Process StartIn(string? workingDirectory, string program, params string[] args)
     {
         if (!File.Exists(program))
         {
@@ -18,6 +21,7 @@ public static class DotnetProcess
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         info.ArgumentList.Add(program);
         foreach (var arg in args)

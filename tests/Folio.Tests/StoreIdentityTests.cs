@@ -21,7 +21,7 @@ public class StoreIdentityTests(StoreKind kind) : StoreTest
         }
 
         // Page 1 (the table's root) of the same schema, copied byte for byte from the other database.
-        Overwrite(target, 1, Stored(source, 1));
+        RawStores.Overwrite(target, 1, RawStores.Stored(source, 1));
 
         using (var reader = target.BeginRead(0))
         {
@@ -36,25 +36,5 @@ public class StoreIdentityTests(StoreKind kind) : StoreTest
         using var rc = reopened.OpenConnection();
         var failure = Assert.Throws<FolioException>(() => rc.ExecuteScalar("SELECT v FROM t"));
         Assert.That(failure!.Message, Does.Contain("page 1").And.Contain("another database").And.Contain(target.Name));
-    }
-
-    private static byte[] Stored(IPageStore store, long page) => store switch
-    {
-        MemoryPageStore memory => memory.GetStoredPage(page)!,
-        FilePageStore file => file.GetStoredPage(page)!,
-        _ => throw new ArgumentOutOfRangeException(nameof(store)),
-    };
-
-    private static void Overwrite(IPageStore store, long page, byte[] value)
-    {
-        switch (store)
-        {
-            case MemoryPageStore memory:
-                memory.OverwriteStoredPageForTesting(page, value);
-                break;
-            case FilePageStore file:
-                file.OverwriteStoredPageForTesting(page, value);
-                break;
-        }
     }
 }

@@ -38,13 +38,13 @@ internal static class AsyncPath
         }
         await connection.AsyncGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         using var call = new AsyncCall(connection, connection.Database.Shared);
+        // Inside a transaction an earlier call began (BEGIN by one ExecuteAsync, COMMIT by a
+        // later one): its view is pinned already, and a statement that misses a page must not
+        // roll it back; it runs again once the page is fetched.
+        var inTransaction = connection.InTransaction;
         try
         {
             AsyncCall.Current = call;
-            // Inside a transaction an earlier call began (BEGIN by one ExecuteAsync, COMMIT by a
-            // later one): its view is pinned already, and a statement that misses a page must not
-            // roll it back; it runs again once the page is fetched.
-            var inTransaction = connection.InTransaction;
             if (!inTransaction)
             {
                 connection.SuspendBusyWait(); // a transaction another call began keeps its busy wait: it holds locks
@@ -128,7 +128,10 @@ internal static class AsyncPath
         finally
         {
             AsyncCall.Current = null;
-            connection.RestoreBusyWait();
+            if (!inTransaction)
+            {
+                connection.RestoreBusyWait();
+            }
             connection.AsyncGate.Release();
         }
     }

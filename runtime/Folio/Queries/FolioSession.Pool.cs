@@ -43,34 +43,29 @@ public sealed partial class FolioSession
     }
 
     /// <summary>An async typed call on a pooled object: a connection of its own for the call, unless the flow holds one.</summary>
-    private async ValueTask<TResult> RunPooledAsync<TState, TResult>(TState state, Func<TState, TResult> body, CancellationToken cancellationToken)
-    {
-        if (Current() is { } joined)
-        {
-            return await AsyncPath.RunAsync(joined.Connection, state, body, cancellationToken).ConfigureAwait(false);
-        }
-        var ambient = Adopt(await _pool!.TakeAsync(cancellationToken).ConfigureAwait(false));
-        try
-        {
-            return await AsyncPath.RunAsync(ambient.Lane.Connection, state, body, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            Release(ambient);
-        }
-    }
+    private async ValueTask<TResult> RunPooledAsync<TState, TResult>(TState state, Func<TState, TResult> body, CancellationToken cancellationToken) =>
+        await OnPooledConnectionAsync((state, body, cancellationToken),
+            static (connection, s) => AsyncPath.RunAsync(connection, s.state, s.body, s.cancellationToken), cancellationToken).ConfigureAwait(false);
 
     /// <summary>An async transaction on a pooled object: one connection for the whole transaction.</summary>
-    private async Task<TResult> TransactionPooledAsync<TDb, TResult>(TDb db, Func<TDb, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken)
+    private Task<TResult> TransactionPooledAsync<TDb, TResult>(TDb db, Func<TDb, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken) =>
+        OnPooledConnectionAsync((db, work, cancellationToken),
+            static async (connection, s) => await AsyncPath.TransactionAsync(connection, s.db, s.work, s.cancellationToken).ConfigureAwait(false), cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="run"/> on the connection the flow holds, or on one taken from the pool
+    /// and held by the flow (so the typed calls inside join it) until <paramref name="run"/> ends.
+    /// </summary>
+    private async Task<TResult> OnPooledConnectionAsync<TState, TResult>(TState state, Func<FolioConnection, TState, ValueTask<TResult>> run, CancellationToken cancellationToken)
     {
         if (Current() is { } joined)
         {
-            return await AsyncPath.TransactionAsync(joined.Connection, db, work, cancellationToken).ConfigureAwait(false);
+            return await run(joined.Connection, state).ConfigureAwait(false);
         }
         var ambient = Adopt(await _pool!.TakeAsync(cancellationToken).ConfigureAwait(false));
         try
         {
-            return await AsyncPath.TransactionAsync(ambient.Lane.Connection, db, work, cancellationToken).ConfigureAwait(false);
+            return await run(ambient.Lane.Connection, state).ConfigureAwait(false);
         }
         finally
         {

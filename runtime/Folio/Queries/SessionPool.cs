@@ -38,9 +38,6 @@ internal sealed class SessionPool
         Push(lane);
     }
 
-    /// <summary>How many connections are open.</summary>
-    public int Count => _all.Count;
-
     /// <summary>Takes a free connection, opening one if none is free and the pool is not full; else waits for one.</summary>
     public SessionLane Take(CancellationToken cancellationToken)
     {

@@ -25,7 +25,7 @@ public class CodecKeyTests(StoreKind kind) : StoreTest
     }
 
     private static HashSet<uint> KeyIds(IPageStore store) =>
-        CodecStores.AllStored(store).Select(v => BitConverter.ToUInt32(v, 16)).ToHashSet();
+        RawStores.AllStored(store).Select(v => BitConverter.ToUInt32(v, 16)).ToHashSet();
 
     [Test]
     public void TheWrongKeyFailsTheOpenAndWritesNothing()
@@ -93,7 +93,7 @@ public class CodecKeyTests(StoreKind kind) : StoreTest
         using var m = db.OpenConnection();
         Assert.That(m.ExecuteScalar("SELECT v FROM t"), Is.EqualTo("plain"));
         m.Execute("INSERT INTO t VALUES ('encrypted')");
-        Assert.That(CodecStores.AllStored(store).Count(v => v[2] == 3 && (v[3] & 0b1000) != 0), Is.GreaterThan(0));
+        Assert.That(RawStores.AllStored(store).Count(v => v[2] == 3 && (v[3] & 0b1000) != 0), Is.GreaterThan(0));
     }
 
     [Test]
@@ -128,7 +128,7 @@ public class CodecKeyTests(StoreKind kind) : StoreTest
             Assert.That(c.ExecuteScalar("SELECT v FROM t"), Is.EqualTo("old"));
             c.Execute("INSERT INTO u VALUES ('new')");
         }
-        var formats = CodecStores.AllStored(store).Select(v => v[2]).ToHashSet();
+        var formats = RawStores.AllStored(store).Select(v => v[2]).ToHashSet();
         Assert.That(formats, Is.EquivalentTo(new byte[] { 2, 3 }), "untouched pages keep format 2");
         // The default codec reads compressed pages: no configuration needed to read.
         using var reader = FolioDatabase.Open(store, new FolioOptions { ProcessScope = new object() });

@@ -67,7 +67,7 @@ public class CodecRoundTripTests(StoreKind kind, string variant) : StoreTest
         {
             Fill(c);
         }
-        var values = CodecStores.AllStored(store);
+        var values = RawStores.AllStored(store);
         Assert.That(values.Select(v => v[2]), Is.All.EqualTo(3), "format 3");
         Assert.That(values.Select(v => (v[3] & 0b1000) != 0), Is.All.EqualTo(Encrypted), "the encrypted flag");
         var stored = values.Sum(v => (long)v.Length);
@@ -93,10 +93,10 @@ public class CodecRoundTripTests(StoreKind kind, string variant) : StoreTest
             Fill(c);
             if (Encrypted)
             {
-                Assert.That(TestCodecs.Contains(CodecStores.RawBytes(store), Marker), Is.False, "checked while the database is open, WAL and all");
+                Assert.That(TestCodecs.Contains(RawStores.RawBytes(store), Marker), Is.False, "checked while the database is open, WAL and all");
             }
         }
-        var raw = CodecStores.RawBytes(store);
+        var raw = RawStores.RawBytes(store);
         Assert.That(raw.Length, Is.GreaterThan(40_000), "the raw bytes hold the database");
         if (Encrypted)
         {
@@ -115,7 +115,7 @@ public class CodecRoundTripTests(StoreKind kind, string variant) : StoreTest
             c.Execute("CREATE TABLE b(v BLOB); INSERT INTO b VALUES (randomblob(40000));");
             Assert.That(c.ExecuteScalar("SELECT length(v) FROM b"), Is.EqualTo(40000L));
         }
-        var values = CodecStores.AllStored(store);
+        var values = RawStores.AllStored(store);
         var headerSize = Encrypted ? 48 : 24;
         var raw = values.Where(v => (v[3] & 0b0011) == 0).ToList();
         Assert.That(raw, Has.Count.GreaterThanOrEqualTo(8), "the overflow pages of random bytes");

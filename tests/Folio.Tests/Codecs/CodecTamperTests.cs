@@ -52,9 +52,9 @@ public class CodecTamperTests(StoreKind kind, string variant) : StoreTest
     public void AFlippedBitFailsAuthentication()
     {
         var store = Create();
-        var value = CodecStores.Stored(store, 2);
+        var value = RawStores.Stored(store, 2);
         value[48 + (value.Length - 48) / 2] ^= 0x01;
-        CodecStores.Overwrite(store, 2, value);
+        RawStores.Overwrite(store, 2, value);
 
         using var db = FolioDatabase.Open(store, Options(store.Name + "-read"));
         using var c = db.OpenConnection();
@@ -68,9 +68,9 @@ public class CodecTamperTests(StoreKind kind, string variant) : StoreTest
     public void AFlippedBitInTheHeaderIsDetectedToo()
     {
         var store = Create();
-        var value = CodecStores.Stored(store, 3);
+        var value = RawStores.Stored(store, 3);
         value[8] ^= 0x01; // the writing version
-        CodecStores.Overwrite(store, 3, value);
+        RawStores.Overwrite(store, 3, value);
 
         using var db = FolioDatabase.Open(store, Options(store.Name + "-read"));
         using var c = db.OpenConnection();
@@ -81,9 +81,9 @@ public class CodecTamperTests(StoreKind kind, string variant) : StoreTest
     public void TwoSwappedPagesFailAuthentication()
     {
         var store = Create();
-        var (one, two) = (CodecStores.Stored(store, 1), CodecStores.Stored(store, 2));
-        CodecStores.Overwrite(store, 1, two);
-        CodecStores.Overwrite(store, 2, one);
+        var (one, two) = (RawStores.Stored(store, 1), RawStores.Stored(store, 2));
+        RawStores.Overwrite(store, 1, two);
+        RawStores.Overwrite(store, 2, one);
 
         using var db = FolioDatabase.Open(store, Options(store.Name + "-read"));
         using var c = db.OpenConnection();
@@ -97,7 +97,7 @@ public class CodecTamperTests(StoreKind kind, string variant) : StoreTest
     {
         var source = Create("source");
         var target = Create("target");
-        CodecStores.Overwrite(target, 1, CodecStores.Stored(source, 1));
+        RawStores.Overwrite(target, 1, RawStores.Stored(source, 1));
 
         using var db = FolioDatabase.Open(target, Options(target.Name + "-read"));
         using var c = db.OpenConnection();
@@ -109,14 +109,14 @@ public class CodecTamperTests(StoreKind kind, string variant) : StoreTest
     public void APagePutBackFromAnOlderVersionIsDetectedByTheProcessThatSawTheNewerWrite()
     {
         var store = Create();
-        var old = CodecStores.Stored(store, 1);
+        var old = RawStores.Stored(store, 1);
         using var db = FolioDatabase.Open(store, Options(store.Name + "-live"));
         using (var c = db.OpenConnection())
         {
             c.Execute("UPDATE a SET v = 'alpha, paid'");
         }
-        Assert.That(CodecStores.Stored(store, 1), Is.Not.EqualTo(old));
-        CodecStores.Overwrite(store, 1, old); // authentic, but from an older version
+        Assert.That(RawStores.Stored(store, 1), Is.Not.EqualTo(old));
+        RawStores.Overwrite(store, 1, old); // authentic, but from an older version
 
         using var r = db.OpenConnection();
         var cause = Detected(r, "SELECT v FROM a", 1, PageCheck.Version, db.Name);
@@ -135,7 +135,7 @@ public class CodecTamperTests(StoreKind kind, string variant) : StoreTest
         }
         var codec = TestCodecs.Create(variant);
         var head = store.GetHead();
-        var value = CodecStores.Stored(store, 2);
+        var value = RawStores.Stored(store, 2);
         var error = Assert.Throws<PageCorruptException>(() =>
             codec.Decode(store.Name, new PageAddress(head.Lineage.DatabaseId, 2, head.Version - 1), value, new byte[store.PageSize]))!;
         Assert.That(error.Check, Is.EqualTo(PageCheck.Version));

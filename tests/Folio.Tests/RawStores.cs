@@ -1,9 +1,9 @@
 using Folio.Storage;
 
-namespace Folio.Tests.Codecs;
+namespace Folio.Tests;
 
-/// <summary>Raw access to what a memory or file store holds, for the codec tests.</summary>
-internal static class CodecStores
+/// <summary>Raw access to what a memory or file store holds: the stored values, as a store operator sees them.</summary>
+internal static class RawStores
 {
     public static byte[] Stored(IPageStore store, long page) => store switch
     {
