@@ -39,9 +39,10 @@ public sealed partial class FilePageStore : IPageStore
     private volatile Seen? _lastSeen; // the lineage last read, for the messages when the database is gone
     private int _disposed;
 
-    private FilePageStore(OuterFile file, long databaseId, string database, int pageSize)
+    private FilePageStore(OuterFile file, long databaseId, string database, int pageSize, HistoryRetention retention)
     {
         _file = file;
+        Retention = retention;
         _located = new Located(file.Generation, databaseId);
         Database = database;
         PageSize = pageSize;
@@ -57,13 +58,14 @@ public sealed partial class FilePageStore : IPageStore
     /// </param>
     /// <param name="database">The database's name inside the file.</param>
     /// <param name="pageSize">The page size for a new database; must match an existing one.</param>
-    /// <param name="options">Sharing and durability.</param>
+    /// <param name="options">Sharing, durability and history.</param>
     /// <exception cref="PageSizeMismatchException">The database exists with another page size.</exception>
     public static FilePageStore Open(string path, string database = "main", int pageSize = PageSizes.Default, FileStoreOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentException.ThrowIfNullOrEmpty(database);
         PageSizes.Validate(pageSize, database);
+        var retention = (options?.History ?? HistoryRetention.Default).Validate();
         var file = ResolveFile(path);
         var outer = OuterFile.Acquire(file, options ?? new FileStoreOptions());
         try
@@ -73,7 +75,7 @@ public sealed partial class FilePageStore : IPageStore
             {
                 throw new PageSizeMismatchException(database == "main" ? file : $"{file}#{database}", storedPageSize, pageSize);
             }
-            return new FilePageStore(outer, id, database, pageSize);
+            return new FilePageStore(outer, id, database, pageSize, retention);
         }
         catch
         {
@@ -155,7 +157,7 @@ public sealed partial class FilePageStore : IPageStore
                     throw new StoreConflictException(Name, commit.ExpectedVersion, head.Version);
                 }
                 var newVersion = head.Version + 1;
-                c.WritePages(databaseId, commit, newVersion);
+                c.WritePages(databaseId, commit, newVersion, head.PageCount, Retention);
                 c.Exec("COMMIT");
                 if (_file.IsExclusive)
                 {

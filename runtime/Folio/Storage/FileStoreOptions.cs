@@ -15,6 +15,13 @@ public sealed class FileStoreOptions
 
     /// <summary>How long a commit waits for another process's commit on the same file. Default 10 s.</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How many past versions this store's commits keep readable (time travel), and for how long;
+    /// null for <see cref="HistoryRetention.Default"/>. It belongs to the store, not the file: each
+    /// commit keeps and collects by its writer's setting.
+    /// </summary>
+    public HistoryRetention? History { get; set; }
 }
 
 /// <summary>Whether a file store is shared between processes.</summary>

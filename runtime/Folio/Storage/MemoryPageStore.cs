@@ -11,8 +11,12 @@ namespace Folio.Storage;
 /// page references: a commit copies the chunk index and only the chunks it touches, so its cost
 /// follows the pages written, not the size of the database. A reader holds the snapshot it
 /// started from, so snapshot isolation costs nothing and no read can ever see two versions.
+/// History (<see cref="IPageStoreHistory"/>) is the same idea kept longer: the store holds on to
+/// the snapshots of the retained past versions, which share every chunk and page a later commit
+/// did not replace, so a retained version costs the values it replaced plus the chunks it copied.
+/// Collection drops whole snapshots from the old end, one or two per commit.
 /// </remarks>
-public sealed class MemoryPageStore : IPageStore
+public sealed partial class MemoryPageStore : IPageStore
 {
     private const int ChunkBits = 8;
     private const int ChunkSize = 1 << ChunkBits;
@@ -27,7 +31,8 @@ public sealed class MemoryPageStore : IPageStore
     /// <param name="name">The database name used in messages and by SQLite.</param>
     /// <param name="pageSize">The page size: a power of two from 512 to 65536.</param>
     /// <param name="changeLogLength">How many recent commits' page lists to keep for cache invalidation.</param>
-    public MemoryPageStore(string name, int pageSize = PageSizes.Default, int changeLogLength = 256)
+    /// <param name="history">How many past versions to keep readable; null for <see cref="HistoryRetention.Default"/>.</param>
+    public MemoryPageStore(string name, int pageSize = PageSizes.Default, int changeLogLength = 256, HistoryRetention? history = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         PageSizes.Validate(pageSize, name);
@@ -35,19 +40,23 @@ public sealed class MemoryPageStore : IPageStore
         Name = name;
         PageSize = pageSize;
         _changeLog = new (long, long[])[changeLogLength];
-        _current = new Snapshot(0, 0, []);
+        _current = new Snapshot(0, 0, [], DateTimeOffset.UtcNow, 0, 0);
         Lineage = StoreLineage.CreateNew();
+        Retention = (history ?? HistoryRetention.Default).Validate();
     }
 
     /// <summary>
     /// Returns the process-wide store called <paramref name="name"/>, creating it with
     /// <paramref name="pageSize"/> the first time.
     /// </summary>
+    /// <param name="name">The process-wide name.</param>
+    /// <param name="pageSize">The page size for a new store.</param>
+    /// <param name="history">The history to keep when the store is created here; null for <see cref="HistoryRetention.Default"/>.</param>
     /// <exception cref="PageSizeMismatchException">The store exists with another page size.</exception>
-    public static MemoryPageStore GetOrCreate(string name, int pageSize = PageSizes.Default)
+    public static MemoryPageStore GetOrCreate(string name, int pageSize = PageSizes.Default, HistoryRetention? history = null)
     {
         PageSizes.Validate(pageSize, name);
-        var store = Named.GetOrAdd(name, static (n, size) => new MemoryPageStore(n, size), pageSize);
+        var store = Named.GetOrAdd(name, static (n, arg) => new MemoryPageStore(n, arg.pageSize, history: arg.history), (pageSize, history));
         if (store.PageSize != pageSize)
         {
             throw new PageSizeMismatchException(name, store.PageSize, pageSize);
@@ -105,6 +114,7 @@ public sealed class MemoryPageStore : IPageStore
             var copied = new bool[chunkCount];
             var changed = new long[commit.Pages.Count + (int)Math.Max(0, current.PageCount - commit.NewPageCount)];
             var n = 0;
+            long bytes = 0;
             foreach (var page in commit.Pages)
             {
                 if (page.Number < 0 || page.Number >= commit.NewPageCount)
@@ -119,6 +129,7 @@ public sealed class MemoryPageStore : IPageStore
                 }
                 chunks[chunk][page.Number & (ChunkSize - 1)] = page.Data.ToArray();
                 changed[n++] = page.Number;
+                bytes += page.Data.Length;
             }
             for (var number = commit.NewPageCount; number < current.PageCount; number++)
             {
@@ -138,7 +149,9 @@ public sealed class MemoryPageStore : IPageStore
 
             var version = current.Version + 1;
             _changeLog[version % _changeLog.Length] = (version, changed);
-            _current = new Snapshot(version, commit.NewPageCount, chunks);
+            var next = new Snapshot(version, commit.NewPageCount, chunks, DateTimeOffset.UtcNow, commit.Pages.Count, bytes);
+            Retain(current, next);
+            _current = next;
             return version;
         }
     }
@@ -156,7 +169,7 @@ public sealed class MemoryPageStore : IPageStore
             var chunk = (int)(pageNumber >> ChunkBits);
             chunks[chunk] = (byte[]?[])chunks[chunk].Clone();
             chunks[chunk][pageNumber & (ChunkSize - 1)] = value.ToArray();
-            _current = new Snapshot(current.Version, current.PageCount, chunks);
+            _current = current.WithChunks(chunks);
         }
     }
 
@@ -191,7 +204,7 @@ public sealed class MemoryPageStore : IPageStore
         return changed;
     }
 
-    private sealed class Snapshot(long version, long pageCount, byte[]?[][] chunks)
+    private sealed class Snapshot(long version, long pageCount, byte[]?[][] chunks, DateTimeOffset committedAt, int pagesWritten, long bytesWritten)
     {
         private Reader? _currentReader;
 
@@ -200,6 +213,12 @@ public sealed class MemoryPageStore : IPageStore
         public long PageCount { get; } = pageCount;
 
         public byte[]?[][] Chunks { get; } = chunks;
+
+        /// <summary>The version's record, as <see cref="IPageStoreHistory"/> lists it.</summary>
+        public StoreVersion Info => new(Version, committedAt, PageCount, pagesWritten, bytesWritten);
+
+        /// <summary>The same version over other chunks (a test's damaged page).</summary>
+        public Snapshot WithChunks(byte[]?[][] replaced) => new(Version, PageCount, replaced, committedAt, pagesWritten, bytesWritten);
 
         /// <summary>A reader for callers already at this version; readers hold no state of their own.</summary>
         public Reader CurrentReader(StoreLineage lineage) => _currentReader ??= new Reader(this, lineage, Array.Empty<long>());

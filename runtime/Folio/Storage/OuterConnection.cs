@@ -18,6 +18,7 @@ internal sealed class OuterConnection : IDisposable
     private readonly sqlite3_stmt _updateHead;
     private readonly sqlite3_stmt _beginRead;
     private readonly sqlite3_stmt _endRead;
+    private OuterHistory? _history;
 
     public OuterConnection(string path, FileStoreOptions options, int generation)
     {
@@ -54,12 +55,16 @@ internal sealed class OuterConnection : IDisposable
                     epoch INTEGER NOT NULL DEFAULT 0);
                 CREATE TABLE IF NOT EXISTS folio_page(
                     key INTEGER PRIMARY KEY,
-                    data BLOB NOT NULL);
-                """);
-            AddIdentityColumns();
+                    data BLOB NOT NULL,
+                    written INTEGER NOT NULL DEFAULT 0);
+                """ + OuterHistory.Schema);
+            // Files written before databases had identities, or before history, lack these columns.
+            AddColumn("folio_database", "identity", "TEXT");
+            AddColumn("folio_database", "epoch", "INTEGER NOT NULL DEFAULT 0");
+            AddColumn("folio_page", "written", "INTEGER NOT NULL DEFAULT 0");
             _selectHead = Prepare("SELECT version, page_count, identity, epoch FROM folio_database WHERE id = ?1");
             _selectPage = Prepare("SELECT data FROM folio_page WHERE key = ?1");
-            _upsertPage = Prepare("INSERT INTO folio_page(key, data) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET data = excluded.data");
+            _upsertPage = Prepare("INSERT INTO folio_page(key, data, written) VALUES (?1, ?2, ?3) ON CONFLICT(key) DO UPDATE SET data = excluded.data, written = excluded.written");
             _deletePages = Prepare("DELETE FROM folio_page WHERE key >= ?1 AND key < ?2");
             _updateHead = Prepare("UPDATE folio_database SET version = ?2, page_count = ?3, committed_at = ?4 WHERE id = ?1");
             _beginRead = Prepare("BEGIN");
@@ -96,27 +101,23 @@ internal sealed class OuterConnection : IDisposable
     }
 
     /// <summary>
-    /// Files written before databases had identities lack the two columns: add them, once, under
-    /// the file's write lock (another process may be doing the same).
+    /// Adds a column that files written by older versions lack, once, under the file's write lock
+    /// (another process may be doing the same). Rows of <c>folio_page</c> without
+    /// <c>written</c> count as written before any retained version.
     /// </summary>
-    private void AddIdentityColumns()
+    private void AddColumn(string table, string column, string definition)
     {
-        using (var probe = Prepare("SELECT count(*) FROM pragma_table_info('folio_database') WHERE name = 'identity'"))
+        var probeSql = $"SELECT count(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+        if (CountOf(probeSql) == 1)
         {
-            raw.sqlite3_step(probe);
-            if (raw.sqlite3_column_int(probe, 0) == 1)
-            {
-                return;
-            }
+            return;
         }
         Exec("BEGIN IMMEDIATE");
         try
         {
-            using var again = Prepare("SELECT count(*) FROM pragma_table_info('folio_database') WHERE name = 'identity'");
-            raw.sqlite3_step(again);
-            if (raw.sqlite3_column_int(again, 0) == 0)
+            if (CountOf(probeSql) == 0)
             {
-                Exec("ALTER TABLE folio_database ADD COLUMN identity TEXT; ALTER TABLE folio_database ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0");
+                Exec($"ALTER TABLE {table} ADD COLUMN {column} {definition}");
             }
             Exec("COMMIT");
         }
@@ -126,6 +127,16 @@ internal sealed class OuterConnection : IDisposable
             throw;
         }
     }
+
+    private int CountOf(string sql)
+    {
+        using var probe = Prepare(sql);
+        raw.sqlite3_step(probe);
+        return raw.sqlite3_column_int(probe, 0);
+    }
+
+    /// <summary>The history statements of this connection, prepared on first use.</summary>
+    public OuterHistory History => _history ??= new OuterHistory(this);
 
     /// <summary>Finds or creates the database row (giving it an identity when it has none); returns its id and page size.</summary>
     public (long Id, int PageSize) OpenDatabase(string name, int pageSize)
@@ -224,14 +235,22 @@ internal sealed class OuterConnection : IDisposable
         }
     }
 
-    /// <summary>Applies one commit inside an outer write transaction; the caller handles BEGIN/COMMIT.</summary>
-    public void WritePages(long databaseId, StoreCommit commit, long newVersion)
+    /// <summary>
+    /// Applies one commit inside an outer write transaction (the caller handles BEGIN/COMMIT):
+    /// keeps the values it replaces as <paramref name="retention"/> asks, writes the pages, deletes
+    /// those past the new end, moves the head and records the version.
+    /// </summary>
+    public void WritePages(long databaseId, StoreCommit commit, long newVersion, long oldPageCount, HistoryRetention retention)
     {
+        var kept = retention.IsEnabled ? History.KeepReplaced(databaseId, commit, oldPageCount, newVersion) : 0;
+        long bytes = 0;
         foreach (var page in commit.Pages)
         {
             raw.sqlite3_bind_int64(_upsertPage, 1, (databaseId << PageBits) | page.Number);
             raw.sqlite3_bind_blob(_upsertPage, 2, page.Data.Span);
+            raw.sqlite3_bind_int64(_upsertPage, 3, newVersion);
             Step(_upsertPage, "INSERT INTO folio_page");
+            bytes += page.Data.Length;
         }
         raw.sqlite3_bind_int64(_deletePages, 1, (databaseId << PageBits) | commit.NewPageCount);
         raw.sqlite3_bind_int64(_deletePages, 2, (databaseId + 1) << PageBits);
@@ -239,8 +258,10 @@ internal sealed class OuterConnection : IDisposable
         raw.sqlite3_bind_int64(_updateHead, 1, databaseId);
         raw.sqlite3_bind_int64(_updateHead, 2, newVersion);
         raw.sqlite3_bind_int64(_updateHead, 3, commit.NewPageCount);
-        raw.sqlite3_bind_int64(_updateHead, 4, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var now = DateTimeOffset.UtcNow;
+        raw.sqlite3_bind_int64(_updateHead, 4, now.ToUnixTimeMilliseconds());
         Step(_updateHead, "UPDATE folio_database");
+        History.Record(databaseId, commit, newVersion, bytes, now, retention, kept);
     }
 
     public sqlite3_stmt Prepare(string sql)
@@ -281,6 +302,7 @@ internal sealed class OuterConnection : IDisposable
         _updateHead?.Dispose();
         _beginRead?.Dispose();
         _endRead?.Dispose();
+        _history?.Dispose();
         _db.Dispose();
     }
 }
