@@ -16,7 +16,7 @@ namespace Folio;
 /// connection.Execute("CREATE TABLE IF NOT EXISTS t(x)");
 /// </code>
 /// </example>
-public sealed class FolioDatabase : IDisposable
+public sealed partial class FolioDatabase : IDisposable
 {
     private readonly VfsRegistration _registration;
     private readonly SharedDatabase _shared;

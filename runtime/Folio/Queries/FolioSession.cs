@@ -255,9 +255,15 @@ public sealed partial class FolioSession : IDisposable
         var ordered = migrations.ToArray();
         Array.Sort(ordered, static (a, b) => a.Version.CompareTo(b.Version));
         var latest = ordered[^1].Version;
-        if (UserVersion() == latest)
+        var found = UserVersion();
+        if (found == latest)
         {
             return; // the common case: nothing to do, no write lock taken
+        }
+        if (Database.IsPastVersion)
+        {
+            throw new InvalidOperationException(
+                $"{_className}: '{Database.Name}' is a read-only past version at schema version {found}, and this class's migrations reach {latest}; its typed methods may not match that schema, and a view cannot be migrated. Read it with FolioDatabase.OpenAt and plain SQL instead.");
         }
         Transaction(this, session =>
         {

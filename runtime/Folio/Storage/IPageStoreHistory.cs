@@ -150,10 +150,19 @@ public class VersionNotRetainedException : Exception
         Available = available;
     }
 
+    /// <summary>Creates the exception with a message of its own (a time, a bookmark of another epoch).</summary>
+    public VersionNotRetainedException(string database, string message, StoreHistoryRange available)
+        : base(message)
+    {
+        Database = database;
+        Version = -1;
+        Available = available;
+    }
+
     /// <summary>The database's name.</summary>
     public string Database { get; }
 
-    /// <summary>The version asked for.</summary>
+    /// <summary>The version asked for; -1 when a time or another history was asked for.</summary>
     public long Version { get; }
 
     /// <summary>The versions that can be read.</summary>

@@ -42,6 +42,12 @@ public static unsafe class PagedVfs<TStore, TPageSize>
                     return SQLITE_CANTOPEN;
                 }
                 new MainFile<TStore, TPageSize>(db).Attach(file, registration.MainFileMethods);
+                if (db.Store is PastVersionStore && outFlags is not null)
+                {
+                    // A past version is read-only: SQLite refuses writes before any reach the VFS.
+                    *outFlags = (flags & ~(SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_READONLY;
+                    return SQLITE_OK;
+                }
             }
             else
             {

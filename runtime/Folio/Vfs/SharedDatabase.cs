@@ -20,8 +20,9 @@ internal sealed class SharedDatabase
         PageSize = store.PageSize;
         Logger = options.Logger ?? NullLogger.Instance;
         BusyTimeout = options.BusyTimeout;
-        // An owner's cache is authoritative for that owner alone: its state is its own.
-        State = DatabaseState.Acquire(name, PageSize, head, options.ProcessScope ?? (store.Owned ? store : null), options, Logger);
+        // An owner's cache is authoritative for that owner alone, and a past version's cache holds
+        // the past: each keeps a state of its own, apart from the live database's.
+        State = DatabaseState.Acquire(name, PageSize, head, store is PastVersionStore ? store : options.ProcessScope ?? (store.Owned ? store : null), options, Logger);
         try
         {
             CheckKeys(head, options.CheckKeysAtAttach);
