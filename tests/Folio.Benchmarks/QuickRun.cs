@@ -28,6 +28,7 @@ public static class QuickRun
         ScalingFigures.Run(workloads);
 
         CodecFigures.Run();
+        HistoryFigures.Run();
         RedisFigures.Run();
         RedisFigures.RunOwned();
         ConcurrencyFigures.Run(callers: 200, databases: 50);

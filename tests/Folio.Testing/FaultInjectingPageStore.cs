@@ -5,8 +5,9 @@ namespace Folio.Testing;
 /// <summary>
 /// Wraps a store and makes chosen operations fail, the way a network or disk would: before the
 /// inner store is called (it never sees the operation), so a failed commit leaves it untouched.
+/// The inner store's history (<see cref="IPageStoreHistory"/>) passes through, uninjected.
 /// </summary>
-public sealed class FaultInjectingPageStore(IPageStore inner) : IPageStore
+public sealed class FaultInjectingPageStore(IPageStore inner) : IPageStore, IPageStoreHistory
 {
     private long _operations;
 
@@ -53,6 +54,20 @@ public sealed class FaultInjectingPageStore(IPageStore inner) : IPageStore
     }
 
     public void Dispose() => Inner.Dispose();
+
+    private IPageStoreHistory History => Inner as IPageStoreHistory ?? throw new NotSupportedException($"'{Name}' keeps no history.");
+
+    public HistoryRetention Retention => History.Retention;
+
+    public StoreHistoryRange GetHistoryRange() => History.GetHistoryRange();
+
+    public IReadOnlyList<StoreVersion> GetVersions(long newest, int count) => History.GetVersions(newest, count);
+
+    public StoreVersion? FindVersionAt(DateTimeOffset time) => History.FindVersionAt(time);
+
+    public IPageStoreReader BeginReadAt(long version) => History.BeginReadAt(version);
+
+    public StoreHistoryUsage GetUsage() => History.GetUsage();
 
     private void Tick(string operation)
     {

@@ -58,6 +58,7 @@ public sealed partial class FilePageStore
             try
             {
                 connection.EndRead();
+                _store._file.CheckpointIfDue(connection);
             }
             finally
             {

@@ -159,6 +159,7 @@ public sealed partial class FilePageStore : IPageStore
                 var newVersion = head.Version + 1;
                 c.WritePages(databaseId, commit, newVersion, head.PageCount, Retention);
                 c.Exec("COMMIT");
+                _file.OnCommitted();
                 if (_file.IsExclusive)
                 {
                     _file.VersionsOf(databaseId).OnCommitted(commit, head.PageCount, newVersion);

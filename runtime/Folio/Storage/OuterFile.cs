@@ -156,6 +156,32 @@ internal sealed class OuterFile
         }
     }
 
+    /// <summary>Commits between the checkpoints <see cref="CheckpointIfDue"/> runs; SQLite's own autocheckpoint runs every 1000 WAL pages.</summary>
+    private const int CommitsPerCheckpoint = 200;
+
+    private int _commitsSinceCheckpoint;
+
+    /// <summary>Counts a commit of this process (see <see cref="CheckpointIfDue"/>).</summary>
+    public void OnCommitted() => Interlocked.Increment(ref _commitsSinceCheckpoint);
+
+    /// <summary>
+    /// A Folio write transaction holds its outer read transaction while its commit runs on another
+    /// connection, so SQLite's autocheckpoint at that commit can never copy the newest frames back
+    /// while the read is open, and a WAL never fully checkpointed is never restarted: it would
+    /// grow without end under a steady stream of commits. So, every so many commits, once a read
+    /// has ended (<paramref name="connection"/> is out of any transaction), a passive checkpoint
+    /// runs: it waits for nobody, and when no other read is open it completes, so the next writer
+    /// restarts the WAL from its beginning.
+    /// </summary>
+    public void CheckpointIfDue(OuterConnection connection)
+    {
+        if (Volatile.Read(ref _commitsSinceCheckpoint) < CommitsPerCheckpoint || Interlocked.Exchange(ref _commitsSinceCheckpoint, 0) < CommitsPerCheckpoint)
+        {
+            return;
+        }
+        raw.sqlite3_wal_checkpoint_v2(connection.Handle, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out _, out _);
+    }
+
     // SQLite does not checkpoint or delete the -wal of a database file that has moved when its
     // last connection closes, so the old file's -wal would be read as the new file's (its frames
     // laid over the new file's pages). Checkpointing with TRUNCATE first, through the old

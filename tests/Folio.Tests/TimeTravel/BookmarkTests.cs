@@ -204,3 +204,51 @@ public sealed class BookmarkTests(StoreKind kind) : StoreTest
         Assert.That(Count(db, "SELECT sum(x) FROM t"), Is.EqualTo(500500 + 30 * 1000));
     }
 }
+
+/// <summary>Restore and branch under injected store failures: the store holds exactly the state before, or the one after.</summary>
+[TestFixture(StoreKind.Memory)]
+[TestFixture(StoreKind.File)]
+public sealed class RestoreFaultTests(StoreKind kind) : StoreTest
+{
+    [Test]
+    public void AFailedRestoreOrBranchLeavesTheStoreExactlyAsItWas()
+    {
+        var inner = Stores.Create(kind, "faulty");
+        var store = new Folio.Testing.FaultInjectingPageStore(inner);
+        using var db = FolioDatabase.Open(store);
+        using (var c = db.OpenConnection())
+        {
+            c.Execute("CREATE TABLE t(x, pad)");
+            c.Execute("INSERT INTO t WITH RECURSIVE s(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM s WHERE v < 400) SELECT v, zeroblob(300) FROM s");
+        }
+        var good = db.Bookmark;
+        using (var c = db.OpenConnection())
+        {
+            c.Execute("DELETE FROM t WHERE x > 5");
+        }
+        var bad = db.Bookmark;
+
+        store.FailCommits = true;
+        var failure = Assert.Throws<FolioException>(() => db.RestoreTo(good));
+        Assert.That(failure!.InnerException, Is.TypeOf<IOException>(), "the store's own failure is the cause");
+        store.FailCommits = false;
+        Assert.That(inner.GetHead().Version, Is.EqualTo(bad.Version), "nothing of the failed restore reached the store");
+        using (var c = db.OpenConnection())
+        {
+            Assert.That((long)c.ExecuteScalar("SELECT count(*) FROM t")!, Is.EqualTo(5));
+            Assert.That(c.ExecuteScalar("PRAGMA integrity_check"), Is.EqualTo("ok"));
+        }
+
+        var target = new Folio.Testing.FaultInjectingPageStore(Stores.Create(kind, "target")) { FailCommits = true };
+        Assert.Throws<FolioException>(() => db.Branch(good, target));
+        Assert.That(target.Inner.GetHead().Version, Is.Zero, "a failed branch leaves its target empty");
+
+        db.RestoreTo(good);
+        Assert.That(inner.GetHead().Version, Is.EqualTo(bad.Version + 1));
+        using (var c = db.OpenConnection())
+        {
+            Assert.That((long)c.ExecuteScalar("SELECT count(*) FROM t")!, Is.EqualTo(400));
+            Assert.That(c.ExecuteScalar("PRAGMA integrity_check"), Is.EqualTo("ok"));
+        }
+    }
+}
