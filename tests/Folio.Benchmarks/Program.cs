@@ -7,6 +7,7 @@ using Folio.Benchmarks;
 // --api: the TodoApi load run alone (64 clients x 500 requests).
 // --scaling: the parallel point-read figures alone.
 // --history: the time-travel figures alone (also part of --quick).
+// --layout: the file store's outer layout figures alone (also part of --quick).
 // --scale: the 1 GB file-store run (minutes; not part of CI).
 // anything else: the BenchmarkDotNet suite (BenchmarkSwitcher arguments, e.g. --filter '*').
 if (args.Contains("--quick"))
@@ -28,6 +29,12 @@ if (args.Contains("--scaling"))
 {
     using var workloads = new Workloads();
     ScalingFigures.Run(workloads);
+    return 0;
+}
+if (args.Contains("--layout"))
+{
+    using var workloads = new Workloads();
+    FileLayoutFigures.Run(workloads);
     return 0;
 }
 if (args.Contains("--history"))

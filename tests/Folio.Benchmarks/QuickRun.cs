@@ -26,6 +26,7 @@ public static class QuickRun
         QuickHarness.Ratio("commit.folio-file/native-wal-full", () => folioFile.SmallInsert(workloads.NextPayload()), () => nativeWal.SmallInsert(workloads.NextPayload()), 40, 9);
 
         ScalingFigures.Run(workloads);
+        FileLayoutFigures.Run(workloads);
 
         CodecFigures.Run();
         HistoryFigures.Run();

@@ -36,7 +36,11 @@ public sealed class Workloads : IDisposable
 
     /// <summary>Folio's file store in its default (shared, durable) mode.</summary>
     public Database FolioFile(FileStoreMode mode = FileStoreMode.Shared, FolioOptions? options = null) =>
-        Folio(FilePageStore.Open(Path.Combine(Directory, $"folio-{mode}-{Guid.NewGuid():N}.folio"), options: new FileStoreOptions { Mode = mode }), options);
+        FolioFile(new FileStoreOptions { Mode = mode }, options);
+
+    /// <summary>Folio's file store with the given store options.</summary>
+    public Database FolioFile(FileStoreOptions storeOptions, FolioOptions? options = null) =>
+        Folio(FilePageStore.Open(Path.Combine(Directory, $"folio-{storeOptions.Mode}-{Guid.NewGuid():N}.folio"), options: storeOptions), options);
 
     /// <summary>
     /// Two connections on one database of each kind, for the parallel-read figures: the first

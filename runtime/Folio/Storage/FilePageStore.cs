@@ -66,6 +66,10 @@ public sealed partial class FilePageStore : IPageStore
         ArgumentException.ThrowIfNullOrEmpty(database);
         PageSizes.Validate(pageSize, database);
         var retention = (options?.History ?? HistoryRetention.Default).Validate();
+        if (options is { OuterPageSize: var outerPageSize } && (outerPageSize < 4096 || outerPageSize > 65536 || (outerPageSize & (outerPageSize - 1)) != 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), outerPageSize, $"FileStoreOptions.OuterPageSize must be a power of two from 4096 to 65536, not {outerPageSize}.");
+        }
         var file = ResolveFile(path);
         var outer = OuterFile.Acquire(file, options ?? new FileStoreOptions());
         try

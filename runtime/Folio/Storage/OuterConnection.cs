@@ -41,6 +41,8 @@ internal sealed class OuterConnection : IDisposable
             {
                 Exec("PRAGMA locking_mode = EXCLUSIVE");
             }
+            // Before the first table exists: a new file takes the page size, an existing one keeps its own.
+            Exec($"PRAGMA page_size = {options.OuterPageSize}");
             Exec("PRAGMA journal_mode = WAL");
             Exec(options.Durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
             Exec("""

@@ -60,7 +60,7 @@ internal sealed class OuterFile
                 existing._references++;
                 return existing;
             }
-            var file = new OuterFile(path, new FileStoreOptions { Mode = options.Mode, Durable = options.Durable, BusyTimeout = options.BusyTimeout });
+            var file = new OuterFile(path, new FileStoreOptions { Mode = options.Mode, Durable = options.Durable, BusyTimeout = options.BusyTimeout, OuterPageSize = options.OuterPageSize });
             var first = file.Rent();
             file._identity = FileIdentity.Of(file._nativePath, path);
             file.Return(first);
