@@ -23,11 +23,24 @@ public static class HistoryFigures
             RetainedBytes("file", FilePageStore.Open(withHistory, "main", PageSize, new FileStoreOptions { History = Keep, Durable = false }),
                 () => FilePageStore.Open(without, "main", PageSize, new FileStoreOptions { History = HistoryRetention.None, Durable = false }));
             OpenPastVersion(Path.Combine(directory, "big.folio"));
+            CommitCost();
         }
         finally
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    /// <summary>What keeping history costs a small commit, on the memory store and on the (durable) file store.</summary>
+    private static void CommitCost()
+    {
+        using var workloads = new Workloads();
+        var memory = workloads.FolioMemory();
+        var memoryNone = workloads.FolioMemory(store: new MemoryPageStore($"bench-{Guid.NewGuid():N}", history: HistoryRetention.None));
+        QuickHarness.Ratio("commit.history/no-history.memory", () => memory.SmallInsert(workloads.NextPayload()), () => memoryNone.SmallInsert(workloads.NextPayload()), 2_000);
+        var file = workloads.FolioFile(new FileStoreOptions());
+        var fileNone = workloads.FolioFile(new FileStoreOptions { History = HistoryRetention.None });
+        QuickHarness.Ratio("commit.history/no-history.file", () => file.SmallInsert(workloads.NextPayload()), () => fileNone.SmallInsert(workloads.NextPayload()), 40, 9);
     }
 
     private static readonly HistoryRetention Keep = new() { Versions = 1000, MaxAge = null };

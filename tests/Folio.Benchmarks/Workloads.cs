@@ -32,7 +32,7 @@ public sealed class Workloads : IDisposable
         Own(Database.Create(OpenRaw($"/memdb-{Guid.NewGuid():N}", "memdb"), ""));
 
     /// <summary>Folio's memory store through the general VFS.</summary>
-    public Database FolioMemory(FolioOptions? options = null) => Folio(new MemoryPageStore("bench-" + Guid.NewGuid().ToString("N")), options);
+    public Database FolioMemory(FolioOptions? options = null, MemoryPageStore? store = null) => Folio(store ?? new MemoryPageStore("bench-" + Guid.NewGuid().ToString("N")), options);
 
     /// <summary>Folio's file store in its default (shared, durable) mode.</summary>
     public Database FolioFile(FileStoreMode mode = FileStoreMode.Shared, FolioOptions? options = null) =>
