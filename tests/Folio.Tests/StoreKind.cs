@@ -35,6 +35,14 @@ public sealed class StoreFactory : IDisposable
         return store;
     }
 
+    /// <summary>A fresh store of <paramref name="kind"/> keeping the history <paramref name="history"/> asks for (file stores not durable when <paramref name="durable"/> is false).</summary>
+    public IPageStore CreateWithHistory(StoreKind kind, HistoryRetention? history, string name = "db", bool durable = true) => Track(kind switch
+    {
+        StoreKind.Memory => new MemoryPageStore($"{name}-{Guid.NewGuid():N}", 4096, history: history),
+        StoreKind.File => FilePageStore.Open(Path.Combine(Directory, name + ".folio"), "main", 4096, new FileStoreOptions { History = history, Durable = durable }),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    });
+
     /// <summary>Opens the same store again (a new instance on the same data), as a restarted process would.</summary>
     public IPageStore Reopen(StoreKind kind, IPageStore store) => kind switch
     {

@@ -8,11 +8,15 @@ namespace Folio.Tests.TimeTravel;
 [TestFixture(StoreKind.File)]
 public sealed class BookmarkTests(StoreKind kind) : StoreTest
 {
-    private IPageStore Create(string name = "tt", HistoryRetention? retention = null) => kind switch
+    private IPageStore Create(string name = "tt", HistoryRetention? retention = null) => Stores.CreateWithHistory(kind, retention, name);
+
+    /// <summary>A database with table t holding 1..<paramref name="rows"/> (and <paramref name="pad"/> bytes beside each).</summary>
+    internal static void Fill(FolioDatabase db, int rows, int pad = 0)
     {
-        StoreKind.Memory => new MemoryPageStore($"{name}-{Guid.NewGuid():N}", 4096, history: retention),
-        _ => FilePageStore.Open(Path.Combine(Stores.Directory, name + ".folio"), "main", 4096, new FileStoreOptions { History = retention }),
-    };
+        using var c = db.OpenConnection();
+        c.Execute("CREATE TABLE t(x, pad)");
+        c.Execute($"INSERT INTO t WITH RECURSIVE s(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM s WHERE v < {rows}) SELECT v, zeroblob({pad}) FROM s");
+    }
 
     private static long Count(FolioDatabase db, string sql = "SELECT count(*) FROM t")
     {
@@ -42,11 +46,7 @@ public sealed class BookmarkTests(StoreKind kind) : StoreTest
     {
         using var store = Create();
         using var db = FolioDatabase.Open(store);
-        using (var c = db.OpenConnection())
-        {
-            c.Execute("CREATE TABLE t(x)");
-            c.Execute("INSERT INTO t WITH RECURSIVE s(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM s WHERE v < 500) SELECT v FROM s");
-        }
+        Fill(db, 500);
         var before = db.Bookmark;
         using (var c = db.OpenConnection())
         {
@@ -61,7 +61,7 @@ public sealed class BookmarkTests(StoreKind kind) : StoreTest
         Assert.That(past.Bookmark, Is.EqualTo(before));
         using (var c = past.OpenConnection())
         {
-            var refused = Assert.Throws<FolioException>(() => c.Execute("INSERT INTO t VALUES (1)"));
+            var refused = Assert.Throws<FolioException>(() => c.Execute("INSERT INTO t(x) VALUES (1)"));
             Assert.That(refused!.SqliteCode, Is.EqualTo(8), "SQLITE_READONLY");
             Assert.That(refused.Message, Does.Contain("readonly").And.Contain($"@{before.Version}"));
         }
@@ -74,11 +74,7 @@ public sealed class BookmarkTests(StoreKind kind) : StoreTest
     {
         using var store = Create();
         using var db = FolioDatabase.Open(store);
-        using (var c = db.OpenConnection())
-        {
-            c.Execute("CREATE TABLE t(x)");
-            c.Execute("INSERT INTO t WITH RECURSIVE s(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM s WHERE v < 300) SELECT v FROM s");
-        }
+        Fill(db, 300);
         var good = db.Bookmark;
         using (var c = db.OpenConnection())
         {
@@ -106,11 +102,7 @@ public sealed class BookmarkTests(StoreKind kind) : StoreTest
     {
         using var store = Create("origin");
         using var db = FolioDatabase.Open(store);
-        using (var c = db.OpenConnection())
-        {
-            c.Execute("CREATE TABLE t(x)");
-            c.Execute("INSERT INTO t WITH RECURSIVE s(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM s WHERE v < 100) SELECT v FROM s");
-        }
+        Fill(db, 100);
         var fork = db.Bookmark;
         using (var c = db.OpenConnection())
         {
@@ -124,12 +116,12 @@ public sealed class BookmarkTests(StoreKind kind) : StoreTest
         Assert.That(Count(branch), Is.EqualTo(100));
         using (var c = branch.OpenConnection())
         {
-            c.Execute("INSERT INTO t VALUES (101)");
+            c.Execute("INSERT INTO t(x) VALUES (101)");
             Assert.That(c.ExecuteScalar("PRAGMA integrity_check"), Is.EqualTo("ok"));
         }
         using (var c = db.OpenConnection())
         {
-            c.Execute("INSERT INTO t VALUES (-1)");
+            c.Execute("INSERT INTO t(x) VALUES (-1)");
         }
         Assert.That(Count(branch), Is.EqualTo(101));
         Assert.That(Count(db), Is.EqualTo(1));
@@ -167,11 +159,11 @@ public sealed class BookmarkTests(StoreKind kind) : StoreTest
         using var db = FolioDatabase.Open(store);
         using var c = db.OpenConnection();
         c.Execute("CREATE TABLE t(x)");
-        c.Execute("INSERT INTO t VALUES (1)");
+        c.Execute("INSERT INTO t(x) VALUES (1)");
         var first = db.Bookmark;
         var firstTime = db.GetVersions(1)[0].CommittedAt;
         Thread.Sleep(20); // distinct commit times (they are kept in milliseconds)
-        c.Execute("INSERT INTO t VALUES (2)");
+        c.Execute("INSERT INTO t(x) VALUES (2)");
         Assert.That(db.GetBookmarkForTime(firstTime.AddMilliseconds(10)), Is.EqualTo(first));
         Assert.That(db.GetBookmarkForTime(DateTimeOffset.UtcNow.AddSeconds(1)), Is.EqualTo(db.Bookmark));
         var tooEarly = Assert.Throws<VersionNotRetainedException>(() => db.GetBookmarkForTime(DateTimeOffset.UnixEpoch));
@@ -185,11 +177,7 @@ public sealed class BookmarkTests(StoreKind kind) : StoreTest
     {
         using var store = Create();
         using var db = FolioDatabase.Open(store);
-        using (var c = db.OpenConnection())
-        {
-            c.Execute("CREATE TABLE t(x)");
-            c.Execute("INSERT INTO t WITH RECURSIVE s(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM s WHERE v < 1000) SELECT v FROM s");
-        }
+        Fill(db, 1000);
         using var past = db.OpenAt(db.Bookmark);
         using var view = past.OpenConnection();
         Assert.That((long)view.ExecuteScalar("SELECT sum(x) FROM t")!, Is.EqualTo(500500));
@@ -216,11 +204,7 @@ public sealed class RestoreFaultTests(StoreKind kind) : StoreTest
         var inner = Stores.Create(kind, "faulty");
         var store = new Folio.Testing.FaultInjectingPageStore(inner);
         using var db = FolioDatabase.Open(store);
-        using (var c = db.OpenConnection())
-        {
-            c.Execute("CREATE TABLE t(x, pad)");
-            c.Execute("INSERT INTO t WITH RECURSIVE s(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM s WHERE v < 400) SELECT v, zeroblob(300) FROM s");
-        }
+        BookmarkTests.Fill(db, 400, pad: 300);
         var good = db.Bookmark;
         using (var c = db.OpenConnection())
         {

@@ -13,10 +13,8 @@ public sealed class CollectionTests(StoreKind kind) : StoreTest
     {
         const int retained = 50;
         var retention = new HistoryRetention { Versions = retained, MaxAge = null };
+        var store = Stores.CreateWithHistory(kind, retention, "busy", durable: false);
         var path = Path.Combine(Stores.Directory, "busy.folio");
-        using IPageStore store = kind == StoreKind.Memory
-            ? new MemoryPageStore($"busy-{Guid.NewGuid():N}", 4096, history: retention)
-            : FilePageStore.Open(path, "main", 4096, new FileStoreOptions { History = retention, Durable = false });
         var history = (IPageStoreHistory)store;
         using var db = FolioDatabase.Open(store);
         using var c = db.OpenConnection();
@@ -58,9 +56,7 @@ public sealed class CollectionTests(StoreKind kind) : StoreTest
     public void ARetainedVersionOpenedBeforeCollectionRunsReadsOnWhileItStaysRetained()
     {
         var retention = new HistoryRetention { Versions = 40, MaxAge = null };
-        using IPageStore store = kind == StoreKind.Memory
-            ? new MemoryPageStore($"open-read-{Guid.NewGuid():N}", 4096, history: retention)
-            : FilePageStore.Open(Path.Combine(Stores.Directory, "open-read.folio"), "main", 4096, new FileStoreOptions { History = retention, Durable = false });
+        var store = Stores.CreateWithHistory(kind, retention, "open-read", durable: false);
         using var db = FolioDatabase.Open(store);
         using var c = db.OpenConnection();
         c.Execute("CREATE TABLE t(k INTEGER PRIMARY KEY, v INTEGER)");

@@ -13,9 +13,7 @@ public sealed class LockstepTests(StoreKind kind) : StoreTest
     public void EveryRetainedVersionDumpsAsNativeSqliteDidAndOlderOnesAreRefused()
     {
         var retention = new HistoryRetention { Versions = 150, MaxAge = null };
-        using IPageStore store = kind == StoreKind.Memory
-            ? new MemoryPageStore($"lockstep-{Guid.NewGuid():N}", 4096, history: retention)
-            : FilePageStore.Open(Path.Combine(Stores.Directory, "lockstep.folio"), "main", 4096, new FileStoreOptions { History = retention, Durable = false });
+        var store = Stores.CreateWithHistory(kind, retention, "lockstep", durable: false);
         using var db = FolioDatabase.Open(store);
         using var lockstep = new HistoryLockstep(Path.Combine(Stores.Directory, "native"));
         lockstep.Run(db, commits: 200);

@@ -9,11 +9,7 @@ namespace Folio.Tests.TimeTravel;
 [TestFixture(StoreKind.File)]
 public sealed class StoreHistoryTests(StoreKind kind) : StoreTest
 {
-    private IPageStore Create(HistoryRetention retention, string name = "history") => kind switch
-    {
-        StoreKind.Memory => new MemoryPageStore($"{name}-{Guid.NewGuid():N}", 4096, history: retention),
-        _ => FilePageStore.Open(Path.Combine(Stores.Directory, name + ".folio"), "main", 4096, new FileStoreOptions { History = retention }),
-    };
+    private IPageStore Create(HistoryRetention retention) => Stores.CreateWithHistory(kind, retention, "history");
 
     [Test]
     public void EveryRetainedVersionReadsAsItWasCommitted()
