@@ -155,6 +155,27 @@ public sealed class RedisHistoryTests(string server) : ServerFixture(server)
     }
 
     [Test]
+    public async Task AnOwnedStoreReadsItsPastAsynchronouslyToo()
+    {
+        var name = SharedRedis.NewName("owned-past");
+        using var store = RedisPageStore.Open(Connection, name, PageSize, new RedisStoreOptions { Owned = true, History = HistoryRetention.Default });
+        var lineage = store.GetHead().Lineage;
+        for (var v = 0; v < 3; v++)
+        {
+            store.Commit(new StoreCommit(lineage, v, 3, v == 0 ? [Page(0, 1)] : [Page(0, v + 1), Page(v, v + 1)]));
+        }
+        using var past = store.BeginReadAt(2);
+        long[] pages = [0, 1, 2];
+        var destination = new byte[pages.Length * PageSize];
+        var lengths = new int[pages.Length];
+        await past.ReadPagesAsync(pages, destination, PageSize, lengths);
+        Assert.That(lengths, Is.EqualTo(new[] { PageSize, PageSize, 0 }), "page 2 was first written by version 3");
+        Assert.That(destination.AsSpan(0, PageSize).SequenceEqual(HistoryContract.Value(PageSize, 0, 2)), Is.True);
+        Assert.That(destination.AsSpan(PageSize, PageSize).SequenceEqual(HistoryContract.Value(PageSize, 1, 2)), Is.True);
+        Assert.That(store.OwnsDatabase, Is.True, "reading the past is not another writer");
+    }
+
+    [Test]
     public void AHistoryIndexEntryThatCannotBeReadFailsTheCommitBeforeItWritesAnything()
     {
         var name = SharedRedis.NewName("bad-index");
