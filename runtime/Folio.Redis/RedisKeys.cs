@@ -14,6 +14,21 @@ namespace Folio.Redis;
 /// <item><c>{folio:db}:log</c> — a list of <c>version:changed-pages</c> entries, oldest first, trimmed to the configured length.</item>
 /// <item><c>{folio:db}:p:&lt;n&gt;</c> — page <c>n</c>: 8 bytes little-endian (the version that wrote it), then the encoded page.</item>
 /// </list>
+/// <para>Retained history (<see cref="Folio.Storage.IPageStoreHistory"/>), written by the commit script:</para>
+/// <list type="bullet">
+/// <item><c>{folio:db}:h:&lt;n&gt;</c> — a sorted set of page <c>n</c>'s past values: each member is 8 bytes
+/// little-endian (the version that replaced the value, by a write or a truncation) followed by the
+/// page value as it was stored (its own 8-byte header, then the encoded page); the score is the
+/// version that wrote it. Version <c>V</c> reads the newest member scored at most <c>V</c>, if it was
+/// replaced after <c>V</c> (else the page did not exist at <c>V</c>).</item>
+/// <item><c>{folio:db}:hidx</c> — a sorted set indexing those members for collection:
+/// <c>&lt;n&gt;:&lt;written&gt;:&lt;bytes&gt;</c>, scored by the version that replaced the value.</item>
+/// <item><c>{folio:db}:ver</c> — a sorted set of the retained versions' records,
+/// <c>version:committed-unix-ms:page-count:pages-written:bytes-written</c>, scored by version.</item>
+/// <item>Meta fields <c>oldest</c> (the oldest retained version), <c>committed</c> (the last commit's
+/// time: commit times never go backwards), <c>hvalues</c> and <c>hbytes</c> (running totals of the
+/// members in the <c>h:</c> sets).</item>
+/// </list>
 /// </remarks>
 internal sealed class RedisKeys
 {
@@ -23,6 +38,9 @@ internal sealed class RedisKeys
         Meta = Prefix + "meta";
         Log = Prefix + "log";
         PagePrefix = Prefix + "p:";
+        HistoryPrefix = Prefix + "h:";
+        HistoryIndex = Prefix + "hidx";
+        Versions = Prefix + "ver";
     }
 
     /// <summary>The prefix every key of the database shares (hash tag included).</summary>
@@ -34,6 +52,15 @@ internal sealed class RedisKeys
 
     /// <summary>The prefix of page keys; the commit script appends page numbers to it to delete truncated pages.</summary>
     public string PagePrefix { get; }
+
+    /// <summary>The prefix of the per-page history sets; the scripts append page numbers to it.</summary>
+    public string HistoryPrefix { get; }
+
+    /// <summary>The collection index of the history sets.</summary>
+    public RedisKey HistoryIndex { get; }
+
+    /// <summary>The retained versions' records.</summary>
+    public RedisKey Versions { get; }
 
     public RedisKey Page(long number) => PagePrefix + number.ToString(CultureInfo.InvariantCulture);
 

@@ -16,6 +16,10 @@ namespace Folio.Redis;
 /// value belongs to the pinned version only if the version stored in front of it is not newer;
 /// a newer page, or a missing page below the pinned page count (deleted since), means the
 /// snapshot is gone: <see cref="StoreConflictException"/>, which SQLite sees as SQLITE_BUSY and retries.
+/// A past read (<see cref="RedisPageStore.BeginReadAt"/>) fetches with <see cref="RedisScript.ReadPagesAt"/>
+/// instead, which finds each page's value at the pinned version in the retained history: every value
+/// it returns belongs to that version, and a version no longer retained fails the read with
+/// <see cref="VersionNotRetainedException"/>.
 /// </remarks>
 internal sealed class RedisPageReader : IPageStoreReader
 {
@@ -26,9 +30,13 @@ internal sealed class RedisPageReader : IPageStoreReader
     private long _lastPage = -2;
     private int _window;
 
-    public RedisPageReader(RedisPageStore store, StoreLineage lineage, long version, long pageCount, IReadOnlyCollection<long>? changed)
+    // True for a read of the retained history: pages come from ReadPagesAt and never conflict.
+    private readonly bool _past;
+
+    public RedisPageReader(RedisPageStore store, StoreLineage lineage, long version, long pageCount, IReadOnlyCollection<long>? changed, bool past = false)
     {
         _store = store;
+        _past = past;
         Lineage = lineage;
         Version = version;
         PageCount = pageCount;
@@ -89,8 +97,8 @@ internal sealed class RedisPageReader : IPageStoreReader
         var missing = Unbuffered(pageNumbers);
         if (missing.Count > 0)
         {
-            var (keys, operation) = FetchArguments(missing);
-            Keep(missing, _store.Run(operation, write: false, () => RedisScript.ReadPages.Evaluate(_store, keys, [])));
+            var (keys, values, operation) = FetchArguments(missing);
+            Keep(missing, _store.Run(operation, write: false, () => FetchScript.Evaluate(_store, keys, values)));
         }
         CopyOut(pageNumbers, destination, slotSize, lengths);
     }
@@ -106,9 +114,9 @@ internal sealed class RedisPageReader : IPageStoreReader
         var missing = Unbuffered(pageNumbers.Span);
         if (missing.Count > 0)
         {
-            var (keys, operation) = FetchArguments(missing);
+            var (keys, values, operation) = FetchArguments(missing);
             var result = await _store.RunAsync(operation, write: false,
-                () => RedisScript.ReadPages.EvaluateAsync(_store, keys, []).WaitAsync(cancellationToken)).ConfigureAwait(false);
+                () => FetchScript.EvaluateAsync(_store, keys, values).WaitAsync(cancellationToken)).ConfigureAwait(false);
             Keep(missing, result);
         }
         CopyOut(pageNumbers.Span, destination.Span, slotSize, lengths.Span);
@@ -171,12 +179,15 @@ internal sealed class RedisPageReader : IPageStoreReader
     /// <summary>One round trip: the current version and the values of <paramref name="pages"/>.</summary>
     private (long Current, RedisResult[] Values) Fetch(List<long> pages)
     {
-        var (keys, operation) = FetchArguments(pages);
-        return FetchOutcome(pages, _store.Run(operation, write: false, () => RedisScript.ReadPages.Evaluate(_store, keys, [])));
+        var (keys, values, operation) = FetchArguments(pages);
+        return FetchOutcome(pages, _store.Run(operation, write: false, () => FetchScript.Evaluate(_store, keys, values)));
     }
 
-    /// <summary>The read script's keys (the metadata hash, then the pages) and the operation's name for errors.</summary>
-    private (RedisKey[] Keys, string Operation) FetchArguments(List<long> pages)
+    /// <summary>The script that fetches pages: at the current version, or from the retained history.</summary>
+    private RedisScript FetchScript => _past ? RedisScript.ReadPagesAt : RedisScript.ReadPages;
+
+    /// <summary>The read script's keys (the metadata hash, then the pages), its arguments and the operation's name for errors.</summary>
+    private (RedisKey[] Keys, RedisValue[] Values, string Operation) FetchArguments(List<long> pages)
     {
         var keys = new RedisKey[1 + pages.Count];
         keys[0] = _store.Keys.Meta;
@@ -185,7 +196,8 @@ internal sealed class RedisPageReader : IPageStoreReader
             keys[1 + i] = _store.Keys.Page(pages[i]);
         }
         var operation = pages.Count == 1 ? $"read of page {pages[0]} at version {Version}" : $"read of {pages.Count} pages from page {pages[0]} at version {Version}";
-        return (keys, operation);
+        RedisValue[] values = _past ? [Version, _store.Keys.PagePrefix, _store.Keys.HistoryPrefix] : [];
+        return (keys, values, operation);
     }
 
     /// <summary>What the read script answered: the current version and one value per page, checked against this read's history.</summary>
@@ -197,12 +209,17 @@ internal sealed class RedisPageReader : IPageStoreReader
             throw _store.DatabaseMissing(Lineage, Version);
         }
         var current = (long)items[0];
+        var first = 1;
+        if (_past)
+        {
+            first = PastHead(items, pages.Count, current);
+        }
         if (current < Version)
         {
             throw new HistoryChangedException(_store.Name, Lineage, Version, Lineage, current,
                 "Redis is older than the version this read started at: it lost acknowledged writes (a restart without persistence, or a failover to a lagging replica)");
         }
-        if (current != Version && _store.Options.Owned)
+        if (current != Version && _store.Options.Owned && !_past)
         {
             throw _store.LoseOwnership(Version, current, "another writer committed after this process claimed the database");
         }
@@ -210,11 +227,32 @@ internal sealed class RedisPageReader : IPageStoreReader
         long bytes = 0;
         for (var i = 0; i < pages.Count; i++)
         {
-            values[i] = items[1 + i];
+            values[i] = items[first + i];
             bytes += values[i].IsNull ? 0 : ((byte[])values[i]!).Length;
         }
         _store.OnPagesRead(pages.Count, bytes);
-        return (current, values);
+        // A past read's values all belong to its version: checked as if the database were still there.
+        return (_past ? Version : current, values);
+    }
+
+    /// <summary>
+    /// Checks the head <see cref="RedisScript.ReadPagesAt"/> answered ([current, oldest, id, epoch],
+    /// then the values only while the version is retained); returns where the values start.
+    /// </summary>
+    private int PastHead(RedisResult[] items, int pages, long current)
+    {
+        var lineage = _store.ParseLineage((RedisValue)items[2], (RedisValue)items[3]);
+        if (lineage != Lineage)
+        {
+            throw new HistoryChangedException(_store.Name, Lineage, Version, lineage, current,
+                "the database was replaced by another history while a read of a past version was open");
+        }
+        if (current >= Version && items.Length < 4 + pages)
+        {
+            throw new VersionNotRetainedException(_store.Name, Version, new StoreHistoryRange(lineage, (long)items[1], current),
+                "commits collected it while this read was open");
+        }
+        return 4;
     }
 
     /// <summary>Returns the page's value at the pinned version, or throws why it cannot.</summary>

@@ -47,12 +47,14 @@ public sealed partial class RedisPageStore
         ThrowIfOwnershipLost();
         var newVersion = commit.ExpectedVersion + 1;
         var pages = commit.Pages;
-        var keys = new RedisKey[2 + pages.Count];
+        var keys = new RedisKey[KeysBeforePages + pages.Count];
         var values = new RedisValue[ValuesBeforePages + pages.Count];
         var numbers = new long[pages.Count];
         long bytes = 0;
         keys[0] = Keys.Meta;
         keys[1] = Keys.Log;
+        keys[2] = Keys.Versions;
+        keys[3] = Keys.HistoryIndex;
         for (var i = 0; i < pages.Count; i++)
         {
             var page = pages[i];
@@ -66,7 +68,7 @@ public sealed partial class RedisPageStore
             var value = new byte[ValueHeaderSize + page.Data.Length];
             BinaryPrimitives.WriteInt64LittleEndian(value, newVersion);
             page.Data.Span.CopyTo(value.AsSpan(ValueHeaderSize));
-            keys[2 + i] = Keys.Page(page.Number);
+            keys[KeysBeforePages + i] = Keys.Page(page.Number);
             values[ValuesBeforePages + i] = value;
             bytes += value.Length;
         }
@@ -78,10 +80,21 @@ public sealed partial class RedisPageStore
         values[5] = commit.ExpectedLineage.DatabaseId.ToString("N");
         values[6] = commit.ExpectedLineage.Epoch;
         values[7] = _ownerToken;
+        var retention = Retention;
+        values[8] = retention.Versions;
+        values[9] = retention.MaxAge is { } age ? (long)Math.Min(age.TotalMilliseconds, long.MaxValue / 2) : 0;
+        values[10] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var stamp = new byte[ValueHeaderSize];
+        BinaryPrimitives.WriteInt64LittleEndian(stamp, newVersion);
+        values[11] = stamp;
+        values[12] = Keys.HistoryPrefix;
+        values[13] = bytes;
         return (keys, values, bytes);
     }
 
-    private const int ValuesBeforePages = 8;
+    private const int KeysBeforePages = 4;
+
+    private const int ValuesBeforePages = 14;
 
     /// <summary>
     /// What the commit script answered, as the contract says it. <paramref name="confirmed"/> is what

@@ -16,7 +16,9 @@ namespace Folio.Redis;
 /// per page, and a bounded change log, all under the hash tag <c>{folio:&lt;database&gt;}</c> so a
 /// database stays in one cluster slot while many databases spread over a cluster. Each page value
 /// is the 8-byte little-endian version that wrote it followed by the bytes Folio handed over; the
-/// version lets a reader prove a page still belongs to the version it pinned.
+/// version lets a reader prove a page still belongs to the version it pinned. With retained
+/// history (<see cref="RedisStoreOptions.History"/>, on by default) the commit also moves the values
+/// it replaces into per-page sorted sets and records each version; see <see cref="IPageStoreHistory"/>.
 /// </para>
 /// <para>
 /// Every operation is one Lua script run atomically by Redis: a commit checks the expected version,

@@ -19,7 +19,7 @@ namespace Folio.Redis;
 /// Keys of truncated pages are built inside the commit script from the page-key prefix; they carry
 /// the database's hash tag, so they live in the same cluster slot as the declared keys.
 /// </remarks>
-internal sealed class RedisScript
+internal sealed partial class RedisScript
 {
     /// <summary>
     /// Creates or opens a database. KEYS: meta. ARGV: page size, format, a fresh identity (used
@@ -75,16 +75,32 @@ internal sealed class RedisScript
         """);
 
     /// <summary>
-    /// Commits a batch. KEYS: meta, log, then the written page keys. ARGV: expected version, new
-    /// page count, change-log length, page-key prefix, changed pages (log text), expected id,
-    /// expected epoch, owner token ('' for a shared-mode writer), then one value per written page.
+    /// Commits a batch. KEYS: meta, log, ver, hidx, then the written page keys. ARGV: expected
+    /// version, new page count, change-log length, page-key prefix, changed pages (log text),
+    /// expected id, expected epoch, owner token ('' for a shared-mode writer), past versions to keep
+    /// (0: no history), the most age a retained version may have in ms (0: no limit), the
+    /// committer's clock in unix ms, the new version as 8 bytes little-endian, the history-key
+    /// prefix, the bytes written, then one value per written page.
     /// Returns [1, new version] when applied, [0, actual version] on a conflict, [-1] when the
     /// database is gone, [-2, version, id, epoch] when it is another history (another identity or
     /// epoch), [-3, version] when an owner's claim was taken over by another owner.
     /// </summary>
-    public static readonly RedisScript Commit = new("""
+    /// <remarks>
+    /// With history on, every value the commit overwrites or cuts off moves into its page's
+    /// <c>h:</c> set (prefixed with the new version, which replaced it) and into the collection
+    /// index. Every commit records its version, works out the oldest version to keep exactly as
+    /// <see cref="Folio.Storage.HistoryRetention.OldestToKeep"/> does (never below the oldest an
+    /// earlier commit kept, so a writer that keeps more cannot claim what one that keeps less
+    /// dropped), and collects at most 64 + 2 × the pages it writes and cuts off: the cost stays
+    /// bounded by the pages it writes and deletes. Everything that reads and parses stored data
+    /// runs before the first write, so a malformed entry fails the commit before it changed
+    /// anything, on Garnet too (which does not roll a script back).
+    /// </remarks>
+    public static readonly RedisScript Commit = new($$"""
         #!lua
-        local head = redis.call('HMGET', KEYS[1], 'version', 'pages', 'id', 'epoch', 'owner')
+        {{HistoryLua.Written}}
+        {{HistoryLua.InForce}}
+        local head = redis.call('HMGET', KEYS[1], 'version', 'pages', 'id', 'epoch', 'owner', 'committed', 'oldest')
         if not head[1] then return {-1} end
         if head[3] ~= ARGV[6] or head[4] ~= ARGV[7] then return {-2, head[1], head[3], head[4]} end
         if ARGV[8] ~= '' and head[5] ~= ARGV[8] then return {-3, head[1]} end
@@ -92,17 +108,77 @@ internal sealed class RedisScript
         if version ~= tonumber(ARGV[1]) then return {0, head[1]} end
         local newCount = tonumber(ARGV[2])
         local oldCount = tonumber(head[2])
-        for i = 3, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 6]) end
+        local newVersion = string.format('%d', version + 1)
+        local keep = tonumber(ARGV[9])
+        local committed = tonumber(ARGV[11])
+        if head[6] and tonumber(head[6]) > committed then committed = tonumber(head[6]) end
+        local stamp = string.format('%d', committed)
+        local oldest = version + 1 - keep
+        if oldest < 1 then oldest = 1 end
+        local maxAge = tonumber(ARGV[10])
+        if maxAge > 0 then
+          local record = inForce(KEYS[3], committed - maxAge)
+          if record then
+            local byAge = tonumber(string.match(record, '^(%d+):'))
+            if byAge > oldest then oldest = math.min(byAge, version + 1) end
+          end
+        end
+        local floor = tonumber(head[7]) or (version + 1)
+        if oldest < floor then oldest = floor end
+        local cut = 0
+        if newCount < oldCount then cut = oldCount - newCount end
+        local limit = 64
+        if keep > 0 then limit = 64 + 2 * (#KEYS - 4 + cut) end
+        local due = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', string.format('%d', oldest), 'LIMIT', 0, limit)
+        local collect = {}
+        local freed = 0
+        for i = 1, #due do
+          local n, w, size = string.match(due[i], '^(%d+):(%d+):(%d+)$')
+          if not size then return redis.error_reply('malformed history index entry ' .. due[i]) end
+          collect[i] = {n, w}
+          freed = freed + tonumber(size)
+        end
+        local added, addedBytes = 0, 0
+        local function retain(n, key)
+          local old = redis.call('GET', key)
+          if not old then return end
+          local w = written(old)
+          if w < 0 then return end
+          local member = ARGV[12] .. old
+          local score = string.format('%d', w)
+          redis.call('ZADD', ARGV[13] .. n, score, member)
+          redis.call('ZADD', KEYS[4], newVersion, n .. ':' .. score .. ':' .. string.format('%d', #member))
+          added = added + 1
+          addedBytes = addedBytes + #member
+        end
+        local prefixLength = #ARGV[4]
+        for i = 5, #KEYS do
+          if keep > 0 then retain(string.sub(KEYS[i], prefixLength + 1), KEYS[i]) end
+          redis.call('SET', KEYS[i], ARGV[i + 10])
+        end
         local changes = ARGV[5]
-        if newCount < oldCount then
-          for p = newCount, oldCount - 1 do redis.call('DEL', ARGV[4] .. string.format('%d', p)) end
+        if cut > 0 then
+          for p = newCount, oldCount - 1 do
+            local n = string.format('%d', p)
+            if keep > 0 then retain(n, ARGV[4] .. n) end
+            redis.call('DEL', ARGV[4] .. n)
+          end
           if changes ~= '*' then
             local range = string.format('%d-%d', newCount, oldCount - 1)
             if changes == '' then changes = range else changes = changes .. ',' .. range end
           end
         end
-        local newVersion = string.format('%d', version + 1)
-        redis.call('HSET', KEYS[1], 'version', newVersion, 'pages', ARGV[2])
+        redis.call('ZADD', KEYS[3], newVersion, newVersion .. ':' .. stamp .. ':' .. ARGV[2] .. ':' .. string.format('%d', #KEYS - 4) .. ':' .. ARGV[14])
+        redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. string.format('%d', oldest))
+        for i = 1, #due do
+          redis.call('ZREMRANGEBYSCORE', ARGV[13] .. collect[i][1], collect[i][2], collect[i][2])
+          redis.call('ZREM', KEYS[4], due[i])
+        end
+        redis.call('HSET', KEYS[1], 'version', newVersion, 'pages', ARGV[2], 'oldest', string.format('%d', oldest), 'committed', stamp)
+        if added > 0 or #due > 0 then
+          redis.call('HINCRBY', KEYS[1], 'hvalues', added - #due)
+          redis.call('HINCRBY', KEYS[1], 'hbytes', addedBytes - freed)
+        end
         redis.call('RPUSH', KEYS[2], newVersion .. ':' .. changes)
         redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
         return {1, newVersion}

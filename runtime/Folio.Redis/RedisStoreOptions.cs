@@ -1,3 +1,5 @@
+using Folio.Storage;
+
 namespace Folio.Redis;
 
 /// <summary>How a <see cref="RedisPageStore"/> talks to Redis.</summary>
@@ -60,6 +62,17 @@ public sealed class RedisStoreOptions
     /// </summary>
     public TimeSpan ReplicaWaitTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How many past versions this store's commits keep readable (time travel), and for how long;
+    /// null for <see cref="HistoryRetention.Default"/>. Each commit keeps the page values it
+    /// replaces and collects what fell out of retention inside its own script, by its writer's
+    /// setting (see the history keys in docs/store-contract.md for what a retained version costs).
+    /// </summary>
+    public HistoryRetention? History { get; set; }
+
+    /// <summary>The retention in force: <see cref="History"/>, or the default.</summary>
+    internal HistoryRetention Retention => History ?? HistoryRetention.Default;
+
     /// <summary>A copy, so a store keeps the settings it was opened with.</summary>
     internal RedisStoreOptions Clone() => (RedisStoreOptions)MemberwiseClone();
 
@@ -91,5 +104,6 @@ public sealed class RedisStoreOptions
             throw new ArgumentOutOfRangeException(nameof(ReplicaWaitTimeout), ReplicaWaitTimeout,
                 $"The replica wait must be at least 1 ms and shorter than the command timeout ({CommandTimeout}).");
         }
+        History?.Validate();
     }
 }

@@ -120,7 +120,8 @@ public sealed class StoreContractTests(string server) : ServerFixture(server)
         Assert.That(keys.Select(k => k.ToString()), Is.EquivalentTo(new[]
         {
             $"{{folio:{name}}}:meta", $"{{folio:{name}}}:log", $"{{folio:{name}}}:p:0", $"{{folio:{name}}}:p:1",
-        }));
+            $"{{folio:{name}}}:ver", $"{{folio:{name}}}:hidx", $"{{folio:{name}}}:h:1",
+        }), "the default retention keeps the value of page 1 that version 2 replaced");
         Assert.That(keys.Select(k => Connection.HashSlot(k)).Distinct().Count(), Is.EqualTo(1));
 
         var redis = Connection.GetDatabase();
@@ -130,6 +131,16 @@ public sealed class StoreContractTests(string server) : ServerFixture(server)
         Assert.That(BinaryPrimitives.ReadInt64LittleEndian(page1), Is.EqualTo(2));
         Assert.That(page1.Length, Is.EqualTo(RedisPageStore.ValueHeaderSize + PageSize));
         Assert.That(page1[RedisPageStore.ValueHeaderSize], Is.EqualTo(2), "the rest of the value is exactly what was committed");
+
+        var past = redis.SortedSetRangeByRankWithScores($"{{folio:{name}}}:h:1");
+        Assert.That(past.Select(e => e.Score), Is.EqualTo(new[] { 1.0 }), "a past value is scored by the version that wrote it");
+        byte[] member = past[0].Element!;
+        Assert.That(BinaryPrimitives.ReadInt64LittleEndian(member), Is.EqualTo(2), "it starts with the version that replaced it");
+        Assert.That(BinaryPrimitives.ReadInt64LittleEndian(member.AsSpan(RedisPageStore.ValueHeaderSize)), Is.EqualTo(1));
+        Assert.That(member.AsSpan(2 * RedisPageStore.ValueHeaderSize).ToArray(), Is.EqualTo(Page(1, 1).Data.ToArray()), "then the value as it was stored");
+        Assert.That(redis.SortedSetRangeByRankWithScores($"{{folio:{name}}}:hidx").Select(e => ((string?)e.Element, e.Score)),
+            Is.EqualTo(new[] { ($"1:1:{member.Length}", 2.0) }), "the collection index: page, written, bytes, scored by the replacing version");
+        Assert.That(redis.SortedSetRangeByRank($"{{folio:{name}}}:ver").Select(v => ((string)v!).Split(':')[0]), Is.EqualTo(new[] { "1", "2" }));
     }
 
     [Test]
