@@ -36,8 +36,17 @@ namespace Folio.Redis;
 /// </remarks>
 public sealed partial class RedisPageStore : IPageStore
 {
-    /// <summary>The layout version written to the metadata hash; a database with another one is refused.</summary>
-    public const int Format = 1;
+    /// <summary>
+    /// The layout version written to the metadata hash; a database with another one is refused.
+    /// Format 2 adds retained history (the <c>h:</c>, <c>hidx</c> and <c>ver</c> keys). Opening a
+    /// format 1 database upgrades it to 2 (nothing else changes), so a Folio.Redis that keeps no
+    /// history refuses it from then on: it would overwrite past values without collecting their
+    /// entries, and reads of the past would go wrong.
+    /// </summary>
+    public const int Format = 2;
+
+    /// <summary>The layout before retained history, which <see cref="Format"/> 2 reads and upgrades on open.</summary>
+    internal const int FormatBeforeHistory = 1;
 
     /// <summary>The bytes in front of every stored page value: the version that wrote it.</summary>
     public const int ValueHeaderSize = sizeof(long);
@@ -114,7 +123,7 @@ public sealed partial class RedisPageStore : IPageStore
         return store;
     }
 
-    private RedisValue[] OpenArguments() => [PageSize, Format, StoreLineage.CreateNew().DatabaseId.ToString("N"), _ownerToken];
+    private RedisValue[] OpenArguments() => [PageSize, Format, StoreLineage.CreateNew().DatabaseId.ToString("N"), _ownerToken, FormatBeforeHistory];
 
     /// <summary>Checks the open script's answer (see <see cref="RedisScript.Open"/>) and takes the head it returned.</summary>
     private RedisPageStore Opened(RedisResult result)

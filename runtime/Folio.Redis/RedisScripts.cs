@@ -24,7 +24,8 @@ internal sealed partial class RedisScript
     /// <summary>
     /// Creates or opens a database. KEYS: meta. ARGV: page size, format, a fresh identity (used
     /// when the database is created, or when one made before identities existed has none yet),
-    /// the owner token ('' when not opened owned; otherwise it claims the database).
+    /// the owner token ('' when not opened owned; otherwise it claims the database), the format
+    /// before history (a database still in it is upgraded to the current format).
     /// Returns [page_size, format, version, pages, id, epoch].
     /// </summary>
     public static readonly RedisScript Open = new("""
@@ -34,6 +35,7 @@ internal sealed partial class RedisScript
         elseif redis.call('HEXISTS', KEYS[1], 'id') == 0 then
           redis.call('HSET', KEYS[1], 'id', ARGV[3], 'epoch', '0')
         end
+        if redis.call('HGET', KEYS[1], 'format') == ARGV[5] then redis.call('HSET', KEYS[1], 'format', ARGV[2]) end
         if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'owner', ARGV[4]) end
         return redis.call('HMGET', KEYS[1], 'page_size', 'format', 'version', 'pages', 'id', 'epoch')
         """);

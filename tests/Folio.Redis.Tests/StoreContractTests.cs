@@ -216,7 +216,7 @@ public sealed class StoreContractTests(string server) : ServerFixture(server)
         var redis = Connection.GetDatabase();
         var pages = LegacyDatabase.Pages(PageSize);
         redis.HashSet($"{{folio:{name}}}:meta", [
-            new HashEntry("page_size", PageSize), new HashEntry("format", RedisPageStore.Format),
+            new HashEntry("page_size", PageSize), new HashEntry("format", 1),
             new HashEntry("version", 1), new HashEntry("pages", pages.Count)]);
         foreach (var page in pages)
         {
@@ -233,6 +233,7 @@ public sealed class StoreContractTests(string server) : ServerFixture(server)
             lineage = db.Store.GetHead().Lineage;
             Assert.That(lineage.IsEmpty, Is.False);
             Assert.That((string?)redis.HashGet($"{{folio:{name}}}:meta", "id"), Is.EqualTo(lineage.DatabaseId.ToString("N")), "the identity is stored with the data");
+            Assert.That((int)redis.HashGet($"{{folio:{name}}}:meta", "format"), Is.EqualTo(RedisPageStore.Format), "opening upgrades the layout, so a Folio.Redis without history refuses it");
             Assert.That(c.ExecuteScalar("SELECT group_concat(v, ',') FROM t"), Is.EqualTo(LegacyDatabase.Rows), "format 1 pages still verify");
             c.Execute("INSERT INTO t VALUES ('new')");
         }
