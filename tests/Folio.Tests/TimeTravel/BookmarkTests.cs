@@ -70,6 +70,29 @@ public sealed class BookmarkTests(StoreKind kind) : StoreTest
     }
 
     [Test]
+    public void OtherClientsReadAViewThroughItsConnectionString()
+    {
+        using var store = Create();
+        using var db = FolioDatabase.Open(store);
+        Fill(db, 50);
+        var before = db.Bookmark;
+        using (var c = db.OpenConnection())
+        {
+            c.Execute("UPDATE t SET x = -x");
+        }
+        using var past = db.OpenAt(before);
+        using var ado = new Microsoft.Data.Sqlite.SqliteConnection(past.ConnectionString);
+        ado.Open();
+        using var sum = ado.CreateCommand();
+        sum.CommandText = "SELECT sum(x) FROM t";
+        Assert.That(sum.ExecuteScalar(), Is.EqualTo(1275L), "Microsoft.Data.Sqlite reads the past through the view's VFS");
+        using var write = ado.CreateCommand();
+        write.CommandText = "DELETE FROM t";
+        var refused = Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => write.ExecuteNonQuery());
+        Assert.That(refused!.SqliteErrorCode, Is.EqualTo(8), "SQLITE_READONLY");
+    }
+
+    [Test]
     public void RestoreMakesThePastCurrentAsANewVersionThatCanBeUndone()
     {
         using var store = Create();
