@@ -8,6 +8,7 @@ using Folio.Benchmarks;
 // --scaling: the parallel point-read figures alone.
 // --history: the time-travel figures alone (also part of --quick).
 // --layout: the file store's outer layout figures alone (also part of --quick).
+// --file-reads: the file store's point-read figure alone (also part of --quick).
 // --scale: the 1 GB file-store run (minutes; not part of CI).
 // anything else: the BenchmarkDotNet suite (BenchmarkSwitcher arguments, e.g. --filter '*').
 if (args.Contains("--quick"))
@@ -29,6 +30,14 @@ if (args.Contains("--scaling"))
 {
     using var workloads = new Workloads();
     ScalingFigures.Run(workloads);
+    return 0;
+}
+if (args.Contains("--file-reads"))
+{
+    using var workloads = new Workloads();
+    var folioFile = workloads.FolioFile();
+    var nativeFile = workloads.NativeFile("DELETE", "FULL");
+    QuickHarness.Ratio("read.folio-file/native-file", () => folioFile.PointRead(), () => nativeFile.PointRead(), 10_000);
     return 0;
 }
 if (args.Contains("--layout"))

@@ -12,10 +12,13 @@ public sealed partial class FilePageStore
         public SharedReader(FilePageStore store, long knownVersion)
         {
             _store = store;
-            store.EnsureCurrentFile();
             _connection = store._file.Rent();
             try
             {
+                // The index header read before the snapshot is taken: if it is unchanged later,
+                // nothing committed after it, so nothing after this snapshot either.
+                var generation = _connection.Generation;
+                var watched = store._file.Watch is { } watch && watch.TryRead(out var header) ? header : (WalIndexHeader?)null;
                 _connection.BeginRead();
                 _databaseId = store.DatabaseIdOn(_connection);
                 var head = store.ReadHead(_connection);
@@ -23,6 +26,8 @@ public sealed partial class FilePageStore
                 Version = head.Version;
                 PageCount = head.PageCount;
                 ChangedPagesSinceKnown = knownVersion == head.Version ? Array.Empty<long>() : null;
+                store._unchanged = watched is { } seen ? new Unchanged(generation, seen, head, _databaseId) : null;
+                store._file.EnsureWatch();
             }
             catch
             {
@@ -67,6 +72,73 @@ public sealed partial class FilePageStore
             }
         }
     }
+
+    /// <summary>
+    /// A shared-mode read of the version a previous read saw, started while the WAL index says
+    /// nothing committed since (<see cref="WalIndexWatch"/>): the caller's cache answers it, so no
+    /// outer transaction is opened unless a page must be read. Then one is, and it must still see
+    /// that version; if a commit came in between, the page fails with
+    /// <see cref="StoreConflictException"/> (SQLITE_BUSY, retried), as a pinned read must.
+    /// </summary>
+    private sealed class UnchangedReader(FilePageStore store, Unchanged seen) : IPageStoreReader
+    {
+        private OuterConnection? _connection;
+        private bool _disposed;
+
+        public StoreLineage Lineage => seen.Head.Lineage;
+
+        public long Version => seen.Head.Version;
+
+        public long PageCount => seen.Head.PageCount;
+
+        public IReadOnlyCollection<long> ChangedPagesSinceKnown => [];
+
+        public int ReadPage(long pageNumber, Span<byte> destination)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_connection is null)
+            {
+                var connection = store._file.Rent();
+                try
+                {
+                    connection.BeginRead();
+                    if (connection.Generation != seen.Generation || store.DatabaseIdOn(connection) != seen.DatabaseId || store.ReadHead(connection) != seen.Head)
+                    {
+                        throw new StoreConflictException(store.Name,
+                            $"Folio database '{store.Name}': another commit came in since the read at version {Version} began; retry the transaction.");
+                    }
+                }
+                catch
+                {
+                    connection.Rollback(); // OuterFile.Return closes it if that failed
+                    store._file.Return(connection);
+                    throw;
+                }
+                _connection = connection;
+            }
+            return _connection.ReadPage(seen.DatabaseId, pageNumber, destination);
+        }
+
+        public void Dispose()
+        {
+            _disposed = true;
+            if (_connection is { } connection)
+            {
+                _connection = null;
+                try
+                {
+                    connection.EndRead();
+                }
+                finally
+                {
+                    store._file.Return(connection);
+                }
+            }
+        }
+    }
+
+    /// <summary>What a shared read saw: the file generation, the WAL-index header before its snapshot, the head and the database's row id.</summary>
+    private sealed record Unchanged(int Generation, WalIndexHeader Header, StoreHead Head, long DatabaseId);
 
     /// <summary>
     /// No outer transaction is held: only this process writes the file, so the file's current row

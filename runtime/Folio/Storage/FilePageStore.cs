@@ -37,6 +37,7 @@ public sealed partial class FilePageStore : IPageStore
     private readonly OuterFile _file;
     private volatile Located _located;
     private volatile Seen? _lastSeen; // the lineage last read, for the messages when the database is gone
+    private volatile Unchanged? _unchanged; // the head a shared read saw, with the WAL index it saw it under
     private int _disposed;
 
     private FilePageStore(OuterFile file, long databaseId, string database, int pageSize, HistoryRetention retention)
@@ -136,7 +137,19 @@ public sealed partial class FilePageStore : IPageStore
     public IPageStoreReader BeginRead(long knownVersion)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        return _file.IsExclusive ? new ExclusiveReader(this, knownVersion) : new SharedReader(this, knownVersion);
+        if (_file.IsExclusive)
+        {
+            return new ExclusiveReader(this, knownVersion);
+        }
+        EnsureCurrentFile();
+        // Nothing committed to the file since a read saw the version the caller's cache holds:
+        // that version is still current, and no outer transaction is needed unless a page is missing.
+        if (_unchanged is { } seen && seen.Head.Version == knownVersion && seen.Generation == _file.Generation
+            && _file.Watch is { } watch && watch.TryRead(out var header) && header == seen.Header)
+        {
+            return new UnchangedReader(this, seen);
+        }
+        return new SharedReader(this, knownVersion);
     }
 
     /// <inheritdoc />

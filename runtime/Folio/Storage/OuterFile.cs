@@ -81,8 +81,47 @@ internal sealed class OuterFile
                 return;
             }
             Open.TryRemove(Path, out _);
+            RetireWatch();
             CloseConnections();
         }
+    }
+
+    private volatile WalIndexWatch? _watch;
+    private int _watchGeneration = -1;
+
+    /// <summary>
+    /// The WAL-index watch of the file now at the path (shared mode), once <see cref="EnsureWatch"/>
+    /// mapped it; null before, or when it cannot be mapped.
+    /// </summary>
+    public WalIndexWatch? Watch => _watch;
+
+    /// <summary>Maps the file's WAL index for <see cref="Watch"/>, once per file generation (call after a read succeeded: the -shm then exists).</summary>
+    public void EnsureWatch()
+    {
+        if (_watch is not null || IsExclusive || Volatile.Read(ref _watchGeneration) == Generation)
+        {
+            return;
+        }
+        lock (_swapLock)
+        {
+            if (_watch is null && _watchGeneration != _generation)
+            {
+                _watchGeneration = _generation;
+                _watch = WalIndexWatch.TryOpen(Path);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stops using the watch and closes it (the file was replaced or is being closed): its own
+    /// connection must not keep the old file's -shm locked once a new file takes the path.
+    /// </summary>
+    private void RetireWatch()
+    {
+        var watch = _watch;
+        _watch = null;
+        _watchGeneration = -1;
+        watch?.Dispose();
     }
 
     /// <summary>A connection for one operation; in exclusive mode the one connection (hold <see cref="ExclusiveLock"/>).</summary>
@@ -189,6 +228,7 @@ internal sealed class OuterFile
     // recover and rebuilds the -shm.
     private void ForgetReplacedFile()
     {
+        RetireWatch();
         var any = _exclusive ?? (_idle.TryPeek(out var idle) ? idle : null);
         if (any is not null)
         {
