@@ -124,6 +124,18 @@ public class TimeTravelCommandTests
     }
 
     [Test]
+    public void LogOfADatabaseNeverWrittenSaysSo()
+    {
+        var empty = $"file:{_directory.File("empty.folio")}";
+        Ok(Cli.Run("sql", empty, "SELECT 1"));
+        var text = Ok(Cli.Run("log", empty)).Out;
+        Assert.That(text, Does.Contain("retained:     version 0 only (1 version)").And.EndWith("(no commits yet)" + Environment.NewLine));
+        Assert.That(text, Does.Not.Contain("not shown"));
+        using var json = JsonDocument.Parse(Ok(Cli.Run("log", empty, "--json")).Out);
+        Assert.That(json.RootElement.GetProperty("versions").GetArrayLength(), Is.EqualTo(0));
+    }
+
+    [Test]
     public void ExportAtEachVersionIsThatVersionsDump()
     {
         Assert.That(_dumps.Skip(1).Distinct().Count(), Is.EqualTo(Steps.Length), "each step changed the database");

@@ -54,13 +54,13 @@ internal sealed class LogCommand : ICliCommand
         }
         else
         {
-            WriteText(context.Out, location, history.Retention, range, usage, versions, retained);
+            WriteText(context.Out, location, history.Retention, range, usage, versions, retained, limit < retained);
         }
         return ExitCodes.Success;
     }
 
     private static void WriteText(TextWriter output, StoreLocation location, HistoryRetention retention, StoreHistoryRange range,
-        StoreHistoryUsage usage, IReadOnlyList<StoreVersion> versions, long retained)
+        StoreHistoryUsage usage, IReadOnlyList<StoreVersion> versions, long retained, bool limited)
     {
         InfoCommand.Write(output,
         [
@@ -83,7 +83,11 @@ internal sealed class LogCommand : ICliCommand
         {
             output.WriteLine(Row(row, widths));
         }
-        if (retained > versions.Count)
+        if (versions.Count == 0)
+        {
+            output.WriteLine("(no commits yet)");
+        }
+        else if (limited)
         {
             output.WriteLine(Invariant($"({retained - versions.Count} older retained versions not shown; --limit {retained} shows them all)"));
         }
