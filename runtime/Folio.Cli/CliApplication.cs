@@ -14,7 +14,10 @@ namespace Folio.Cli;
 public static class CliApplication
 {
     private static readonly ICliCommand[] Commands =
-        [new ImportCommand(), new ExportCommand(), new InfoCommand(), new VerifyCommand(), new SqlCommand(), new RekeyCommand()];
+        [
+            new ImportCommand(), new ExportCommand(), new InfoCommand(), new VerifyCommand(), new SqlCommand(), new RekeyCommand(),
+            new LogCommand(), new RestoreCommand(), new BranchCommand(),
+        ];
 
     // Options every command takes.
     private static readonly string[] CommonValueOptions = ["busy-timeout", "key-file", "compression"];
@@ -75,9 +78,9 @@ public static class CliApplication
             return ExitCodes.UsageError;
         }
         catch (Exception e) when (e is CliDataException or FolioException or FormatException or StoreConflictException or PageCorruptException
-            or PageSizeMismatchException or IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+            or PageSizeMismatchException or VersionNotRetainedException or IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
         {
-            error.WriteLine($"folio: {OneLine(e.Message)}");
+            error.WriteLine($"folio: {OneLine(MessageOf(e))}");
             return ExitCodes.DataError;
         }
         finally
@@ -91,6 +94,12 @@ public static class CliApplication
             }
         }
     }
+
+    /// <summary>The exception's message, without the " (Parameter 'name')" that an ArgumentException appends for programmers.</summary>
+    private static string MessageOf(Exception e) =>
+        e is ArgumentException { ParamName: { } name } && e.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
+            ? e.Message[..^$" (Parameter '{name}')".Length]
+            : e.Message;
 
     /// <summary>Folds a message onto one line, as every error line must be.</summary>
     public static string OneLine(string message) =>
@@ -108,7 +117,7 @@ public static class CliApplication
     private static string GeneralHelp()
     {
         var text = new System.Text.StringBuilder();
-        text.AppendLine("folio: import, export, inspect, verify and query Folio stores");
+        text.AppendLine("folio: import, export, inspect, verify and query Folio stores, and go back in their history");
         text.AppendLine();
         text.AppendLine("usage:");
         foreach (var command in Commands)

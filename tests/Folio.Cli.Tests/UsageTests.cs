@@ -39,7 +39,7 @@ public class UsageTests
     {
         var result = Cli.Run("--help");
         Assert.That(result.ExitCode, Is.EqualTo(0));
-        foreach (var usage in new[] { "folio import <file.db> <store>", "folio export <store> <file.db>", "folio info <store>", "folio verify <store>", "folio sql <store>", "--stats", "file:<path>[#<database>]", "exit codes: 0 success, 1 SQL or data error, 2 usage error" })
+        foreach (var usage in new[] { "folio import <file.db> <store>", "folio export <store> <file.db>", "folio info <store>", "folio verify <store>", "folio sql <store>", "folio log <store>", "folio restore <store> --at", "folio branch <store> <new-store> --at", "--at <version|time|bookmark>", "--stats", "file:<path>[#<database>]", "exit codes: 0 success, 1 SQL or data error, 2 usage error" })
         {
             Assert.That(result.Out, Does.Contain(usage));
         }
@@ -48,11 +48,29 @@ public class UsageTests
     [Test]
     public void EachCommandExplainsItselfWithHelp()
     {
-        foreach (var command in new[] { "import", "export", "info", "verify", "sql" })
+        foreach (var command in new[] { "import", "export", "info", "verify", "sql", "rekey", "log", "restore", "branch" })
         {
             var result = Cli.Run(command, "--help");
             Assert.That(result.ExitCode, Is.EqualTo(0), command);
             Assert.That(result.Out, Does.StartWith($"usage: folio {command}"));
+        }
+    }
+
+    [Test]
+    public void TheManualHasASectionForEveryCommandUnderItsUsageLine()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "docs", "cli.md")))
+        {
+            directory = directory.Parent;
+        }
+        Assert.That(directory, Is.Not.Null, "docs/cli.md above " + AppContext.BaseDirectory);
+        var headings = File.ReadAllLines(Path.Combine(directory!.FullName, "docs", "cli.md")).Where(l => l.StartsWith('#')).ToList();
+        var usages = Cli.Run("--help").Out.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("folio ", StringComparison.Ordinal) && l.Contains('<', StringComparison.Ordinal)).ToList();
+        Assert.That(usages, Has.Count.EqualTo(9));
+        foreach (var usage in usages)
+        {
+            Assert.That(headings, Has.Some.EndsWith($" `{usage}`"), usage);
         }
     }
 

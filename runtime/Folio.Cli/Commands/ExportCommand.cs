@@ -10,7 +10,7 @@ internal sealed class ExportCommand : ICliCommand
 {
     public string Name => "export";
 
-    public string Usage => "export <store> <file.db> [--replace]";
+    public string Usage => "export <store> <file.db> [--at <version|time|bookmark>] [--replace]";
 
     public string Summary => "copy a store's database into a plain SQLite file (backup API), then check the file";
 
@@ -20,14 +20,18 @@ internal sealed class ExportCommand : ICliCommand
         name, checked with PRAGMA integrity_check and only then renamed to <file.db>, so a failed
         export leaves no half-written file.
 
+          --at X      export a past version the store retains instead of the current one: X is a
+                      version number, an ISO 8601 time (the version in force then, e.g.
+                      2026-12-01T14:00:00Z; UTC unless the time says otherwise) or a bookmark
+                      (fb1-…) as 'folio log' prints it
           --replace   overwrite <file.db> when it exists
 
         Prints a progress bar on a terminal, then:
-          Exported <store> to <file>: <pages> pages of <size> bytes (<bytes>) in <s> s (<rate> pages/s)
+          Exported <store> [at version <v> (<bookmark>)] to <file>: <pages> pages of <size> bytes (<bytes>) in <s> s (<rate> pages/s)
           integrity_check: ok
         """;
 
-    public IReadOnlyCollection<string> ValueOptions { get; } = [];
+    public IReadOnlyCollection<string> ValueOptions { get; } = ["at"];
 
     public IReadOnlyCollection<string> Flags { get; } = ["replace"];
 
@@ -35,6 +39,7 @@ internal sealed class ExportCommand : ICliCommand
     {
         var arguments = line.Expect("store", "file.db");
         var location = StoreSchemes.Parse(arguments[0]);
+        var at = line.Has("at") ? HistoryPoint.Required(line) : null;
         var target = Path.GetFullPath(arguments[1]);
         if (Directory.Exists(target))
         {
@@ -56,9 +61,12 @@ internal sealed class ExportCommand : ICliCommand
         {
             BackupCopy.Result result;
             long pageSize;
+            FolioBookmark? bookmark;
             using (var db = context.OpenDatabase(store, "export"))
-            using (var connection = db.OpenConnection())
             {
+                bookmark = at?.Find(db, store, location);
+                using var past = bookmark is { } wanted ? db.OpenAt(wanted) : null;
+                using var connection = (past ?? db).OpenConnection();
                 pageSize = (long)connection.ExecuteScalar("PRAGMA page_size")!;
                 var rc = raw.sqlite3_open_v2(temporary, out var file, SqliteConstants.SQLITE_OPEN_READWRITE | SqliteConstants.SQLITE_OPEN_CREATE, null);
                 using (file)
@@ -77,7 +85,7 @@ internal sealed class ExportCommand : ICliCommand
             }
             File.Move(temporary, target, overwrite: true);
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Exported {location} to {target}: {result.Pages} pages of {pageSize} bytes ({result.Pages * pageSize} bytes) in {result.Elapsed.TotalSeconds:0.00} s ({result.PagesPerSecond:0} pages/s)"));
+                $"Exported {location}{(bookmark is { } shown ? $" at version {shown.Version} ({shown})" : "")} to {target}: {result.Pages} pages of {pageSize} bytes ({result.Pages * pageSize} bytes) in {result.Elapsed.TotalSeconds:0.00} s ({result.PagesPerSecond:0} pages/s)"));
             context.Out.WriteLine("integrity_check: ok");
         }
         finally

@@ -107,48 +107,58 @@ internal sealed class CsvResultWriter(TextWriter output) : IResultWriter
 /// <summary>One JSON array of objects (column name to value) per result, one result per line.</summary>
 internal sealed class JsonResultWriter(TextWriter output) : IResultWriter
 {
-    public void WriteResult(IReadOnlyList<string> columns, IReadOnlyList<object?[]> rows)
+    public void WriteResult(IReadOnlyList<string> columns, IReadOnlyList<object?[]> rows) => JsonText.WriteLine(output, json =>
+    {
+        json.WriteStartArray();
+        foreach (var row in rows)
+        {
+            json.WriteStartObject();
+            for (var i = 0; i < columns.Count; i++)
+            {
+                json.WritePropertyName(columns[i]);
+                switch (row[i])
+                {
+                    case null:
+                        json.WriteNullValue();
+                        break;
+                    case long l:
+                        json.WriteNumberValue(l);
+                        break;
+                    case double d when double.IsFinite(d):
+                        json.WriteNumberValue(d);
+                        break;
+                    case double d:
+                        json.WriteStringValue(d.ToString(CultureInfo.InvariantCulture)); // JSON has no infinity
+                        break;
+                    case string s:
+                        json.WriteStringValue(s);
+                        break;
+                    case byte[] b:
+                        json.WriteBase64StringValue(b);
+                        break;
+                }
+            }
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    });
+
+    public void WriteChanges(int rows)
+    {
+    }
+}
+
+/// <summary>One JSON document on one line, as every <c>--json</c> output writes it.</summary>
+internal static class JsonText
+{
+    /// <summary>Writes what <paramref name="write"/> puts in a JSON writer, then a line end.</summary>
+    public static void WriteLine(TextWriter output, Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
-            json.WriteStartArray();
-            foreach (var row in rows)
-            {
-                json.WriteStartObject();
-                for (var i = 0; i < columns.Count; i++)
-                {
-                    json.WritePropertyName(columns[i]);
-                    switch (row[i])
-                    {
-                        case null:
-                            json.WriteNullValue();
-                            break;
-                        case long l:
-                            json.WriteNumberValue(l);
-                            break;
-                        case double d when double.IsFinite(d):
-                            json.WriteNumberValue(d);
-                            break;
-                        case double d:
-                            json.WriteStringValue(d.ToString(CultureInfo.InvariantCulture)); // JSON has no infinity
-                            break;
-                        case string s:
-                            json.WriteStringValue(s);
-                            break;
-                        case byte[] b:
-                            json.WriteBase64StringValue(b);
-                            break;
-                    }
-                }
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
+            write(json);
         }
         output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
-    }
-
-    public void WriteChanges(int rows)
-    {
     }
 }
