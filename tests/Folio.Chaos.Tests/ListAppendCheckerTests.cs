@@ -74,6 +74,7 @@ public sealed class ListAppendCheckerTests
         h.Add(Outcome.Ok, 21, 30, Read(1, []));
         var result = ListAppendChecker.Check("db", h.Ops, Final((1, [1])));
         Assert.That(Kinds(result), Is.EqualTo(new[] { "stale-read" }));
+        Assert.That(ListAppendChecker.Check("db", h.Ops, Final((1, [1])), realTime: false).Anomalies, Is.Empty, "serializable: the stale read goes first");
     }
 
     [Test]

@@ -40,6 +40,9 @@ internal abstract class ChaosRun(string name, TimeSpan duration, int seed) : IDi
 
     protected virtual bool MarkCommits => false;
 
+    /// <summary>Whether reads must see everything reads that ended before them saw (see <see cref="ListAppendChecker.Check"/>).</summary>
+    protected virtual bool RealTimeReads => true;
+
     /// <summary>The store, opened directly (no fault in the way), for the schema and the final read.</summary>
     protected abstract IPageStore OpenDirect(string database);
 
@@ -85,7 +88,12 @@ internal abstract class ChaosRun(string name, TimeSpan duration, int seed) : IDi
                 return db.OpenConnection();
             }
             var recorder = new HistoryRecorder(History, client);
-            var thread = new Thread(() => ClientLoop.Run(Open, database, Model(database), client, recorder, () => _stop)) { Name = $"chaos client {client}" };
+            void Reset()
+            {
+                db?.Dispose();
+                db = null;
+            }
+            var thread = new Thread(() => ClientLoop.Run(Open, Reset, database, Model(database), client, recorder, () => _stop)) { Name = $"chaos client {client}" };
             threads.Add(thread);
             thread.Start();
         }
@@ -95,7 +103,7 @@ internal abstract class ChaosRun(string name, TimeSpan duration, int seed) : IDi
         }
 
         var watch = Stopwatch.StartNew();
-        var kinds = FaultKinds.Append(("inject", Inject)).ToList();
+        var kinds = FaultKinds.Append(("inject", Inject)).Append(("pause-client", PauseClient)).ToList();
         while (watch.Elapsed < duration)
         {
             Thread.Sleep(Random.Next(100, 400));
@@ -145,7 +153,7 @@ internal abstract class ChaosRun(string name, TimeSpan duration, int seed) : IDi
             var mine = ops.Where(op => op.Database == database).ToList();
             if (Model(database) == Workload.ListAppend)
             {
-                result.Add(ListAppendChecker.Check($"{Name}/{database}", mine, Workload.ReadLists(c)));
+                result.Add(ListAppendChecker.Check($"{Name}/{database}", mine, Workload.ReadLists(c), RealTimeReads));
             }
             else
             {
@@ -154,10 +162,18 @@ internal abstract class ChaosRun(string name, TimeSpan duration, int seed) : IDi
             }
         }
         var outcomes = ops.GroupBy(op => op.Outcome).OrderBy(g => g.Key).Select(g => $"{g.Key.ToString().ToLowerInvariant()}={g.Count()}");
+        foreach (var group in ops.Where(op => op.Outcome != Outcome.Ok).GroupBy(op => (op.Outcome, Error: Gist(op.Error))).OrderByDescending(g => g.Count()).Take(6))
+        {
+            log.WriteLine($"  {Name} {group.Key.Outcome.ToString().ToLowerInvariant()} x{group.Count()}: {group.Key.Error}");
+        }
         log.WriteLine($"{Name}: {ops.Count} ops ({string.Join(", ", outcomes)}), faults {FaultList(Faults)}, " +
                       $"{result.Unknown} unknown ({result.UnknownApplied} applied, {result.UnknownNotApplied} not), {result.Anomalies.Count} anomalies");
         return result;
     }
+
+    /// <summary>An error's kind without its numbers (versions, ports, timings), to group errors by.</summary>
+    private static string Gist(string? error) =>
+        error is null ? "(killed or stopped before it ended)" : System.Text.RegularExpressions.Regex.Replace(error.Length > 160 ? error[..160] : error, "[0-9]+", "N");
 
     public static string FaultList(IReadOnlyDictionary<string, int> faults) =>
         string.Join(", ", faults.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
@@ -194,6 +210,16 @@ internal abstract class ChaosRun(string name, TimeSpan duration, int seed) : IDi
             }
         }
         return false;
+    }
+
+    /// <summary>Stops a child client (SIGSTOP) for a moment, whatever it holds, then lets it go on (SIGCONT).</summary>
+    private bool PauseClient()
+    {
+        if (RandomChild() is not { } picked)
+        {
+            return false;
+        }
+        return picked.Child.Pause(TimeSpan.FromMilliseconds(Random.Next(100, 600)));
     }
 
     /// <summary>SIGKILLs a child client at a random moment and starts another in its place.</summary>

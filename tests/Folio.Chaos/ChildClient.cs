@@ -62,6 +62,30 @@ internal sealed class ChildClient : IDisposable
         _reader.Join();
     }
 
+    /// <summary>Stops the child with SIGSTOP for <paramref name="pause"/>, then continues it; false when it had exited.</summary>
+    public bool Pause(TimeSpan pause)
+    {
+        if (_process.HasExited || kill(_process.Id, SigStop) != 0)
+        {
+            return false;
+        }
+        try
+        {
+            Thread.Sleep(pause);
+        }
+        finally
+        {
+            _ = kill(_process.Id, SigCont);
+        }
+        return true;
+    }
+
+    private const int SigStop = 19;
+    private const int SigCont = 18;
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
     /// <summary>SIGKILLs the child as soon as it reports a store commit starting; false when none started within the timeout.</summary>
     public bool KillAtNextCommit(TimeSpan timeout)
     {
@@ -94,40 +118,52 @@ internal sealed class ChildClient : IDisposable
 
     private void Read()
     {
+        // A SIGKILL can cut the last line short: a line that does not parse is an error only when another follows it.
+        string? torn = null;
+        while (_process.StandardOutput.ReadLine() is { } line)
+        {
+            if (torn is not null)
+            {
+                ProtocolError ??= $"unexpected line from child client {Client}: '{torn}'";
+            }
+            torn = Parse(line) ? null : line;
+        }
+    }
+
+    private bool Parse(string line)
+    {
+        var fields = line.Split('\t');
         try
         {
-            while (_process.StandardOutput.ReadLine() is { } line)
+            switch (fields[0])
             {
-                var fields = line.Split('\t');
-                switch (fields[0])
-                {
-                    case "m":
-                        Interlocked.Increment(ref _commitMarks);
-                        if (Interlocked.Exchange(ref _killArmed, 0) == 1)
-                        {
-                            // Right here, on the line's arrival: the child is inside the store's commit.
-                            _process.Kill(entireProcessTree: false);
-                            _killed.Set();
-                        }
-                        break;
-                    case "i":
-                        _open[fields[1]] = _history.Invoke(fields[3], Client, Steps(fields[4]), long.Parse(fields[2], CultureInfo.InvariantCulture));
-                        break;
-                    case "c":
-                        var op = _open[fields[1]];
-                        _open.Remove(fields[1]);
-                        var outcome = Enum.Parse<Outcome>(fields[3]);
-                        History.Complete(op, outcome, outcome == Outcome.Ok ? Steps(fields[4]) : null, fields[5].Length == 0 ? null : fields[5],
-                            long.Parse(fields[2], CultureInfo.InvariantCulture));
-                        break;
-                    default:
-                        throw new FormatException($"unexpected line from child client {Client}: '{line}'");
-                }
+                case "m" when fields.Length == 2:
+                    Interlocked.Increment(ref _commitMarks);
+                    if (Interlocked.Exchange(ref _killArmed, 0) == 1)
+                    {
+                        // Right here, on the line's arrival: the child is inside the store's commit.
+                        _process.Kill(entireProcessTree: false);
+                        _killed.Set();
+                    }
+                    return true;
+                case "i" when fields.Length == 5:
+                    var steps = Steps(fields[4]);
+                    _open[fields[1]] = _history.Invoke(fields[3], Client, steps, long.Parse(fields[2], CultureInfo.InvariantCulture));
+                    return true;
+                case "c" when fields.Length == 6 && _open.TryGetValue(fields[1], out var op):
+                    var outcome = Enum.Parse<Outcome>(fields[3]);
+                    var results = outcome == Outcome.Ok ? Steps(fields[4]) : null;
+                    var at = long.Parse(fields[2], CultureInfo.InvariantCulture);
+                    _open.Remove(fields[1]);
+                    History.Complete(op, outcome, results, fields[5].Length == 0 ? null : fields[5], at);
+                    return true;
+                default:
+                    return false;
             }
         }
-        catch (Exception e) when (e is FormatException or KeyNotFoundException or IndexOutOfRangeException or ArgumentException)
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException or IndexOutOfRangeException)
         {
-            ProtocolError = e.Message;
+            return false;
         }
     }
 

@@ -57,7 +57,14 @@ internal sealed class LineRecorder(TextWriter output) : IRecorder
 /// </summary>
 internal static class ClientLoop
 {
-    public static void Run(Func<FolioConnection> open, string database, string model, int client, IRecorder recorder, Func<bool> stop)
+    /// <param name="open">Opens a connection (and the database first, when it is not open).</param>
+    /// <param name="reset">Closes the database, so the next <paramref name="open"/> opens it anew: after a lost ownership or a changed history the store refuses every call.</param>
+    /// <param name="database">The database's name in the history.</param>
+    /// <param name="model">The workload model.</param>
+    /// <param name="client">The client's id.</param>
+    /// <param name="recorder">Where the operations go.</param>
+    /// <param name="stop">Whether to stop before the next transaction.</param>
+    public static void Run(Func<FolioConnection> open, Action reset, string database, string model, int client, IRecorder recorder, Func<bool> stop)
     {
         var random = new Random(client * 7919);
         FolioConnection? connection = null;
@@ -80,18 +87,33 @@ internal static class ClientLoop
                 }
                 catch (Exception e) when (e is FolioException or IOException or InvalidOperationException or TimeoutException)
                 {
-                    recorder.Complete(invocation, Workload.Classify(e, committing), null, e.GetType().Name + ": " + Shorten(e.Message));
-                    if (!RolledBack(connection))
+                    recorder.Complete(invocation, Workload.Classify(e, committing), null, string.Join("/", Chain(e).Select(x => x.GetType().Name)) + ": " + Shorten(e.Message));
+                    var refused = Chain(e).Any(x => x is OwnershipLostException or HistoryChangedException);
+                    if (refused || !RolledBack(connection))
                     {
                         connection.Dispose();
                         connection = null;
                     }
+                    if (refused)
+                    {
+                        reset();
+                    }
+                    // A lost race is retried at once, as applications do; an outage is given a moment.
+                    Thread.Sleep(e is FolioException { IsBusy: true } ? random.Next(0, 2) : random.Next(5, 25));
                 }
             }
         }
         finally
         {
             connection?.Dispose();
+        }
+    }
+
+    private static IEnumerable<Exception> Chain(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            yield return e;
         }
     }
 

@@ -16,14 +16,19 @@ internal sealed class RedisRun : ChaosRun
 {
     private readonly FaultProxy _proxy;
     private readonly bool _garnet;
+    private readonly bool _owned;
     private RedisServer _master;
     private RedisServer? _replica;
 
-    public RedisRun(bool garnet, TimeSpan duration, int seed)
-        : base(garnet ? "garnet" : "redis", duration, seed)
+    /// <param name="kind"><c>redis</c>, <c>redis-owned</c> (every client opens its database owned, so each claim takes it from the others) or <c>garnet</c>.</param>
+    /// <param name="duration">How long the faults go on.</param>
+    /// <param name="seed">The faults' random seed.</param>
+    public RedisRun(string kind, TimeSpan duration, int seed)
+        : base(kind, duration, seed)
     {
-        _garnet = garnet;
-        if (garnet)
+        _garnet = kind == "garnet";
+        _owned = kind == "redis-owned";
+        if (_garnet)
         {
             _master = RedisServer.StartGarnet();
         }
@@ -42,7 +47,9 @@ internal sealed class RedisRun : ChaosRun
         _proxy = new FaultProxy(_master.Port);
     }
 
-    protected override string ClientSpec => Stores.RedisSpec(_proxy.Port, _garnet ? 0 : 1);
+    protected override bool RealTimeReads => !_owned;
+
+    protected override string ClientSpec => Stores.RedisSpec(_proxy.Port, _garnet ? 0 : 1, _owned);
 
     protected override IReadOnlyList<(string Kind, Func<bool> Inject)> FaultKinds =>
     [

@@ -8,7 +8,7 @@ namespace Folio.Chaos;
 
 /// <summary>
 /// Opens a database's store from a spec a child process gets on its command line:
-/// <c>redis:PORT:REPLICAS</c> (loopback, <see cref="RedisStoreOptions.WaitForReplicas"/> = REPLICAS)
+/// <c>redis:PORT:REPLICAS[:owned]</c> (loopback, <see cref="RedisStoreOptions.WaitForReplicas"/> = REPLICAS, shared or owned)
 /// or <c>file:DIRECTORY</c> (one file per database, shared between processes).
 /// </summary>
 internal static class Stores
@@ -16,14 +16,16 @@ internal static class Stores
     public const int PageSize = 4096;
     private static readonly ConcurrentDictionary<string, ConnectionMultiplexer> Connections = new();
 
-    public static RedisStoreOptions RedisOptions(int replicas) => new()
+    public static RedisStoreOptions RedisOptions(int replicas, bool owned = false) => new()
     {
+        Owned = owned,
         WaitForReplicas = replicas,
         CommandTimeout = TimeSpan.FromSeconds(3),
         ReplicaWaitTimeout = TimeSpan.FromSeconds(1),
     };
 
-    public static string RedisSpec(int port, int replicas) => $"redis:{port.ToString(CultureInfo.InvariantCulture)}:{replicas.ToString(CultureInfo.InvariantCulture)}";
+    public static string RedisSpec(int port, int replicas, bool owned) =>
+        $"redis:{port.ToString(CultureInfo.InvariantCulture)}:{replicas.ToString(CultureInfo.InvariantCulture)}{(owned ? ":owned" : "")}";
 
     public static string FileSpec(string directory) => "file:" + directory;
 
@@ -34,11 +36,11 @@ internal static class Stores
             return FilePageStore.Open(Path.Combine(spec[5..], database + ".folio"), database, PageSize);
         }
         var parts = spec.Split(':');
-        if (parts is not ["redis", var port, var replicas])
+        if (parts is not ["redis", var port, var replicas, ..] || parts.Length > 4 || (parts.Length == 4 && parts[3] != "owned"))
         {
             throw new ArgumentException($"not a store spec: '{spec}'", nameof(spec));
         }
-        var options = RedisOptions(int.Parse(replicas, CultureInfo.InvariantCulture));
+        var options = RedisOptions(int.Parse(replicas, CultureInfo.InvariantCulture), owned: parts.Length == 4);
         var redis = Connections.GetOrAdd(port, p => RedisPageStore.Connect("127.0.0.1:" + p, options));
         return RedisPageStore.Open(redis, database, PageSize, options);
     }

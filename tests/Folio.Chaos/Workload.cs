@@ -102,7 +102,7 @@ internal static class Workload
 
     /// <summary>
     /// A failed transaction's outcome. Before COMMIT nothing was applied. At COMMIT: a conflict
-    /// (SQLITE_BUSY), an injected fault (refused before the store saw it) and a Redis failure that
+    /// (SQLITE_BUSY), a lost ownership, an injected fault (refused before the store saw it) and a Redis failure that
     /// reached nothing (<see cref="RedisStoreUnavailableException.MayHaveBeenApplied"/> false) are
     /// failures; anything else may have been applied.
     /// </summary>
@@ -114,6 +114,10 @@ internal static class Workload
         }
         for (var e = error; e is not null; e = e.InnerException)
         {
+            if (e is OwnershipLostException)
+            {
+                return Outcome.Fail; // an owner that lost the database writes nothing
+            }
             if (e is RedisStoreUnavailableException redis)
             {
                 return redis.MayHaveBeenApplied ? Outcome.Unknown : Outcome.Fail;
