@@ -106,7 +106,7 @@ internal abstract class ChaosRun(string name, TimeSpan duration, int seed) : IDi
         var kinds = FaultKinds.Append(("inject", Inject)).Append(("pause-client", PauseClient)).ToList();
         while (watch.Elapsed < duration)
         {
-            Thread.Sleep(Random.Next(100, 400));
+            Thread.Sleep(Random.Next(50, 250));
             var (kind, inject) = kinds[Random.Next(kinds.Count)];
             if (inject())
             {

@@ -78,7 +78,7 @@ static (TimeSpan Total, string[] Stores, int Seed) Options(string[] args, string
         switch (args[i])
         {
             case "--quick":
-                total = TimeSpan.FromSeconds(80);
+                total = TimeSpan.FromSeconds(70);
                 break;
             case "--minutes" when i + 1 < args.Length && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var minutes) && minutes > 0:
                 total = TimeSpan.FromMinutes(minutes);
