@@ -151,14 +151,31 @@ internal abstract class ChaosRun(string name, TimeSpan duration, int seed) : IDi
             using var db = FolioDatabase.Open(OpenDirect(database), ownsStore: true);
             using var c = db.OpenConnection();
             var mine = ops.Where(op => op.Database == database).ToList();
-            if (Model(database) == Workload.ListAppend)
+            var name = $"{Name}/{database}";
+            var gone = false;
+            try
             {
-                result.Add(ListAppendChecker.Check($"{Name}/{database}", mine, Workload.ReadLists(c), RealTimeReads));
+                if (Model(database) == Workload.ListAppend)
+                {
+                    result.Add(ListAppendChecker.Check(name, mine, Workload.ReadLists(c), RealTimeReads));
+                }
+                else
+                {
+                    var (balances, transfers) = Workload.ReadBank(c);
+                    result.Add(BankChecker.Check(name, mine, Workload.InitialBalance, balances, transfers));
+                }
             }
-            else
+            catch (FolioException e) when (e.SqliteMessage.StartsWith("no such table", StringComparison.Ordinal))
             {
-                var (balances, transfers) = Workload.ReadBank(c);
-                result.Add(BankChecker.Check($"{Name}/{database}", mine, Workload.InitialBalance, balances, transfers));
+                gone = true;
+                result.Anomalies.Add(new Anomaly("lost-database", name, $"the final read found no schema: the store lost the whole database ({e.Message})", []));
+            }
+            if (gone)
+            {
+                // What the loss costs: every acknowledged write is missing from an empty final state.
+                result.Add(Model(database) == Workload.ListAppend
+                    ? ListAppendChecker.Check(name, mine, new Dictionary<int, IReadOnlyList<long>>(), RealTimeReads)
+                    : BankChecker.Check(name, mine, Workload.InitialBalance, new long[Workload.Accounts], []));
             }
         }
         var outcomes = ops.GroupBy(op => op.Outcome).OrderBy(g => g.Key).Select(g => $"{g.Key.ToString().ToLowerInvariant()}={g.Count()}");

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using SQLitePCL;
 
 namespace Folio.Chaos;
@@ -45,7 +44,7 @@ internal sealed class LineRecorder(TextWriter output) : IRecorder
     {
         lock (output)
         {
-            output.WriteLine(line.ToString(CultureInfo.InvariantCulture));
+            output.WriteLine(line);
             output.Flush();
         }
     }

@@ -6,11 +6,14 @@ using Folio.Chaos;
 // The chaos harness (see docs/reliability.md):
 //
 //   Folio.Chaos --quick                    75 s of faults: redis-server (shared and owned), the file store, Garnet
-//   Folio.Chaos --minutes N [--stores redis,redis-owned,file,garnet]
+//   Folio.Chaos --minutes N [--stores redis,redis-owned,file,garnet] [--seed N] [--unmanaged-failover]
 //   Folio.Chaos client <store spec> <database> <model> <client id> [--mark-commits]   (a child client)
 //
 // Prints one line per store, any anomaly with the operations that show it, then
 // "chaos: N ops, N faults (kind=N, …), N unknown, N anomalies". Exits 1 on any anomaly.
+// The history's lines and the output are read back by programs: no culture-dependent numbers.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args is ["client", var spec, var database, var model, var id, .. var rest])
 {
     return ChildMain(spec, database, model, int.Parse(id, CultureInfo.InvariantCulture), rest.Contains("--mark-commits"));
@@ -19,14 +22,15 @@ if (args is ["client", var spec, var database, var model, var id, .. var rest])
 TimeSpan total;
 var stores = new[] { "redis", "redis-owned", "file", "garnet" };
 var seed = Environment.TickCount;
+var managedFailover = true;
 try
 {
-    (total, stores, seed) = Options(args, stores, seed);
+    (total, stores, seed, managedFailover) = Options(args, stores, seed);
 }
 catch (FormatException e)
 {
     Console.Error.WriteLine(e.Message);
-    Console.Error.WriteLine("usage: Folio.Chaos --quick | --minutes N  [--stores redis,redis-owned,file,garnet] [--seed N]");
+    Console.Error.WriteLine("usage: Folio.Chaos --quick | --minutes N  [--stores redis,redis-owned,file,garnet] [--seed N] [--unmanaged-failover]");
     return 2;
 }
 
@@ -37,13 +41,13 @@ var result = new CheckResult();
 var faults = new Dictionary<string, int>();
 var ops = 0;
 var watch = Stopwatch.StartNew();
-Console.WriteLine($"chaos: seed {seed}, {total.TotalSeconds:0} s of faults over {string.Join(", ", stores)}");
+Console.WriteLine($"chaos: seed {seed}, {total.TotalSeconds:0} s of faults over {string.Join(", ", stores)}{(managedFailover ? "" : ", failovers unmanaged")}");
 foreach (var store in stores)
 {
     var duration = total * (weights[store] / share);
     try
     {
-        using ChaosRun run = store == "file" ? new FileRun(duration, seed) : new RedisRun(store, duration, seed);
+        using ChaosRun run = store == "file" ? new FileRun(duration, seed) : new RedisRun(store, duration, seed, managedFailover);
         result.Add(run.Execute(Console.Out));
         ops += run.History.Ops.Count;
         foreach (var (kind, count) in run.Faults)
@@ -70,9 +74,10 @@ Console.WriteLine($"chaos: took {watch.Elapsed.TotalSeconds:0} s");
 Console.WriteLine($"chaos: {ops} ops, {faults.Values.Sum()} faults ({ChaosRun.FaultList(faults)}), {result.Unknown} unknown, {result.Anomalies.Count} anomalies");
 return result.Anomalies.Count == 0 ? 0 : 1;
 
-static (TimeSpan Total, string[] Stores, int Seed) Options(string[] args, string[] stores, int seed)
+static (TimeSpan Total, string[] Stores, int Seed, bool ManagedFailover) Options(string[] args, string[] stores, int seed)
 {
     TimeSpan? total = null;
+    var managed = true;
     for (var i = 0; i < args.Length; i++)
     {
         switch (args[i])
@@ -95,11 +100,14 @@ static (TimeSpan Total, string[] Stores, int Seed) Options(string[] args, string
                 seed = s;
                 i++;
                 break;
+            case "--unmanaged-failover":
+                managed = false;
+                break;
             default:
                 throw new FormatException($"unknown argument '{args[i]}'");
         }
     }
-    return (total ?? throw new FormatException("give --quick or --minutes N"), stores, seed);
+    return (total ?? throw new FormatException("give --quick or --minutes N"), stores, seed, managed);
 }
 
 static int ChildMain(string spec, string database, string model, int client, bool markCommits)

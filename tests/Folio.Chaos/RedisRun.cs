@@ -17,15 +17,18 @@ internal sealed class RedisRun : ChaosRun
     private readonly FaultProxy _proxy;
     private readonly bool _garnet;
     private readonly bool _owned;
+    private readonly bool _managedFailover;
     private RedisServer _master;
     private RedisServer? _replica;
 
     /// <param name="kind"><c>redis</c>, <c>redis-owned</c> (every client opens its database owned, so each claim takes it from the others) or <c>garnet</c>.</param>
     /// <param name="duration">How long the faults go on.</param>
     /// <param name="seed">The faults' random seed.</param>
-    public RedisRun(string kind, TimeSpan duration, int seed)
+    /// <param name="managedFailover">Pause writes and wait for the replica before promoting it (false: promote it at once, as after a crash).</param>
+    public RedisRun(string kind, TimeSpan duration, int seed, bool managedFailover = true)
         : base(kind, duration, seed)
     {
+        _managedFailover = managedFailover;
         _garnet = kind == "garnet";
         _owned = kind == "redis-owned";
         if (_garnet)
@@ -111,6 +114,8 @@ internal sealed class RedisRun : ChaosRun
     /// A managed failover: writes paused on the master, the replica waited for until it has all of
     /// them, promoted with REPLICAOF NO ONE, the proxy (the clients) moved to it, the old master
     /// made its replica. With WaitForReplicas = 1 every acknowledged commit was on the replica anyway.
+    /// Unmanaged, the replica is promoted at once: a commit the master applied but the replica did
+    /// not yet have is lost, though it was never acknowledged, and another client may have read it.
     /// </summary>
     private bool Failover()
     {
@@ -118,6 +123,14 @@ internal sealed class RedisRun : ChaosRun
         if (!InSync(TimeSpan.FromSeconds(3)))
         {
             return false;
+        }
+        if (!_managedFailover)
+        {
+            replica.Cli("REPLICAOF", "NO", "ONE");
+            _proxy.Retarget(replica.Port);
+            _master.Cli("REPLICAOF", "127.0.0.1", Port(replica));
+            (_master, _replica) = (replica, _master);
+            return true;
         }
         _master.Cli("CLIENT", "PAUSE", "10000", "WRITE");
         if (!InSync(TimeSpan.FromSeconds(3), sameOffset: true))

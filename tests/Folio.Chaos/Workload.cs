@@ -42,7 +42,7 @@ internal static class Workload
     /// </summary>
     public static IReadOnlyList<Mop> Next(string model, Random random, int client, long sequence)
     {
-        var unique = client * 1_000_000L + sequence * 10;
+        var unique = client * 1_000_000_000L + sequence * 10;
         if (model == Bank)
         {
             if (random.Next(3) == 0)
