@@ -5,7 +5,7 @@ using Folio.Chaos;
 
 // The chaos harness (see docs/reliability.md):
 //
-//   Folio.Chaos --quick                    75 s of faults: redis-server (shared and owned), the file store, Garnet
+//   Folio.Chaos --quick                    70 s of faults: redis-server (shared and owned), the file store, Garnet
 //   Folio.Chaos --minutes N [--stores redis,redis-owned,file,garnet] [--seed N] [--unmanaged-failover]
 //   Folio.Chaos client <store spec> <database> <model> <client id> [--mark-commits]   (a child client)
 //
