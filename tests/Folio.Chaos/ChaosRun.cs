@@ -20,6 +20,9 @@ internal abstract class ChaosRun(string name, TimeSpan duration, int seed) : IDi
 
     public static readonly string[] Databases = ["la-0", "la-1", "bank"];
 
+    /// <summary>The only fault kinds to inject (<c>--faults</c>); null for all a run takes.</summary>
+    public static IReadOnlySet<string>? OnlyFaults { get; set; }
+
     public string Name { get; } = name;
 
     public History History { get; } = new();
@@ -103,7 +106,12 @@ internal abstract class ChaosRun(string name, TimeSpan duration, int seed) : IDi
         }
 
         var watch = Stopwatch.StartNew();
-        var kinds = FaultKinds.Append(("inject", Inject)).Append(("pause-client", PauseClient)).ToList();
+        var kinds = FaultKinds.Append(("inject", Inject)).Append(("pause-client", PauseClient))
+            .Where(k => OnlyFaults is null || OnlyFaults.Contains(k.Kind)).ToList();
+        if (kinds.Count == 0)
+        {
+            kinds.Add(("none", () => false));
+        }
         while (watch.Elapsed < duration)
         {
             Thread.Sleep(Random.Next(50, 250));

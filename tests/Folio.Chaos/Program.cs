@@ -6,7 +6,7 @@ using Folio.Chaos;
 // The chaos harness (see docs/reliability.md):
 //
 //   Folio.Chaos --quick                    70 s of faults: redis-server (shared and owned), the file store, Garnet
-//   Folio.Chaos --minutes N [--stores redis,redis-owned,file,garnet] [--seed N] [--unmanaged-failover]
+//   Folio.Chaos --minutes N [--stores redis,redis-owned,file,garnet] [--seed N] [--faults kind,kind] [--unmanaged-failover]
 //   Folio.Chaos client <store spec> <database> <model> <client id> [--mark-commits]   (a child client)
 //
 // Prints one line per store, any anomaly with the operations that show it, then
@@ -30,7 +30,7 @@ try
 catch (FormatException e)
 {
     Console.Error.WriteLine(e.Message);
-    Console.Error.WriteLine("usage: Folio.Chaos --quick | --minutes N  [--stores redis,redis-owned,file,garnet] [--seed N] [--unmanaged-failover]");
+    Console.Error.WriteLine("usage: Folio.Chaos --quick | --minutes N  [--stores redis,redis-owned,file,garnet] [--seed N] [--faults kind,kind] [--unmanaged-failover]");
     return 2;
 }
 
@@ -99,6 +99,9 @@ static (TimeSpan Total, string[] Stores, int Seed, bool ManagedFailover) Options
             case "--seed" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var s):
                 seed = s;
                 i++;
+                break;
+            case "--faults" when i + 1 < args.Length:
+                ChaosRun.OnlyFaults = args[++i].Split(',').ToHashSet();
                 break;
             case "--unmanaged-failover":
                 managed = false;
