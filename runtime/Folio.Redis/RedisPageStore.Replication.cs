@@ -47,7 +47,18 @@ public sealed partial class RedisPageStore
 
     private (Task<RedisResult> Script, Task<RedisResult> Wait) SendCommitAndWait(RedisKey[] keys, RedisValue[] values, bool full)
     {
-        var master = Connection.GetServer(Keys.Meta);
+        IServer master;
+        try
+        {
+            master = Connection.GetServer(Keys.Meta);
+        }
+        catch (InvalidOperationException e)
+        {
+            // No connection to the database's master right now (Redis down or reconnecting), so nothing
+            // was sent; StackExchange.Redis says so with an InvalidOperationException, which Run would not
+            // recognise as an outage. Said as the outage it is, the commit fails as certainly not applied.
+            throw new RedisConnectionException(ConnectionFailureType.UnableToResolvePhysicalConnection, CommandFlags.None, e.Message, e, CommandStatus.WaitingToBeSent);
+        }
         var script = RedisScript.Commit.Send(this, keys, values, full);
         var wait = master.ExecuteAsync("WAIT", Options.WaitForReplicas, (long)Options.ReplicaWaitTimeout.TotalMilliseconds);
         // When the script fails, its WAIT's answer is not read: observe it so it is never an unobserved fault.

@@ -74,6 +74,32 @@ public sealed class ReplicationTests
     }
 
     [Test]
+    public async Task WithTheMasterDownACommitFailsAsNotAppliedNamingTheOutage()
+    {
+        // Found by the chaos harness: with no connection to the master, StackExchange.Redis refuses
+        // to pick a server for WAIT with an InvalidOperationException, which escaped untranslated.
+        using var pair = ReplicatedRedis.Start();
+        using var redis = RedisPageStore.Connect(pair.Master.Configuration, new RedisStoreOptions { CommandTimeout = TimeSpan.FromSeconds(3) });
+        var name = SharedRedis.NewName("master-down");
+        using var store = RedisPageStore.Open(redis, name, PageSize, Synchronous);
+        var lineage = store.GetHead().Lineage;
+        store.Commit(new StoreCommit(lineage, 0, 1, [Page(0, 1)]));
+
+        pair.Master.Kill();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (redis.IsConnected && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            Thread.Sleep(20);
+        }
+        Assert.That(redis.IsConnected, Is.False, "the multiplexer noticed the master is gone");
+        var error = Assert.Throws<RedisStoreUnavailableException>(() => store.Commit(new StoreCommit(lineage, 1, 1, [Page(0, 2)])));
+        Assert.That(error!.MayHaveBeenApplied, Is.False, error.ToString());
+        Assert.That(error.Message, Does.Contain(name).And.Contain("commit at version 1"));
+        var asyncError = await Assert.ThrowsAsync<RedisStoreUnavailableException>(async () => await store.CommitAsync(new StoreCommit(lineage, 1, 1, [Page(0, 2)])));
+        Assert.That(asyncError!.MayHaveBeenApplied, Is.False);
+    }
+
+    [Test]
     public void ThroughSqlAnUnconfirmedCommitIsAnIoErrorNamingTheReplicas()
     {
         using var pair = ReplicatedRedis.Start();
