@@ -6,6 +6,7 @@ using Folio.Benchmarks;
 // --concurrency: 1,000 concurrent callers over 200 owned Redis databases, async against sync (minutes).
 // --api: the TodoApi load run alone (64 clients x 500 requests).
 // --scaling: the parallel point-read figures alone.
+// --tpcc: the TPC-C-like mix on Redis alone (naive per-page design, Folio shared and owned).
 // --scale: the 1 GB file-store run (minutes; not part of CI).
 // anything else: the BenchmarkDotNet suite (BenchmarkSwitcher arguments, e.g. --filter '*').
 if (args.Contains("--quick"))
@@ -27,6 +28,11 @@ if (args.Contains("--scaling"))
 {
     using var workloads = new Workloads();
     ScalingFigures.Run(workloads);
+    return 0;
+}
+if (args.Contains("--tpcc"))
+{
+    TpccFigures.Run(transactions: 2000);
     return 0;
 }
 if (args.Contains("--api"))

@@ -30,6 +30,7 @@ public static class QuickRun
         CodecFigures.Run();
         RedisFigures.Run();
         RedisFigures.RunOwned();
+        TpccFigures.Run(transactions: 500);
         ConcurrencyFigures.Run(callers: 200, databases: 50);
         ApiLoadFigures.Run();
     }
