@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 using Folio.Benchmarks;
 
 // --quick: every figure from the interleaved harness in under a minute.
+// --memory: the memory store's read and commit ratios alone, with more batches.
 // --codec: the page codec figures alone (also part of --quick).
 // --concurrency: 1,000 concurrent callers over 200 owned Redis databases, async against sync (minutes).
 // --api: the TodoApi load run alone (64 clients x 500 requests).
@@ -12,6 +13,11 @@ using Folio.Benchmarks;
 if (args.Contains("--quick"))
 {
     QuickRun.Run();
+    return 0;
+}
+if (args.Contains("--memory"))
+{
+    QuickRun.RunMemory();
     return 0;
 }
 if (args.Contains("--codec"))

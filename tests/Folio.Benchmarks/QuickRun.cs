@@ -5,14 +5,24 @@ namespace Folio.Benchmarks;
 /// <summary>The <c>--quick</c> figures.</summary>
 public static class QuickRun
 {
+    /// <summary>The memory store's read and commit figures alone (<c>--memory</c>), with more batches.</summary>
+    public static void RunMemory()
+    {
+        using var workloads = new Workloads();
+        var (memory, memdb) = Memory(workloads);
+        QuickHarness.Ratio("read.folio-memory/memdb", () => memory.PointRead(), () => memdb.PointRead(), 20_000, 31);
+        QuickHarness.Ratio("commit.folio-memory/memdb", () => memory.SmallInsert(workloads.NextPayload()), () => memdb.SmallInsert(workloads.NextPayload()), 2_000, 31);
+    }
+
+    private static (Database Folio, Database Memdb) Memory(Workloads workloads) => (workloads.FolioMemory(), workloads.Memdb());
+
     public static void Run()
     {
         QueryFigures.Run();
 
         using var workloads = new Workloads();
 
-        var memory = workloads.FolioMemory();
-        var memdb = workloads.Memdb();
+        var (memory, memdb) = Memory(workloads);
         QuickHarness.Ratio("read.folio-memory/memdb", () => memory.PointRead(), () => memdb.PointRead(), 20_000);
 
         var folioFile = workloads.FolioFile();
