@@ -3,6 +3,7 @@ using Folio.Benchmarks;
 
 // --quick: every figure from the interleaved harness in under a minute.
 // --memory: the memory store's read and commit ratios alone, with more batches.
+// --loop KIND N: one memory-store operation N times (for perf stat; see QuickRun.Loop).
 // --codec: the page codec figures alone (also part of --quick).
 // --concurrency: 1,000 concurrent callers over 200 owned Redis databases, async against sync (minutes).
 // --api: the TodoApi load run alone (64 clients x 500 requests).
@@ -18,6 +19,11 @@ if (args.Contains("--quick"))
 if (args.Contains("--memory"))
 {
     QuickRun.RunMemory();
+    return 0;
+}
+if (args.Length == 3 && args[0] == "--loop")
+{
+    QuickRun.Loop(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
     return 0;
 }
 if (args.Contains("--codec"))

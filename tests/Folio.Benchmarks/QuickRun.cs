@@ -14,6 +14,34 @@ public static class QuickRun
         QuickHarness.Ratio("commit.folio-memory/memdb", () => memory.SmallInsert(workloads.NextPayload()), () => memdb.SmallInsert(workloads.NextPayload()), 2_000, 31);
     }
 
+    /// <summary>
+    /// <c>--loop kind count</c>: one memory-store operation (folio-read, memdb-read, folio-commit,
+    /// memdb-commit) <c>count</c> times and nothing else, for a counter such as
+    /// <c>perf stat -e instructions:u</c>, which the machine's load does not disturb.
+    /// </summary>
+    public static void Loop(string kind, int count)
+    {
+        using var workloads = new Workloads();
+        var (memory, memdb) = Memory(workloads);
+        Action operation = kind switch
+        {
+            "folio-read" => () => memory.PointRead(),
+            "memdb-read" => () => memdb.PointRead(),
+            "folio-commit" => () => memory.SmallInsert(workloads.NextPayload()),
+            "memdb-commit" => () => memdb.SmallInsert(workloads.NextPayload()),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "folio-read, memdb-read, folio-commit or memdb-commit"),
+        };
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < count; i++)
+        {
+            operation();
+        }
+        if (count > 0)
+        {
+            QuickHarness.Figure($"loop.{kind}.bytes-allocated-per-op", (double)(GC.GetAllocatedBytesForCurrentThread() - allocated) / count);
+        }
+    }
+
     private static (Database Folio, Database Memdb) Memory(Workloads workloads) => (workloads.FolioMemory(), workloads.Memdb());
 
     public static void Run()
