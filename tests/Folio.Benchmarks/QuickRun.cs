@@ -12,11 +12,15 @@ public static class QuickRun
         var (memory, memdb) = Memory(workloads);
         QuickHarness.Ratio("read.folio-memory/memdb", () => memory.PointRead(), () => memdb.PointRead(), 20_000, 31);
         QuickHarness.Ratio("commit.folio-memory/memdb", () => memory.SmallInsert(workloads.NextPayload()), () => memdb.SmallInsert(workloads.NextPayload()), 2_000, 31);
+
+        // The experiment that bounds the figure above: the same commits on a store whose share is one copy per page.
+        var flat = workloads.Folio(new FlatPageStore("flat-" + Guid.NewGuid().ToString("N")));
+        QuickHarness.Ratio("commit.folio-flat-store/memdb", () => flat.SmallInsert(workloads.NextPayload()), () => memdb.SmallInsert(workloads.NextPayload()), 2_000, 31);
     }
 
     /// <summary>
     /// <c>--loop kind count</c>: one memory-store operation (folio-read, memdb-read, folio-commit,
-    /// memdb-commit) <c>count</c> times and nothing else, for a counter such as
+    /// memdb-commit, flat-commit) <c>count</c> times and nothing else, for a counter such as
     /// <c>perf stat -e instructions:u</c>, which the machine's load does not disturb.
     /// </summary>
     public static void Loop(string kind, int count)
@@ -29,7 +33,8 @@ public static class QuickRun
             "memdb-read" => () => memdb.PointRead(),
             "folio-commit" => () => memory.SmallInsert(workloads.NextPayload()),
             "memdb-commit" => () => memdb.SmallInsert(workloads.NextPayload()),
-            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "folio-read, memdb-read, folio-commit or memdb-commit"),
+            "flat-commit" => CommitOn(workloads.Folio(new FlatPageStore("flat-" + Guid.NewGuid().ToString("N"))), workloads),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "folio-read, memdb-read, folio-commit, memdb-commit or flat-commit"),
         };
         var allocated = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < count; i++)
@@ -41,6 +46,8 @@ public static class QuickRun
             QuickHarness.Figure($"loop.{kind}.bytes-allocated-per-op", (double)(GC.GetAllocatedBytesForCurrentThread() - allocated) / count);
         }
     }
+
+    private static Action CommitOn(Database database, Workloads workloads) => () => database.SmallInsert(workloads.NextPayload());
 
     private static (Database Folio, Database Memdb) Memory(Workloads workloads) => (workloads.FolioMemory(), workloads.Memdb());
 

@@ -54,7 +54,7 @@ public static class RedisFigures
         var naiveTrips = naive.RoundTrips;
         Mixed(baseline);
         naiveTrips = naive.RoundTrips - naiveTrips;
-        Console.WriteLine($"ratio redis.roundtrips.naive/folio = {(double)naiveTrips / folioTrips:F2}");
+        Console.WriteLine($"ratio redis.roundtrips.naive-uncached/folio.point-mix = {(double)naiveTrips / folioTrips:F2}");
         Console.Error.WriteLine($"  (mixed workload of {Transactions} transactions: naive {naiveTrips} round trips, Folio {folioTrips})");
     }
 

@@ -145,7 +145,7 @@ internal sealed class PageCache
     /// Applies a commit this process made: when the cache was at <paramref name="expectedVersion"/>,
     /// it moves to <paramref name="newVersion"/> with the committed pages; otherwise it is emptied.
     /// </summary>
-    public void ApplyCommit(long expectedVersion, long newVersion, long oldPageCount, long newPageCount, IEnumerable<KeyValuePair<long, byte[]>> pages)
+    public void ApplyCommit(long expectedVersion, long newVersion, long oldPageCount, long newPageCount, IReadOnlyList<KeyValuePair<long, byte[]>> pages)
     {
         lock (_lock)
         {
@@ -163,8 +163,9 @@ internal sealed class PageCache
             }
             // Committed pages are the likeliest to be read (and compared) next: keep them all, so
             // the next write transaction needs no store read to find its originals.
-            foreach (var (number, data) in pages)
+            for (var i = 0; i < pages.Count; i++)
             {
+                var (number, data) = pages[i];
                 if (_pages.TryGetValue(number, out var entry))
                 {
                     data.CopyTo(entry.Data, 0);

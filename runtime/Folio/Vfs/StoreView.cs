@@ -168,10 +168,13 @@ internal sealed class StoreView<TStore, TPageSize> : IReaderBorrower
             }
             _committed[page] = data;
         }
-        foreach (var page in _committed.Keys.Where(p => p >= pageCount).ToList())
+        if (pageCount < PageCount)
         {
-            _committed.Remove(page, out var dropped);
-            ReturnPage(dropped!);
+            foreach (var page in _committed.Keys.Where(p => p >= pageCount).ToList())
+            {
+                _committed.Remove(page, out var dropped);
+                ReturnPage(dropped!);
+            }
         }
         Version = version;
         PageCount = pageCount;
