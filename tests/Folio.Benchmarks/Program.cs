@@ -10,7 +10,7 @@ using Folio.Benchmarks;
 // --scaling: the parallel point-read figures alone.
 // --tpcc: the TPC-C-like mix on Redis alone (naive per-page design, Folio shared and owned).
 // --scale: the 1 GB file-store run (minutes; not part of CI).
-// anything else: the BenchmarkDotNet suite (BenchmarkSwitcher arguments, e.g. --filter '*').
+// anything else: the BenchmarkDotNet suite (BenchmarkSwitcher arguments, e.g. --filter '*' --inProcess).
 if (args.Contains("--quick"))
 {
     QuickRun.Run();
