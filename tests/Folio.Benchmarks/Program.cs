@@ -8,6 +8,7 @@ using Folio.Benchmarks;
 // --concurrency: 1,000 concurrent callers over 200 owned Redis databases, async against sync (minutes).
 // --api: the TodoApi load run alone (64 clients x 500 requests).
 // --scaling: the parallel point-read figures alone.
+// --redis: the Redis round-trip and byte figures alone (shared and owned).
 // --tpcc: the TPC-C-like mix on Redis alone (naive per-page design, Folio shared and owned).
 // --scale: the 1 GB file-store run (minutes; not part of CI).
 // anything else: the BenchmarkDotNet suite (BenchmarkSwitcher arguments, e.g. --filter '*' --inProcess).
@@ -40,6 +41,12 @@ if (args.Contains("--scaling"))
 {
     using var workloads = new Workloads();
     ScalingFigures.Run(workloads);
+    return 0;
+}
+if (args.Contains("--redis"))
+{
+    RedisFigures.Run();
+    RedisFigures.RunOwned();
     return 0;
 }
 if (args.Contains("--tpcc"))

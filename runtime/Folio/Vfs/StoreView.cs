@@ -178,6 +178,7 @@ internal sealed class StoreView<TStore, TPageSize> : IReaderBorrower
         }
         Version = version;
         PageCount = pageCount;
+        _probeVersion = -1; // this connection wrote page 0's counter: read it again after the commit
     }
 
     /// <summary>
@@ -245,7 +246,9 @@ internal sealed class StoreView<TStore, TPageSize> : IReaderBorrower
         }
     }
 
-    private bool IsProbeCaptured() => Version == _probeVersion && ReferenceEquals(_cache, _probeCache) && Lineage == _probeLineage;
+    // A cache of no pages (FolioOptions.CachePages = 0) means every read goes to the store: the
+    // probe too.
+    private bool IsProbeCaptured() => Version == _probeVersion && ReferenceEquals(_cache, _probeCache) && Lineage == _probeLineage && _cache.Capacity > 0;
 
     private void CaptureProbe(long page, int offset, ReadOnlySpan<byte> data)
     {
