@@ -5,14 +5,59 @@ namespace Folio.Benchmarks;
 /// <summary>The <c>--quick</c> figures.</summary>
 public static class QuickRun
 {
+    /// <summary>The memory store's read and commit figures alone (<c>--memory</c>), with more batches.</summary>
+    public static void RunMemory()
+    {
+        using var workloads = new Workloads();
+        var (memory, memdb) = Memory(workloads);
+        QuickHarness.Ratio("read.folio-memory/memdb", () => memory.PointRead(), () => memdb.PointRead(), 20_000, 31);
+        QuickHarness.Ratio("commit.folio-memory/memdb", () => memory.SmallInsert(workloads.NextPayload()), () => memdb.SmallInsert(workloads.NextPayload()), 2_000, 31);
+
+        // The experiment that bounds the figure above: the same commits on a store whose share is one copy per page.
+        var flat = workloads.Folio(new FlatPageStore("flat-" + Guid.NewGuid().ToString("N")));
+        QuickHarness.Ratio("commit.folio-flat-store/memdb", () => flat.SmallInsert(workloads.NextPayload()), () => memdb.SmallInsert(workloads.NextPayload()), 2_000, 31);
+    }
+
+    /// <summary>
+    /// <c>--loop kind count</c>: one memory-store operation (folio-read, memdb-read, folio-commit,
+    /// memdb-commit, flat-commit) <c>count</c> times and nothing else, for a counter such as
+    /// <c>perf stat -e instructions:u</c>, which the machine's load does not disturb.
+    /// </summary>
+    public static void Loop(string kind, int count)
+    {
+        using var workloads = new Workloads();
+        var (memory, memdb) = Memory(workloads);
+        Action operation = kind switch
+        {
+            "folio-read" => () => memory.PointRead(),
+            "memdb-read" => () => memdb.PointRead(),
+            "folio-commit" => () => memory.SmallInsert(workloads.NextPayload()),
+            "memdb-commit" => () => memdb.SmallInsert(workloads.NextPayload()),
+            "flat-commit" => CommitOn(workloads.Folio(new FlatPageStore("flat-" + Guid.NewGuid().ToString("N"))), workloads),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "folio-read, memdb-read, folio-commit, memdb-commit or flat-commit"),
+        };
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < count; i++)
+        {
+            operation();
+        }
+        if (count > 0)
+        {
+            QuickHarness.Figure($"loop.{kind}.bytes-allocated-per-op", (double)(GC.GetAllocatedBytesForCurrentThread() - allocated) / count);
+        }
+    }
+
+    private static Action CommitOn(Database database, Workloads workloads) => () => database.SmallInsert(workloads.NextPayload());
+
+    private static (Database Folio, Database Memdb) Memory(Workloads workloads) => (workloads.FolioMemory(), workloads.Memdb());
+
     public static void Run()
     {
         QueryFigures.Run();
 
         using var workloads = new Workloads();
 
-        var memory = workloads.FolioMemory();
-        var memdb = workloads.Memdb();
+        var (memory, memdb) = Memory(workloads);
         QuickHarness.Ratio("read.folio-memory/memdb", () => memory.PointRead(), () => memdb.PointRead(), 20_000);
 
         var folioFile = workloads.FolioFile();
@@ -32,6 +77,7 @@ public static class QuickRun
         HistoryFigures.Run();
         RedisFigures.Run();
         RedisFigures.RunOwned();
+        TpccFigures.Run(transactions: 500);
         ConcurrencyFigures.Run(callers: 200, databases: 50);
         ApiLoadFigures.Run();
     }

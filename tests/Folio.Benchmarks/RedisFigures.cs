@@ -54,7 +54,7 @@ public static class RedisFigures
         var naiveTrips = naive.RoundTrips;
         Mixed(baseline);
         naiveTrips = naive.RoundTrips - naiveTrips;
-        Console.WriteLine($"ratio redis.roundtrips.naive/folio = {(double)naiveTrips / folioTrips:F2}");
+        Console.WriteLine($"ratio redis.roundtrips.naive-uncached/folio.point-mix = {(double)naiveTrips / folioTrips:F2}");
         Console.Error.WriteLine($"  (mixed workload of {Transactions} transactions: naive {naiveTrips} round trips, Folio {folioTrips})");
     }
 
@@ -113,10 +113,13 @@ public static class RedisFigures
 /// <summary>
 /// The original per-page design, as a store: one GET per page read, one SET per page written (and
 /// one for the file size), no versions, no batching. With Folio's cache off, every page SQLite
-/// does not hold itself costs a round trip, as it did there.
+/// does not hold itself costs a round trip, as it did there — unless <paramref name="cachePages"/>
+/// keeps every page it has loaded or written, as the original did (never invalidated: it assumed
+/// one process).
 /// </summary>
-internal sealed class NaiveRedisPageStore(IDatabase redis, string name) : IPageStore
+internal sealed class NaiveRedisPageStore(IDatabase redis, string name, bool cachePages = false) : IPageStore
 {
+    private readonly Dictionary<long, byte[]>? _cache = cachePages ? [] : null;
     private long _roundTrips;
 
     // The baseline keeps no identity in Redis: one derived from the name stands for it.
@@ -145,6 +148,13 @@ internal sealed class NaiveRedisPageStore(IDatabase redis, string name) : IPageS
         {
             Interlocked.Increment(ref _roundTrips);
             Redis.StringSet($"{Name}:page:{page.Number}", page.Data);
+            if (_cache is not null)
+            {
+                lock (_cache)
+                {
+                    _cache[page.Number] = page.Data.ToArray();
+                }
+            }
         }
         Interlocked.Increment(ref _roundTrips);
         Redis.StringSet(Name + ":size", commit.NewPageCount);
@@ -167,11 +177,30 @@ internal sealed class NaiveRedisPageStore(IDatabase redis, string name) : IPageS
 
         public int ReadPage(long pageNumber, Span<byte> destination)
         {
-            Interlocked.Increment(ref store._roundTrips);
-            var value = (byte[]?)store.Redis.StringGet($"{store.Name}:page:{pageNumber}");
+            var cache = store._cache;
+            byte[]? value = null;
+            if (cache is not null)
+            {
+                lock (cache)
+                {
+                    cache.TryGetValue(pageNumber, out value);
+                }
+            }
             if (value is null)
             {
-                return 0;
+                Interlocked.Increment(ref store._roundTrips);
+                value = (byte[]?)store.Redis.StringGet($"{store.Name}:page:{pageNumber}");
+                if (value is null)
+                {
+                    return 0;
+                }
+                if (cache is not null)
+                {
+                    lock (cache)
+                    {
+                        cache[pageNumber] = value;
+                    }
+                }
             }
             value.CopyTo(destination);
             return value.Length;

@@ -1,3 +1,4 @@
+using Folio.Storage;
 using BenchmarkDotNet.Attributes;
 
 namespace Folio.Benchmarks;
@@ -77,4 +78,56 @@ public class SmallCommits
 
     [Benchmark]
     public void NativeWalFull() => _nativeWal.SmallInsert(_workloads.NextPayload());
+}
+
+/// <summary>The TPC-C-like mix, one transaction per operation, on the memory store and on Redis (shared and owned).</summary>
+[MemoryDiagnoser]
+public class TpccMix
+{
+    private readonly List<IDisposable> _owned = [];
+    private TpccWorkload _memory = null!;
+    private TpccWorkload _redisShared = null!;
+    private TpccWorkload _redisOwned = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var server = Own(Folio.Testing.RedisServer.Start());
+        var redis = Own(Folio.Redis.RedisPageStore.Connect(server.Configuration));
+        _memory = Open(new MemoryPageStore("tpcc-" + Guid.NewGuid().ToString("N")));
+        _redisShared = Open(Folio.Redis.RedisPageStore.Open(redis, "tpcc-shared-" + Guid.NewGuid().ToString("N")));
+        _redisOwned = Open(Folio.Redis.RedisPageStore.Open(redis, "tpcc-owned-" + Guid.NewGuid().ToString("N"), options: new Folio.Redis.RedisStoreOptions { Owned = true }));
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        for (var i = _owned.Count - 1; i >= 0; i--)
+        {
+            _owned[i].Dispose();
+        }
+    }
+
+    [Benchmark(Baseline = true)]
+    public void Memory() => _memory.Next();
+
+    [Benchmark]
+    public void RedisShared() => _redisShared.Next();
+
+    [Benchmark]
+    public void RedisOwned() => _redisOwned.Next();
+
+    private TpccWorkload Open(IPageStore store)
+    {
+        var db = Own(FolioDatabase.Open(store, new FolioOptions { CachePages = TpccFigures.CachePages }, ownsStore: true));
+        var connection = Own(db.OpenConnection());
+        TpccWorkload.Load(connection);
+        return new TpccWorkload(connection);
+    }
+
+    private T Own<T>(T disposable) where T : IDisposable
+    {
+        _owned.Add(disposable);
+        return disposable;
+    }
 }

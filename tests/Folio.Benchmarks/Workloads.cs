@@ -71,7 +71,8 @@ public sealed class Workloads : IDisposable
         }
     }
 
-    private Database Folio(IPageStore store, FolioOptions? options = null)
+    /// <summary>Folio on any store, through the general VFS.</summary>
+    public Database Folio(IPageStore store, FolioOptions? options = null)
     {
         var db = FolioDatabase.Open(store, options, ownsStore: true);
         var connection = db.OpenConnection();

@@ -31,6 +31,11 @@ public sealed class FolioStatistics
     private long _cacheHits;
     private long _readTransactions;
 
+    // Each connection's own read counters, written by that connection alone (no shared
+    // Interlocked on the read path) and summed when a figure is asked for.
+    private readonly Lock _readersLock = new();
+    private readonly HashSet<ReaderCounters> _readers = [];
+
     internal FolioStatistics(string database)
     {
         Database = database;
@@ -41,7 +46,7 @@ public sealed class FolioStatistics
     public string Database { get; }
 
     /// <summary>Calls made to the store (reads, read starts, commits).</summary>
-    public long StoreCalls => Interlocked.Read(ref _storeCalls);
+    public long StoreCalls => Sum(ref _storeCalls, static c => c.StoreCalls);
 
     /// <summary>Pages read from the store.</summary>
     public long PagesRead => Interlocked.Read(ref _pagesRead);
@@ -65,10 +70,10 @@ public sealed class FolioStatistics
     public long FailedCommits => Interlocked.Read(ref _failedCommits);
 
     /// <summary>Page reads served by the page cache (each read adds its own when it ends).</summary>
-    public long CacheHits => Interlocked.Read(ref _cacheHits);
+    public long CacheHits => Sum(ref _cacheHits, static c => c.CacheHits);
 
     /// <summary>Read transactions started (each pins one store version).</summary>
-    public long ReadTransactions => Interlocked.Read(ref _readTransactions);
+    public long ReadTransactions => Sum(ref _readTransactions, static c => c.ReadTransactions);
 
     /// <inheritdoc />
     public override string ToString() =>
@@ -76,9 +81,65 @@ public sealed class FolioStatistics
         $"cache hits {CacheHits}, commits {Commits}, pages written {PagesWritten} ({BytesWritten} bytes), " +
         $"conflicts {Conflicts}, failed commits {FailedCommits}";
 
+    /// <summary>Counters for one connection's reads, included in the figures until <see cref="Release"/>.</summary>
+    internal ReaderCounters Register()
+    {
+        var counters = new ReaderCounters();
+        lock (_readersLock)
+        {
+            _readers.Add(counters);
+        }
+        return counters;
+    }
+
+    /// <summary>The connection closed: its counts move into the database's own.</summary>
+    internal void Release(ReaderCounters counters)
+    {
+        lock (_readersLock)
+        {
+            if (_readers.Remove(counters))
+            {
+                _cacheHits += counters.CacheHits;
+                _readTransactions += counters.ReadTransactions;
+                Interlocked.Add(ref _storeCalls, counters.StoreCalls);
+            }
+        }
+    }
+
+    /// <summary>A read started on a connection with counters of its own.</summary>
+    internal void OnReadStarted(ReaderCounters counters)
+    {
+        counters.ReadTransactions++;
+        counters.StoreCalls++;
+        StoreCallsCounter.Add(1, _tag);
+    }
+
+    /// <summary>A read served <paramref name="pages"/> page reads from the page cache, counted on its connection.</summary>
+    internal void OnCacheHits(ReaderCounters counters, long pages)
+    {
+        counters.CacheHits += pages;
+        CacheHitsCounter.Add(pages, _tag);
+    }
+
+    private long Sum(ref long own, Func<ReaderCounters, long> part)
+    {
+        lock (_readersLock)
+        {
+            var total = Volatile.Read(ref own);
+            foreach (var counters in _readers)
+            {
+                total += part(counters);
+            }
+            return total;
+        }
+    }
+
     internal void OnReadStarted()
     {
-        Interlocked.Increment(ref _readTransactions);
+        lock (_readersLock)
+        {
+            _readTransactions++;
+        }
         Interlocked.Increment(ref _storeCalls);
         StoreCallsCounter.Add(1, _tag);
     }
@@ -96,7 +157,10 @@ public sealed class FolioStatistics
     /// <summary>A read served <paramref name="pages"/> page reads from the page cache (added when the read ends).</summary>
     internal void OnCacheHits(long pages)
     {
-        Interlocked.Add(ref _cacheHits, pages);
+        lock (_readersLock)
+        {
+            _cacheHits += pages;
+        }
         CacheHitsCounter.Add(pages, _tag);
     }
 
@@ -125,5 +189,34 @@ public sealed class FolioStatistics
         Interlocked.Increment(ref _storeCalls);
         Interlocked.Increment(ref _failedCommits);
         StoreCallsCounter.Add(1, _tag);
+    }
+}
+
+/// <summary>
+/// One connection's read counters: plain fields its own connection writes (SQLite runs one call
+/// at a time on a connection); readers of the figures may see a count a moment old, never a torn one.
+/// </summary>
+internal sealed class ReaderCounters
+{
+    private long _cacheHits;
+    private long _readTransactions;
+    private long _storeCalls;
+
+    public long CacheHits
+    {
+        get => Volatile.Read(ref _cacheHits);
+        set => Volatile.Write(ref _cacheHits, value);
+    }
+
+    public long ReadTransactions
+    {
+        get => Volatile.Read(ref _readTransactions);
+        set => Volatile.Write(ref _readTransactions, value);
+    }
+
+    public long StoreCalls
+    {
+        get => Volatile.Read(ref _storeCalls);
+        set => Volatile.Write(ref _storeCalls, value);
     }
 }

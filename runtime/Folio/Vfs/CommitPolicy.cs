@@ -27,6 +27,11 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
 {
     private readonly TStore _store = (TStore)db.Store;
 
+    // A commit's batch and its pooled buffers, reused by the next: the store copies what it
+    // keeps before Commit returns, and the asynchronous path stages copies of its own.
+    private readonly List<StorePage> _batch = [];
+    private readonly List<byte[]> _rented = [];
+
     // Set in state Failed: why the commit failed, and whether SQLite wrote since (a rollback
     // writes the originals back; a retried COMMIT writes nothing).
     private Exception? _failure;
@@ -138,8 +143,8 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
         var pageSize = view.PageSize;
         var newPageCount = buffer.CommitPageCount();
         var pages = buffer.Pages(newPageCount);
-        var batch = new List<StorePage>(pages.Count);
-        var rented = new List<byte[]>(pages.Count);
+        var (batch, rented) = (_batch, _rented);
+        batch.Clear();
         long bytes = 0;
         long newVersion;
         try
@@ -182,6 +187,7 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
             {
                 ArrayPool<byte>.Shared.Return(encoded);
             }
+            rented.Clear();
         }
         Published(newVersion, newPageCount, pages, batch, bytes);
     }
@@ -260,19 +266,23 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
         if (db.Codec is not ChecksumPageCodec)
         {
             // Only the pages' numbers are read: the encoded buffers may be back in the pool.
-            Bookkeep(() => db.State.Versions.OnWritten(written, newVersion), "the pages' write versions", onFailure: db.State.Versions.Clear);
+            Bookkeep((Versions: db.State.Versions, written, newVersion), static s => s.Versions.OnWritten(s.written, s.newVersion), "the pages' write versions",
+                onFailure: static s => s.Versions.Clear());
         }
 
-        Bookkeep(() => db.Statistics.OnCommitted(written.Count, bytes), "its statistics");
-        Bookkeep(() => cache.ApplyCommit(oldVersion, newVersion, oldPageCount, newPageCount, pages), "the page cache", onFailure: cache.Clear);
+        Bookkeep((db.Statistics, written.Count, bytes), static s => s.Statistics.OnCommitted(s.Count, s.bytes), "its statistics");
+        Bookkeep((cache, oldVersion, newVersion, oldPageCount, newPageCount, pages),
+            static s => s.cache.ApplyCommit(s.oldVersion, s.newVersion, s.oldPageCount, s.newPageCount, s.pages), "the page cache",
+            onFailure: static s => s.cache.Clear());
     }
 
     /// <summary>Runs bookkeeping whose failure must not change a commit's outcome: it is logged, then <paramref name="onFailure"/> runs.</summary>
-    private void Bookkeep(Action step, string what, Action? onFailure = null)
+    /// <remarks>The steps are static lambdas over a value-tuple state: a commit allocates no closures for its bookkeeping.</remarks>
+    private void Bookkeep<T>(T state, Action<T> step, string what, Action<T>? onFailure = null)
     {
         try
         {
-            step();
+            step(state);
         }
         catch (Exception e)
         {
@@ -286,7 +296,7 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
             }
             if (onFailure is not null)
             {
-                Bookkeep(onFailure, what + " (clearing it)");
+                Bookkeep(state, onFailure, what + " (clearing it)");
             }
         }
     }

@@ -37,6 +37,10 @@ internal sealed class DatabaseState
     private StoreLineage _lineage;
     private long _confirmedVersion;
     private int _generation;
+
+    // The three above as one immutable snapshot, replaced under the gate whenever one changes:
+    // a read start checks against it without taking the gate (see Observe).
+    private volatile Mark _mark;
     private int _references;
     private Guid _registeredId; // the key in ByIdentity; guarded by RegistryGate (lock order: _gate, then RegistryGate)
     private volatile PageCache _cache;
@@ -51,6 +55,7 @@ internal sealed class DatabaseState
         _lineage = head.Lineage;
         _registeredId = head.Lineage.DatabaseId;
         _confirmedVersion = head.Version;
+        _mark = new Mark(_lineage, _generation, _confirmedVersion);
         _cachePages = options.CachePages;
         _cache = new PageCache(_cachePages);
         _logger = logger;
@@ -143,22 +148,14 @@ internal sealed class DatabaseState
     /// <summary>The newest version this process knows the store reached (a read start, a head or a commit of its own).</summary>
     public long ConfirmedVersion
     {
-        get
-        {
-            lock (_gate)
-            {
-                return _confirmedVersion;
-            }
-        }
+        get => _mark.Confirmed;
     }
 
     /// <summary>A point to check a later observation against: taken before the store call.</summary>
     public (int Generation, long Confirmed) Watermark()
     {
-        lock (_gate)
-        {
-            return (_generation, _confirmedVersion);
-        }
+        var mark = _mark;
+        return (mark.Generation, mark.Confirmed);
     }
 
     /// <summary>
@@ -172,6 +169,11 @@ internal sealed class DatabaseState
     /// <exception cref="OwnershipLostException">An owned store is behind a version another owner of this process committed.</exception>
     public void Observe(StoreLineage lineage, long version, (int Generation, long Confirmed) before, bool owned = false)
     {
+        var mark = _mark;
+        if (lineage == mark.Lineage && before.Generation == mark.Generation && version >= before.Confirmed && version <= mark.Confirmed)
+        {
+            return; // the common read start: same history, nothing newer to record (what the gate would find too)
+        }
         HistoryChangedException? changed = null;
         lock (_gate)
         {
@@ -196,6 +198,7 @@ internal sealed class DatabaseState
             else if (version > _confirmedVersion)
             {
                 _confirmedVersion = version;
+                PublishMarkLocked();
             }
             if (changed is not null)
             {
@@ -217,6 +220,7 @@ internal sealed class DatabaseState
             if (lineage == _lineage && version > _confirmedVersion)
             {
                 _confirmedVersion = version;
+                PublishMarkLocked();
             }
         }
     }
@@ -269,5 +273,10 @@ internal sealed class DatabaseState
         }
         _lineage = lineage;
         _confirmedVersion = version;
+        PublishMarkLocked();
     }
+
+    private void PublishMarkLocked() => _mark = new Mark(_lineage, _generation, _confirmedVersion);
+
+    private sealed record Mark(StoreLineage Lineage, int Generation, long Confirmed);
 }

@@ -191,6 +191,7 @@ internal sealed class MainFile<TStore, TPageSize> : VfsFile
             Unlock(SQLITE_LOCK_NONE);
         }
         _policy.End();
+        _view.Release();
     }
 
     // ---- xFileControl(PRAGMA) -----------------------------------------------------------------

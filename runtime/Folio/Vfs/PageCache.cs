@@ -10,16 +10,21 @@ namespace Folio.Vfs;
 /// Eviction is CLOCK (second chance): every entry has a referenced bit set on use; when the cache
 /// is full, a hand sweeps the slots, clearing bits, and takes the first entry whose bit was
 /// clear. Each access and insertion costs O(1) amortised, with no allocation per access.
+/// <para>A page hit takes no lock: changes happen under the lock between two increments of a
+/// sequence number (odd while one is under way), and a hit counts only when the number was even
+/// and unchanged across its copy; otherwise it takes the lock. An entry's bytes change only
+/// inside such a change.</para>
 /// </remarks>
 internal sealed class PageCache
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<long, Entry> _pages = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, Entry> _pages = new();
     private readonly int _capacity;
     private readonly Entry?[] _slots;
     private readonly Stack<int> _freeSlots = new();
     private int _hand;
     private long _version = -1;
+    private long _sequence; // odd while a change is under way (see the remarks)
 
     public PageCache(int capacityPages)
     {
@@ -31,24 +36,23 @@ internal sealed class PageCache
     /// <summary>The version the cached pages belong to; -1 when nothing is known.</summary>
     public long Version
     {
-        get
-        {
-            lock (_lock)
-            {
-                return _version;
-            }
-        }
+        get => Volatile.Read(ref _version);
     }
 
     /// <summary>Moves the cache to <paramref name="version"/>, dropping the <paramref name="changed"/> pages (all when null).</summary>
     public void Advance(long fromVersion, long version, IReadOnlyCollection<long>? changed)
     {
+        if (version <= Volatile.Read(ref _version))
+        {
+            return; // an older or equal reader: nothing to learn (the version only grows, but for Clear)
+        }
         lock (_lock)
         {
             if (version <= _version)
             {
-                return; // an older or equal reader: nothing to learn
+                return;
             }
+            using var change = new Change(this);
             if (changed is null || fromVersion != _version)
             {
                 ClearLocked();
@@ -60,7 +64,7 @@ internal sealed class PageCache
                     RemoveLocked(page);
                 }
             }
-            _version = version;
+            Volatile.Write(ref _version, version);
         }
     }
 
@@ -85,6 +89,21 @@ internal sealed class PageCache
         if (_capacity == 0)
         {
             return false;
+        }
+        var sequence = Volatile.Read(ref _sequence);
+        if ((sequence & 1) == 0)
+        {
+            if (Volatile.Read(ref _version) != version || !_pages.TryGetValue(page, out var seen))
+            {
+                return false; // not cached at this version (or just changing): the caller reads the store
+            }
+            seen.Data.AsSpan(offset, destination.Length).CopyTo(destination);
+            Interlocked.MemoryBarrier(); // the copy completes before the sequence is read again
+            if (Volatile.Read(ref _sequence) == sequence)
+            {
+                seen.Referenced = true;
+                return true;
+            }
         }
         lock (_lock)
         {
@@ -111,6 +130,7 @@ internal sealed class PageCache
             {
                 return;
             }
+            using var change = new Change(this);
             if (_pages.TryGetValue(page, out var entry))
             {
                 data.CopyTo(entry.Data);
@@ -125,25 +145,27 @@ internal sealed class PageCache
     /// Applies a commit this process made: when the cache was at <paramref name="expectedVersion"/>,
     /// it moves to <paramref name="newVersion"/> with the committed pages; otherwise it is emptied.
     /// </summary>
-    public void ApplyCommit(long expectedVersion, long newVersion, long oldPageCount, long newPageCount, IEnumerable<KeyValuePair<long, byte[]>> pages)
+    public void ApplyCommit(long expectedVersion, long newVersion, long oldPageCount, long newPageCount, IReadOnlyList<KeyValuePair<long, byte[]>> pages)
     {
         lock (_lock)
         {
+            using var change = new Change(this);
             if (_version != expectedVersion)
             {
                 ClearLocked();
-                _version = newVersion;
+                Volatile.Write(ref _version, newVersion);
                 return;
             }
-            _version = newVersion;
+            Volatile.Write(ref _version, newVersion);
             for (var number = newPageCount; number < oldPageCount; number++)
             {
                 RemoveLocked(number);
             }
             // Committed pages are the likeliest to be read (and compared) next: keep them all, so
             // the next write transaction needs no store read to find its originals.
-            foreach (var (number, data) in pages)
+            for (var i = 0; i < pages.Count; i++)
             {
+                var (number, data) = pages[i];
                 if (_pages.TryGetValue(number, out var entry))
                 {
                     data.CopyTo(entry.Data, 0);
@@ -181,8 +203,9 @@ internal sealed class PageCache
     {
         lock (_lock)
         {
+            using var change = new Change(this);
             ClearLocked();
-            _version = -1;
+            Volatile.Write(ref _version, -1);
         }
     }
 
@@ -208,7 +231,7 @@ internal sealed class PageCache
                 entry.Referenced = false;
                 continue;
             }
-            _pages.Remove(entry.Page);
+            _pages.TryRemove(entry.Page, out _);
             _slots[slot] = null;
             return slot;
         }
@@ -216,7 +239,7 @@ internal sealed class PageCache
 
     private void RemoveLocked(long page)
     {
-        if (_pages.Remove(page, out var entry))
+        if (_pages.TryRemove(page, out var entry))
         {
             _slots[entry.Slot] = null;
             _freeSlots.Push(entry.Slot);
@@ -238,6 +261,21 @@ internal sealed class PageCache
         {
             _freeSlots.Push(slot);
         }
+    }
+
+    /// <summary>One change under the lock: the sequence is odd from its start to its end.</summary>
+    private readonly ref struct Change
+    {
+        private readonly PageCache _cache;
+
+        public Change(PageCache cache)
+        {
+            _cache = cache;
+            Volatile.Write(ref cache._sequence, cache._sequence + 1);
+            Interlocked.MemoryBarrier(); // readers see the odd number before any change
+        }
+
+        public void Dispose() => Volatile.Write(ref _cache._sequence, _cache._sequence + 1);
     }
 
     private sealed class Entry(long page, int slot, byte[] data)

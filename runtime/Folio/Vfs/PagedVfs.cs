@@ -88,13 +88,20 @@ public static unsafe class PagedVfs<TStore, TPageSize>
     {
         try
         {
-            // SQLite asks at the start of every read transaction whether a hot journal exists:
-            // answer without allocating a string.
-            var registration = VfsRegistration.From(vfs);
+            // SQLite asks at the start of every read transaction whether a hot journal exists,
+            // and whether a WAL file does: answer without allocating a string. WAL is refused
+            // (see MainFile.Pragma), so a "-wal" file never exists; a journal is an in-memory
+            // file that exists while it holds bytes, never a database.
             var bytes = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(zName);
+            if (bytes.EndsWith("-wal"u8))
+            {
+                *result = 0;
+                return SQLITE_OK;
+            }
+            var registration = VfsRegistration.From(vfs);
             var chars = bytes.Length <= 1024 ? stackalloc char[bytes.Length] : new char[bytes.Length];
             var name = chars[..Encoding.UTF8.GetChars(bytes, chars)];
-            *result = registration.Exists(name) ? 1 : 0;
+            *result = registration.Exists(name, journal: bytes.EndsWith("-journal"u8)) ? 1 : 0;
             return SQLITE_OK;
         }
         catch (Exception e)

@@ -91,12 +91,12 @@ internal sealed class SharedDatabase
     /// pages of two histories in one cache.
     /// </summary>
     /// <exception cref="HistoryChangedException">The store's history changed; caches were reset.</exception>
-    public IPageStoreReader BeginRead(out PageCache cache)
+    public IPageStoreReader BeginRead(out PageCache cache, Diagnostics.ReaderCounters? counters = null)
     {
         var before = State.Watermark();
         cache = State.Cache;
         var knownVersion = cache.Version;
-        return Started(Store.BeginRead(Math.Max(knownVersion, 0)), before, cache, knownVersion);
+        return Started(Store.BeginRead(Math.Max(knownVersion, 0)), before, cache, knownVersion, counters);
     }
 
     /// <summary>The asynchronous twin of <see cref="BeginRead"/>: the store's begin-read is awaited, the checks are the same.</summary>
@@ -113,7 +113,7 @@ internal sealed class SharedDatabase
     /// A read the store started: checked against the history seen before it began (the reader is
     /// disposed when the history changed), counted, and the cache moved to its version.
     /// </summary>
-    private IPageStoreReader Started(IPageStoreReader reader, (int Generation, long Confirmed) before, PageCache cache, long knownVersion)
+    private IPageStoreReader Started(IPageStoreReader reader, (int Generation, long Confirmed) before, PageCache cache, long knownVersion, Diagnostics.ReaderCounters? counters = null)
     {
         try
         {
@@ -124,7 +124,14 @@ internal sealed class SharedDatabase
             reader.Dispose();
             throw;
         }
-        Statistics.OnReadStarted();
+        if (counters is null)
+        {
+            Statistics.OnReadStarted();
+        }
+        else
+        {
+            Statistics.OnReadStarted(counters);
+        }
         cache.Advance(knownVersion, reader.Version, reader.ChangedPagesSinceKnown);
         return reader;
     }

@@ -41,6 +41,17 @@ internal sealed class StoreView<TStore, TPageSize> : IReaderBorrower
     // changed), SQLite's own page cache may hold pages of the old history. See Begin.
     private int _seenGeneration;
     private long _cacheHits; // page reads this read served from the page cache, not yet in the statistics
+    private readonly Diagnostics.ReaderCounters _counters;
+
+    // SQLite's change-counter probe (16 bytes of page 0 at offset 24, read at the start of every
+    // transaction) as last answered: a function of the pinned version, so a read at the same
+    // version of the same history is answered from here without the shared cache.
+    private const int ProbeOffset = 24;
+    private const int ProbeLength = 16;
+    private readonly byte[] _probe = new byte[ProbeLength];
+    private long _probeVersion = -1;
+    private PageCache? _probeCache;
+    private StoreLineage _probeLineage;
 
     // Pages this connection committed while the view lasts: newer than the reader's version.
     private readonly Dictionary<long, byte[]> _committed = new();
@@ -53,6 +64,7 @@ internal sealed class StoreView<TStore, TPageSize> : IReaderBorrower
         _scratch = new byte[PageSize];
         _cache = db.Cache;
         _seenGeneration = db.State.Generation;
+        _counters = db.Statistics.Register();
     }
 
     /// <summary>The page size: a JIT-time constant for generated VFSs, the store's for the general one.</summary>
@@ -106,7 +118,7 @@ internal sealed class StoreView<TStore, TPageSize> : IReaderBorrower
         }
         else
         {
-            _reader = _db.BeginRead(out _cache);
+            _reader = _db.BeginRead(out _cache, _counters);
             _lender = null;
         }
         Lineage = _reader.Lineage;
@@ -125,9 +137,9 @@ internal sealed class StoreView<TStore, TPageSize> : IReaderBorrower
     {
         if (_cacheHits > 0)
         {
-            // One shared update per read instead of one per page: concurrent readers of a
-            // database do not contend on its counters page by page.
-            _db.Statistics.OnCacheHits(_cacheHits);
+            // One update per read instead of one per page, on this connection's own counters:
+            // concurrent readers of a database share no counter.
+            _db.Statistics.OnCacheHits(_counters, _cacheHits);
             _cacheHits = 0;
         }
         var reader = _lender is null ? _reader : null; // a borrowed reader stays the call's
@@ -156,13 +168,17 @@ internal sealed class StoreView<TStore, TPageSize> : IReaderBorrower
             }
             _committed[page] = data;
         }
-        foreach (var page in _committed.Keys.Where(p => p >= pageCount).ToList())
+        if (pageCount < PageCount)
         {
-            _committed.Remove(page, out var dropped);
-            ReturnPage(dropped!);
+            foreach (var page in _committed.Keys.Where(p => p >= pageCount).ToList())
+            {
+                _committed.Remove(page, out var dropped);
+                ReturnPage(dropped!);
+            }
         }
         Version = version;
         PageCount = pageCount;
+        _probeVersion = -1; // this connection wrote page 0's counter: read it again after the commit
     }
 
     /// <summary>
@@ -212,16 +228,39 @@ internal sealed class StoreView<TStore, TPageSize> : IReaderBorrower
         {
             ReadStored(page, destination);
         }
+        else if (page == 0 && offset == ProbeOffset && destination.Length == ProbeLength && IsProbeCaptured())
+        {
+            _probe.CopyTo(destination);
+            _cacheHits++;
+        }
         else if (page < PageCount && _cache.TryRead(Version, page, offset, destination))
         {
             _cacheHits++; // counted here, added to the statistics once per read (End)
+            CaptureProbe(page, offset, destination);
         }
         else
         {
             ReadStored(page, _scratch);
             _scratch.AsSpan(offset, destination.Length).CopyTo(destination);
+            CaptureProbe(page, offset, destination);
         }
     }
+
+    // A cache of no pages (FolioOptions.CachePages = 0) means every read goes to the store: the
+    // probe too.
+    private bool IsProbeCaptured() => Version == _probeVersion && ReferenceEquals(_cache, _probeCache) && Lineage == _probeLineage && _cache.Capacity > 0;
+
+    private void CaptureProbe(long page, int offset, ReadOnlySpan<byte> data)
+    {
+        if (page == 0 && offset == ProbeOffset && data.Length == ProbeLength)
+        {
+            data.CopyTo(_probe);
+            (_probeVersion, _probeCache, _probeLineage) = (Version, _cache, Lineage);
+        }
+    }
+
+    /// <summary>The connection closed: its counters join the database's own.</summary>
+    public void Release() => _db.Statistics.Release(_counters);
 
     /// <summary>Copies a whole page as the view has it; zeros past the end.</summary>
     public void Read(long page, Span<byte> destination) => Read(page, 0, destination);

@@ -123,8 +123,18 @@ internal sealed class TransactionBuffer<TStore, TPageSize>(StoreView<TStore, TPa
     /// <summary>The buffered pages below <paramref name="pageCount"/>, in page order.</summary>
     public List<KeyValuePair<long, byte[]>> Pages(long pageCount)
     {
-        var pages = _dirty.Where(p => p.Key < pageCount).ToList();
-        pages.Sort((a, b) => a.Key.CompareTo(b.Key));
+        var pages = new List<KeyValuePair<long, byte[]>>(_dirty.Count);
+        foreach (var page in _dirty)
+        {
+            if (page.Key < pageCount)
+            {
+                pages.Add(page);
+            }
+        }
+        if (pages.Count > 1)
+        {
+            pages.Sort(static (a, b) => a.Key.CompareTo(b.Key));
+        }
         return pages;
     }
 

@@ -178,9 +178,9 @@ public sealed unsafe class VfsRegistration
 
     internal SharedDatabase? FindDatabase(string name) => _databases.TryGetValue(name, out var db) ? db : null;
 
-    /// <summary>True for an attached database, or an in-memory file that holds bytes (an empty journal counts as absent).</summary>
-    internal bool Exists(ReadOnlySpan<char> name) =>
-        _databases.GetAlternateLookup<ReadOnlySpan<char>>().ContainsKey(name)
+    /// <summary>True for an attached database, or an in-memory file that holds bytes (an empty journal counts as absent). A <paramref name="journal"/> name is only ever a file.</summary>
+    internal bool Exists(ReadOnlySpan<char> name, bool journal = false) =>
+        (!journal && _databases.GetAlternateLookup<ReadOnlySpan<char>>().ContainsKey(name))
         || (Files.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var data) && data.Size > 0);
 }
 
