@@ -50,15 +50,7 @@ internal sealed class ChildClient : IDisposable
     /// <summary>SIGKILL, then waits until every line it wrote is read.</summary>
     public void Kill()
     {
-        try
-        {
-            _process.Kill(entireProcessTree: false);
-        }
-        catch (InvalidOperationException)
-        {
-            // it had exited already
-        }
-        _process.WaitForExit();
+        DotnetProcess.KillAndWait(_process);
         _reader.Join();
     }
 

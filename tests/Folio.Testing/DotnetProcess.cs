@@ -30,4 +30,18 @@ public static class DotnetProcess
         }
         return Process.Start(info) ?? throw new InvalidOperationException($"could not start {program}");
     }
+
+    /// <summary>SIGKILL (Process.Kill sends it on Unix) and wait for the exit; nothing happens to a process that had exited already.</summary>
+    public static void KillAndWait(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: false);
+        }
+        catch (InvalidOperationException)
+        {
+            // It had exited already.
+        }
+        process.WaitForExit();
+    }
 }

@@ -128,6 +128,23 @@ public static class HistoryContract
         return usage;
     }
 
+    /// <summary>A read pinned at a past version reads it as it was while later commits (and their collection) go on.</summary>
+    public static void AReadOfAPastVersionIsNotBrokenByLaterCommits(IPageStore store)
+    {
+        var history = (IPageStoreHistory)store;
+        var lineage = store.GetHead().Lineage;
+        StorePage Page(long number, long version) => new(number, Value(store.PageSize, number, version));
+        store.Commit(new StoreCommit(lineage, 0, 2, [Page(0, 1), Page(1, 1)]));
+        using var past = history.BeginReadAt(1);
+        for (var v = 1; v < 10; v++)
+        {
+            store.Commit(new StoreCommit(lineage, v, 2, [Page(0, v + 1), Page(1, v + 1)]));
+        }
+        var buffer = new byte[store.PageSize];
+        Assert.That(past.ReadPage(1, buffer), Is.EqualTo(store.PageSize));
+        Assert.That(buffer.SequenceEqual(Value(store.PageSize, 1, 1)), Is.True, "the pinned past version reads as it was");
+    }
+
     /// <summary>The version in force at a time is the newest committed at or before it.</summary>
     public static void TheVersionInForceAtATimeIsTheNewestCommittedBeforeIt(IPageStore store)
     {

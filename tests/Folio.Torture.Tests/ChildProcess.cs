@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
+using Folio.Testing;
 
 namespace Folio.Torture.Tests;
 
@@ -54,18 +55,10 @@ internal sealed class ChildProcess : IDisposable
         return new ChildProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
     }
 
-    /// <summary>SIGKILL (Process.Kill sends it on Unix), then waits until every line the child wrote is read.</summary>
+    /// <summary>SIGKILL, then waits until every line the child wrote is read (a child that exited by itself shows in ExitedByItself).</summary>
     public void Kill()
     {
-        try
-        {
-            _process.Kill(entireProcessTree: false);
-        }
-        catch (InvalidOperationException)
-        {
-            // It had already exited; the caller sees that in ExitedByItself.
-        }
-        _process.WaitForExit();
+        DotnetProcess.KillAndWait(_process);
         _reader.Join();
     }
 
