@@ -37,9 +37,9 @@ public sealed partial class FolioDatabase
             return FolioBookmark.Of(range.Lineage, found.Version);
         }
         var oldest = History.GetVersions(range.Oldest, 1);
-        var since = oldest.Count == 0 ? "" : $", committed at {oldest[0].CommittedAt:O}";
+        var since = oldest.Count == 0 ? "" : $", committed at {Utc(oldest[0].CommittedAt)}";
         throw new VersionNotRetainedException(Name,
-            $"Folio database '{Name}': no retained version was in force at {time:O}; the store holds {range}, the oldest of them version {range.Oldest}{since}.", range);
+            $"Folio database '{Name}': no retained version was in force at {Utc(time)}; the store holds {range}, the oldest of them version {range.Oldest}{since}.", range);
     }
 
     /// <summary>
@@ -104,6 +104,9 @@ public sealed partial class FolioDatabase
         CopyPages(source, target, $"Branch({bookmark}, '{newDatabase.Name}')");
         return branch.Bookmark;
     }
+
+    /// <summary>A time as 'folio log' prints it: UTC, to the millisecond.</summary>
+    private static string Utc(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The view store of <paramref name="bookmark"/>, checked against this database's identity and retention.</summary>
     internal PastVersionStore OpenPastStore(FolioBookmark bookmark)
