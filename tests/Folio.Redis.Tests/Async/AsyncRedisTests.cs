@@ -16,6 +16,7 @@ public sealed class AsyncRedisTests(bool owned)
 {
     private RedisServer _server = null!;
     private ConnectionMultiplexer _redis = null!;
+    private ConnectionMultiplexer _inspect = null!; // the tests' own look at the keys, apart from the store's connection
     private string _name = null!;
     private RedisPageStore _store = null!;
     private FolioDatabase _db = null!;
@@ -25,13 +26,17 @@ public sealed class AsyncRedisTests(bool owned)
     public void StartServer()
     {
         _server = RedisServer.Start();
+        // The store's connection fails fast (the outage tests wait for that); the tests' own
+        // inspection does not: on two busy cores a reply can wait a second for a pool thread.
         _redis = RedisPageStore.Connect(_server.Configuration, new RedisStoreOptions { CommandTimeout = TimeSpan.FromSeconds(1) });
+        _inspect = RedisPageStore.Connect(_server.Configuration, new RedisStoreOptions { CommandTimeout = TimeSpan.FromSeconds(15) });
     }
 
     [OneTimeTearDown]
     public void StopServer()
     {
         _redis.Dispose();
+        _inspect.Dispose();
         _server.Dispose();
     }
 
@@ -72,7 +77,7 @@ public sealed class AsyncRedisTests(bool owned)
         Assert.That(await _c.ExecuteScalarAsync("PRAGMA integrity_check"), Is.EqualTo("ok"));
 
         // Another process, cold, sees the same.
-        using var other = FolioDatabase.Open(RedisPageStore.Open(_redis, _name), new FolioOptions { ProcessScope = new object(), Name = _name + "-check" }, ownsStore: true);
+        using var other = FolioDatabase.Open(RedisPageStore.Open(_inspect, _name), new FolioOptions { ProcessScope = new object(), Name = _name + "-check" }, ownsStore: true);
         using var o = other.OpenConnection();
         Assert.That(o.ExecuteScalar("SELECT count(*) FROM t WHERE v = printf('row-%06d', id)"), Is.EqualTo(100000L));
     }
@@ -265,7 +270,7 @@ public sealed class AsyncRedisTests(bool owned)
     {
         _server.Restart();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!_redis.IsConnected || !Pings())
+        while (!_redis.IsConnected || !_inspect.IsConnected || !Pings())
         {
             Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the connection did not come back within 30 s");
             Thread.Sleep(20);
@@ -277,6 +282,7 @@ public sealed class AsyncRedisTests(bool owned)
         try
         {
             _redis.GetDatabase().Ping();
+            _inspect.GetDatabase().Ping();
             return true;
         }
         catch (RedisException)
@@ -288,13 +294,13 @@ public sealed class AsyncRedisTests(bool owned)
     /// <summary>The database's keys share this prefix (the hash tag <c>{folio:name}</c>).</summary>
     private string Prefix => "{folio:" + _name + "}:";
 
-    private long StoredVersion() => (long)_redis.GetDatabase().HashGet(Prefix + "meta", "version");
+    private long StoredVersion() => (long)_inspect.GetDatabase().HashGet(Prefix + "meta", "version");
 
     /// <summary>Every key of the database with its value, sorted by key.</summary>
     private List<(string Key, string Value)> Snapshot()
     {
-        var server = _redis.GetServer(_redis.GetEndPoints()[0]);
-        var redis = _redis.GetDatabase();
+        var server = _inspect.GetServer(_inspect.GetEndPoints()[0]);
+        var redis = _inspect.GetDatabase();
         return server.Keys(pattern: Prefix + "*").Select(k => (string)k!).Order(StringComparer.Ordinal)
             .Select(k => (k, redis.KeyType(k) == RedisType.Hash
                 ? string.Join(",", redis.HashGetAll(k).OrderBy(e => (string)e.Name!, StringComparer.Ordinal).Select(e => $"{e.Name}={e.Value}"))
