@@ -55,6 +55,12 @@ public sealed class SharedRedis
     [OneTimeSetUp]
     public void StartServer()
     {
+        // Many tests make synchronous store calls from async continuations (on pool threads), as
+        // the sync API allows. With the pool's default minimum (one thread per core: two on CI),
+        // the replies those calls wait for can sit a second for the pool's slow thread injection,
+        // longer than the short command timeouts the outage tests use. Let the pool grow at once.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 16), Math.Max(io, 16));
         _server = RedisServer.Start();
         _connection = RedisPageStore.Connect(_server.Configuration);
     }
