@@ -4,55 +4,20 @@ using NUnit.Framework;
 
 namespace Folio.Tests.TimeTravel;
 
-/// <summary>The history contract (<see cref="HistoryContract"/>) on the memory and file stores.</summary>
+/// <summary>The history contract (<see cref="HistoryContractFixture"/>) on the memory and file stores.</summary>
 [TestFixture(StoreKind.Memory)]
 [TestFixture(StoreKind.File)]
-public sealed class StoreHistoryTests(StoreKind kind) : StoreTest
+public sealed class StoreHistoryTests(StoreKind kind) : HistoryContractFixture
 {
-    private IPageStore Create(HistoryRetention retention) => Stores.CreateWithHistory(kind, retention, "history");
+    private StoreFactory _stores = null!;
 
-    [Test]
-    public void EveryRetainedVersionReadsAsItWasCommitted()
-    {
-        using var store = Create(new HistoryRetention { Versions = 40, MaxAge = null });
-        HistoryContract.EveryRetainedVersionReadsAsItWasCommitted(store, retained: 40, commits: 60);
-    }
+    [SetUp]
+    public void CreateStores() => _stores = new StoreFactory();
 
-    [Test]
-    public void WithAllVersionsRetainedTheFirstCommitIsReadable()
-    {
-        using var store = Create(new HistoryRetention { Versions = 100, MaxAge = null });
-        HistoryContract.EveryRetainedVersionReadsAsItWasCommitted(store, retained: 100, commits: 30, seed: 3);
-    }
+    [TearDown]
+    public void DisposeStores() => _stores.Dispose();
 
-    [Test]
-    public void CollectionKeepsTheHistoryBounded()
-    {
-        using var store = Create(new HistoryRetention { Versions = 20, MaxAge = null });
-        HistoryContract.CollectionKeepsTheHistoryBounded(store, retained: 20, commits: 500);
-    }
-
-    [Test]
-    public void WithoutHistoryOnlyTheCurrentVersionIsReadable()
-    {
-        using var store = Create(HistoryRetention.None);
-        HistoryContract.EveryRetainedVersionReadsAsItWasCommitted(store, retained: 0, commits: 10);
-        Assert.That(((IPageStoreHistory)store).GetUsage().Values, Is.Zero);
-    }
-
-    [Test]
-    public void TheVersionInForceAtATimeIsTheNewestCommittedBeforeIt()
-    {
-        using var store = Create(HistoryRetention.Default);
-        HistoryContract.TheVersionInForceAtATimeIsTheNewestCommittedBeforeIt(store);
-    }
-
-    [Test]
-    public void AReadOfAPastVersionIsNotBrokenByLaterCommits()
-    {
-        using var store = Create(new HistoryRetention { Versions = 50, MaxAge = null });
-        HistoryContract.AReadOfAPastVersionIsNotBrokenByLaterCommits(store);
-    }
+    protected override IPageStore Create(HistoryRetention retention) => _stores.CreateWithHistory(kind, retention, "history");
 
     [Test]
     public void RetentionRejectsBadValues()
