@@ -108,7 +108,7 @@ public class CommitProtocolTests(StoreKind kind) : StoreTest
     {
         var head = store.GetHead();
         using var reader = store.BeginRead(0);
-        var buffer = new byte[store.PageSize + 64];
+        var buffer = new byte[PageFormat.MaxValueSize(store.PageSize)];
         var hash = new System.IO.Hashing.XxHash64();
         for (long page = 0; page < head.PageCount; page++)
         {

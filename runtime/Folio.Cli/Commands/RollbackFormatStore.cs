@@ -32,13 +32,13 @@ internal sealed class RollbackFormatStore(IPageStore inner, IPageCodec codec) : 
         {
             var page = new byte[PageSize];
             var address = new PageAddress(commit.ExpectedLineage.DatabaseId, 0, commit.ExpectedVersion + 1);
-            codec.Decode(Name, address, pages[0].Data.Span, page);
+            codec.Decode(Name, address, pages[0].Data.Span, page, out var versionMap);
             if (page[WriteVersionOffset] == 2 || page[ReadVersionOffset] == 2)
             {
                 page[WriteVersionOffset] = 1;
                 page[ReadVersionOffset] = 1;
                 var encoded = new byte[codec.MaxEncodedSize(PageSize)];
-                var length = codec.Encode(address, page, encoded);
+                var length = codec.Encode(address, page, versionMap, encoded); // the version map it carried, unchanged
                 var rewritten = pages.ToList();
                 rewritten[0] = new StorePage(0, encoded.AsMemory(0, length));
                 commit = new StoreCommit(commit.ExpectedLineage, commit.ExpectedVersion, commit.NewPageCount, rewritten);

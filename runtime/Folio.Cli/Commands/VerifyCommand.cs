@@ -67,6 +67,8 @@ internal sealed class VerifyCommand : ICliCommand
     private static (long Checked, List<long> Corrupt, long Missing) CheckPages(CliContext context, IPageStore store)
     {
         var codec = context.Codec;
+        // With encryption every page is also checked against the database's version map: each must be its last write.
+        var map = codec.CarriesVersionMap ? new PageVersionMap(codec, store.PageSize) : null;
         // Room for a value larger than a page can encode to, so an oversized value is reported as corrupt.
         var slot = codec.MaxEncodedSize(store.PageSize) + 1024;
         var page = new byte[store.PageSize];
@@ -98,9 +100,17 @@ internal sealed class VerifyCommand : ICliCommand
                     if (length == 0)
                     {
                         missing++;
+                        map?.CheckAbsent(store.Name, reader, number);
                         continue;
                     }
-                    codec.Decode(store.Name, new PageAddress(reader.Lineage.DatabaseId, number, reader.Version), stored[..length], page);
+                    if (map is not null)
+                    {
+                        map.Decode(store.Name, reader, number, stored[..length], page);
+                    }
+                    else
+                    {
+                        codec.Decode(store.Name, new PageAddress(reader.Lineage.DatabaseId, number, reader.Version), stored[..length], page);
+                    }
                 }
                 catch (PageCorruptException e)
                 {

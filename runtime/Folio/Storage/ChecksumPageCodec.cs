@@ -36,7 +36,7 @@ public sealed class ChecksumPageCodec : IPageCodec
     /// <inheritdoc />
     /// <remarks>Room for any value it reads, format 3 included (its largest header is 48 bytes), so a
     /// read of a compressed or encrypted page gets the page's own error, not a short buffer.</remarks>
-    public int MaxEncodedSize(int pageSize) => PageFormat.EncryptedHeaderSize + pageSize;
+    public int MaxEncodedSize(int pageSize) => PageFormat.MaxValueSize(pageSize); // room for any value, so an encrypted one is named as such, not as too long
 
     /// <inheritdoc />
     public int Encode(PageAddress address, ReadOnlySpan<byte> page, Span<byte> destination)
@@ -62,7 +62,7 @@ public sealed class ChecksumPageCodec : IPageCodec
         }
         if (stored[2] == PageFormat.Format)
         {
-            return PageFormat.Decode(database, address, stored, page, cipher: null, requireEncrypted: false);
+            return PageFormat.Decode(database, address, stored, page, cipher: null, requireEncrypted: false, out _);
         }
         if ((stored[2] != Format && stored[2] != LegacyFormat) || stored[3] != 0)
         {

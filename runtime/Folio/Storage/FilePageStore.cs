@@ -210,7 +210,7 @@ public sealed partial class FilePageStore : IPageStore
     /// <summary>Returns a copy of the stored bytes of one page, or null when it has none.</summary>
     public byte[]? GetStoredPage(long pageNumber)
     {
-        var buffer = new byte[PageFormat.EncryptedHeaderSize + PageSize + 1024];
+        var buffer = new byte[PageFormat.MaxValueSize(PageSize) + 1024];
         var length = WithConnection(c => c.ReadPage(DatabaseIdOn(c), pageNumber, buffer));
         return length == 0 ? null : buffer[..length];
     }

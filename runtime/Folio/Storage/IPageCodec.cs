@@ -29,6 +29,33 @@ public interface IPageCodec
 
     /// <summary>The stages, as <c>folio info</c> and error messages show them (never any key material).</summary>
     string Describe() => "checksum";
+
+    /// <summary>
+    /// True when this codec's values carry the database's authenticated version map
+    /// (<see cref="PageVersionMap"/>): every commit then writes page 0 with the map's root, and
+    /// every read checks that each page is the last write of it. <see cref="PageCodec"/> sets it
+    /// when it encrypts; a codec of your own leaves it false.
+    /// </summary>
+    bool CarriesVersionMap => false;
+
+    /// <summary>
+    /// Encodes <paramref name="page"/> with a section of the version map (bytes made by
+    /// <see cref="PageVersionMap"/>) bound into the value; empty <paramref name="versionMap"/>
+    /// is <see cref="Encode(PageAddress, ReadOnlySpan{byte}, Span{byte})"/>.
+    /// </summary>
+    /// <exception cref="NotSupportedException">A map was given to a codec that does not carry one.</exception>
+    int Encode(PageAddress address, ReadOnlySpan<byte> page, ReadOnlySpan<byte> versionMap, Span<byte> destination) =>
+        versionMap.IsEmpty ? Encode(address, page, destination) : throw new NotSupportedException($"{GetType().Name} does not carry a version map");
+
+    /// <summary>
+    /// Decodes as <see cref="Decode(string, PageAddress, ReadOnlySpan{byte}, Span{byte})"/> does, and
+    /// hands back the version-map section the value carries (null when it carries none).
+    /// </summary>
+    long Decode(string database, PageAddress address, ReadOnlySpan<byte> stored, Span<byte> page, out byte[]? versionMap)
+    {
+        versionMap = null;
+        return Decode(database, address, stored, page);
+    }
 }
 
 /// <summary>

@@ -59,7 +59,11 @@ public sealed class PageCodec : IPageCodec
     public bool AcceptUnencryptedPages { get; init; }
 
     /// <inheritdoc />
-    public int MaxEncodedSize(int pageSize) => PageFormat.EncryptedHeaderSize + pageSize; // any value it may read
+    public int MaxEncodedSize(int pageSize) => PageFormat.MaxValueSize(pageSize); // any value it may read, an encrypted one carrying a version map included
+
+    /// <inheritdoc />
+    /// <remarks>Set when the codec encrypts: the map is what lets any reader, a fresh process included, tell an older authentic copy of a page from its last write.</remarks>
+    public bool CarriesVersionMap => _cipher is not null;
 
     /// <inheritdoc />
     public string Describe()
@@ -88,24 +92,41 @@ public sealed class PageCodec : IPageCodec
     }
 
     /// <inheritdoc />
-    public int Encode(PageAddress address, ReadOnlySpan<byte> page, Span<byte> destination)
+    public int Encode(PageAddress address, ReadOnlySpan<byte> page, Span<byte> destination) => Encode(address, page, default, destination);
+
+    /// <inheritdoc />
+    public int Encode(PageAddress address, ReadOnlySpan<byte> page, ReadOnlySpan<byte> versionMap, Span<byte> destination)
     {
+        if (!versionMap.IsEmpty && (!CarriesVersionMap || versionMap.Length > PageFormat.MaxMapBytes(page.Length)))
+        {
+            throw new NotSupportedException(CarriesVersionMap
+                ? $"a version-map section of {versionMap.Length} bytes is larger than the {PageFormat.MaxMapBytes(page.Length)} a value carries"
+                : "a codec that does not encrypt carries no version map");
+        }
         var headerSize = PageFormat.HeaderSize(_cipher is not null);
-        var payload = destination[headerSize..];
-        byte flags = 0;
+        var mapRoom = versionMap.IsEmpty ? 0 : PageFormat.MapLengthSize + versionMap.Length;
+        var payload = destination[(headerSize + mapRoom)..];
+        byte flags = versionMap.IsEmpty ? (byte)0 : PageFormat.Mapped;
         var length = 0;
         if (Compression != PageCompression.None)
         {
             // Only a result shorter than the page is kept: otherwise the page is stored raw, flagged.
             length = PageCompressors.TryCompress(Compression, page, payload[..(page.Length - 1)]);
-            flags = length > 0 ? (byte)Compression : PageFormat.Incompressible;
+            flags |= length > 0 ? (byte)Compression : PageFormat.Incompressible;
         }
         if (length == 0)
         {
             page.CopyTo(payload);
             length = page.Length;
         }
-        payload = payload[..length];
+        if (mapRoom > 0)
+        {
+            // The map travels inside the payload, so the checksum or the tag covers it with the page.
+            BinaryPrimitives.WriteInt32LittleEndian(destination[headerSize..], versionMap.Length);
+            versionMap.CopyTo(destination[(headerSize + PageFormat.MapLengthSize)..]);
+            length += mapRoom;
+        }
+        payload = destination.Slice(headerSize, length);
         if (_cipher is null)
         {
             PageFormat.WriteHeader(destination, flags, length, address.Version);
@@ -123,12 +144,16 @@ public sealed class PageCodec : IPageCodec
     }
 
     /// <inheritdoc />
-    public long Decode(string database, PageAddress address, ReadOnlySpan<byte> stored, Span<byte> page)
+    public long Decode(string database, PageAddress address, ReadOnlySpan<byte> stored, Span<byte> page) => Decode(database, address, stored, page, out _);
+
+    /// <inheritdoc />
+    public long Decode(string database, PageAddress address, ReadOnlySpan<byte> stored, Span<byte> page, out byte[]? versionMap)
     {
         if (stored.Length >= 3 && stored[0] == 'F' && stored[1] == 'P' && stored[2] == PageFormat.Format)
         {
-            return PageFormat.Decode(database, address, stored, page, _cipher, requireEncrypted: _cipher is not null && !AcceptUnencryptedPages);
+            return PageFormat.Decode(database, address, stored, page, _cipher, requireEncrypted: _cipher is not null && !AcceptUnencryptedPages, out versionMap);
         }
+        versionMap = null;
         if (_cipher is not null && !AcceptUnencryptedPages && ChecksumPageCodec.IsPlainFormat(stored))
         {
             throw new PageCorruptException(database, address.PageNumber, PageCheck.Key,

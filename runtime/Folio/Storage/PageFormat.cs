@@ -16,7 +16,9 @@ namespace Folio.Storage;
 /// 2       format 3
 /// 3       flags: bits 0-1 compressor of the payload (0 none, 1 LZ4, 2 zstd);
 ///                bit 2 set when compression was asked for but the page did not shrink (stored raw);
-///                bit 3 set when the payload is encrypted
+///                bit 3 set when the payload is encrypted;
+///                bit 4 set when the payload starts with a version-map section (see PageVersionMap):
+///                      a 4-byte length, then the nodes; the page's own payload follows
 /// 4..7    payload length
 /// 8..15   the version whose commit wrote the page
 /// plain (24-byte header):
@@ -36,7 +38,21 @@ internal static class PageFormat
     public const byte CompressorMask = 0b0011;
     public const byte Incompressible = 0b0100;
     public const byte Encrypted = 0b1000;
-    private const byte KnownFlags = CompressorMask | Incompressible | Encrypted;
+    public const byte Mapped = 0b1_0000;
+    private const byte KnownFlags = CompressorMask | Incompressible | Encrypted | Mapped;
+
+    /// <summary>
+    /// The most version-map bytes one value of a <paramref name="pageSize"/>-byte page carries
+    /// (see <see cref="VersionMapNodes"/>): half a page, at least 2 KiB. With 4 KiB pages that holds
+    /// a leaf and four levels above it, a map of 32^5 pages (128 GiB).
+    /// </summary>
+    public static int MaxMapBytes(int pageSize) => Math.Max(pageSize / 2, 2048);
+
+    /// <summary>The largest value of a <paramref name="pageSize"/>-byte page in format 3, a version map included: what a reader must have room for.</summary>
+    public static int MaxValueSize(int pageSize) => EncryptedHeaderSize + pageSize + MapLengthSize + MaxMapBytes(pageSize);
+
+    /// <summary>The bytes before a carried map: its length.</summary>
+    public const int MapLengthSize = 4;
 
     private const int AssociatedSize = 16 + 8 + 18;
 
@@ -80,9 +96,11 @@ internal static class PageFormat
     /// <param name="page">Receives the page.</param>
     /// <param name="cipher">The keys, or null when the reader has none.</param>
     /// <param name="requireEncrypted">Refuse a value that is not encrypted.</param>
+    /// <param name="map">Receives the version-map section the value carries, or null.</param>
     /// <returns>The version that wrote the value.</returns>
-    public static long Decode(string database, PageAddress address, ReadOnlySpan<byte> stored, Span<byte> page, PageCipher? cipher, bool requireEncrypted)
+    public static long Decode(string database, PageAddress address, ReadOnlySpan<byte> stored, Span<byte> page, PageCipher? cipher, bool requireEncrypted, out byte[]? map)
     {
+        map = null;
         var number = address.PageNumber;
         if (stored.Length < PlainHeaderSize)
         {
@@ -90,6 +108,7 @@ internal static class PageFormat
         }
         var flags = stored[3];
         var encrypted = (flags & Encrypted) != 0;
+        var mapped = (flags & Mapped) != 0;
         var compressor = (PageCompression)(flags & CompressorMask);
         if ((flags & ~KnownFlags) != 0 || compressor > PageCompression.Zstd || (compressor != PageCompression.None && (flags & Incompressible) != 0))
         {
@@ -97,8 +116,10 @@ internal static class PageFormat
         }
         var headerSize = HeaderSize(encrypted);
         var length = BinaryPrimitives.ReadInt32LittleEndian(stored[4..]);
-        if (stored.Length < headerSize || length != stored.Length - headerSize || length > page.Length
-            || (compressor == PageCompression.None && length != page.Length))
+        var mapRoom = mapped ? MapLengthSize + MaxMapBytes(page.Length) : 0;
+        if (stored.Length < headerSize || length != stored.Length - headerSize || length > page.Length + mapRoom
+            || (mapped && length < MapLengthSize)
+            || (compressor == PageCompression.None && !mapped && length != page.Length))
         {
             throw new PageCorruptException(database, number, PageCheck.Header,
                 $"the header says {length} payload bytes, the value holds {stored.Length - Math.Min(stored.Length, headerSize)}, the page size is {page.Length}");
@@ -120,7 +141,7 @@ internal static class PageFormat
                     $"stored {expected:x16}, computed {actual:x16} for database identity {address.DatabaseId:D}; the page is damaged, stored under another page's key, or copied from another database");
             }
             CheckVersion(database, number, written, address.Version);
-            Expand(database, number, compressor, payload, page);
+            Expand(database, number, compressor, Unmap(database, number, mapped, payload, page.Length, compressor, out map), page);
             return written;
         }
         var keyId = BinaryPrimitives.ReadUInt32LittleEndian(stored[16..]);
@@ -131,7 +152,7 @@ internal static class PageFormat
         }
         Span<byte> associated = stackalloc byte[AssociatedSize];
         Associated(address.DatabaseId, number, stored, associated);
-        var rented = compressor == PageCompression.None ? null : ArrayPool<byte>.Shared.Rent(length);
+        var rented = compressor == PageCompression.None && !mapped ? null : ArrayPool<byte>.Shared.Rent(length);
         try
         {
             var plain = rented is null ? page : rented.AsSpan(0, length);
@@ -140,7 +161,7 @@ internal static class PageFormat
             CheckVersion(database, number, written, address.Version);
             if (rented is not null)
             {
-                Expand(database, number, compressor, plain, page);
+                Expand(database, number, compressor, Unmap(database, number, mapped, plain, page.Length, compressor, out map), page);
             }
             return written;
         }
@@ -151,6 +172,25 @@ internal static class PageFormat
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
+    }
+
+    /// <summary>Splits a mapped payload into its map section (copied out) and the page's own payload; an unmapped one is returned whole.</summary>
+    private static ReadOnlySpan<byte> Unmap(string database, long number, bool mapped, ReadOnlySpan<byte> payload, int pageSize, PageCompression compressor, out byte[]? map)
+    {
+        map = null;
+        if (!mapped)
+        {
+            return payload;
+        }
+        var mapLength = BinaryPrimitives.ReadInt32LittleEndian(payload);
+        var rest = payload.Length - MapLengthSize - mapLength;
+        if (mapLength <= 0 || mapLength > MaxMapBytes(pageSize) || rest <= 0 || rest > pageSize || (compressor == PageCompression.None && rest != pageSize))
+        {
+            throw new PageCorruptException(database, number, PageCheck.Header,
+                $"the version map section says {mapLength} bytes, which leaves {rest} of the {payload.Length}-byte payload for a page of {pageSize} bytes");
+        }
+        map = payload.Slice(MapLengthSize, mapLength).ToArray();
+        return payload[(MapLengthSize + mapLength)..];
     }
 
     private static void Authenticated(string database, PageAddress address, long number, bool? result, uint keyId, long written, PageCipher cipher)

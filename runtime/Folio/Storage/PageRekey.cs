@@ -51,10 +51,9 @@ public static class PageRekey
         ArgumentOutOfRangeException.ThrowIfGreaterThan(batchPages, 65536);
         codec.CheckCurrentKey(store.Name);
         var reading = new PageCodec(codec.Compression, codec.Keys) { AcceptUnencryptedPages = true };
-        var slot = codec.MaxEncodedSize(store.PageSize) + 1024;
-        var buffer = new byte[slot * batchPages];
-        var lengths = new int[batchPages];
-        var page = new byte[store.PageSize];
+        // An encrypting codec writes the version map with every batch (page 0 and the nodes the
+        // batch changes); a database encrypted before there was a map gets all of it with the first batch.
+        var map = codec.CarriesVersionMap ? new PageVersionMap(reading, store.PageSize) : null;
         long rewritten = 0;
         var batches = 0;
         var conflicts = 0;
@@ -65,41 +64,23 @@ public static class PageRekey
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            List<StorePage> batch;
-            StoreLineage lineage;
+            RekeyBatch work;
             using (var reader = store.BeginRead(0))
             {
-                (lineage, version, pageCount) = (reader.Lineage, reader.Version, reader.PageCount);
-                if (next >= pageCount)
+                (version, pageCount) = (reader.Version, reader.PageCount);
+                work = new RekeyBatch(store, reader, reading, map);
+                if (next >= pageCount && !work.WritesWholeMap)
                 {
                     break;
                 }
-                var count = (int)Math.Min(batchPages, pageCount - next);
-                var numbers = new long[count];
-                for (var i = 0; i < count; i++)
-                {
-                    numbers[i] = next + i;
-                }
-                reader.ReadPages(numbers, buffer, slot, lengths);
-                batch = new List<StorePage>(count);
-                for (var i = 0; i < count; i++)
-                {
-                    var stored = buffer.AsSpan(i * slot, lengths[i]);
-                    if (lengths[i] == 0 || (!all && UnderKey(stored, codec.Keys?.CurrentKeyId)))
-                    {
-                        continue;
-                    }
-                    reading.Decode(store.Name, new PageAddress(lineage.DatabaseId, numbers[i], version), stored, page);
-                    var encoded = new byte[codec.MaxEncodedSize(store.PageSize)];
-                    var length = codec.Encode(new PageAddress(lineage.DatabaseId, numbers[i], version + 1), page, encoded);
-                    batch.Add(new StorePage(numbers[i], encoded.AsMemory(0, length)));
-                }
+                work.Read(next, (int)Math.Min(batchPages, Math.Max(0, pageCount - next)), stored => all || !UnderKey(stored.Span, codec.Keys?.CurrentKeyId));
+                work.Encode(codec);
             }
-            if (batch.Count > 0)
+            if (work.Batch.Count > 0)
             {
                 try
                 {
-                    version = store.Commit(new StoreCommit(lineage, version, pageCount, batch));
+                    version = store.Commit(new StoreCommit(work.Lineage, version, pageCount, work.Batch));
                 }
                 catch (StoreConflictException e)
                 {
@@ -112,18 +93,19 @@ public static class PageRekey
                     Thread.Sleep(Random.Shared.Next(1, 5 * Math.Min(consecutive, 20)));
                     continue; // another writer committed first: read this batch again
                 }
+                work.Committed();
                 consecutive = 0;
                 batches++;
-                rewritten += batch.Count;
+                rewritten += work.Rewritten;
             }
-            next += Math.Min(batchPages, pageCount - next);
+            next += Math.Min(batchPages, Math.Max(0, pageCount - next));
             progress?.Invoke(next, pageCount);
         }
         return new Result(pageCount, rewritten, batches, conflicts, version);
     }
 
     /// <summary>True for an encrypted format 3 value under key <paramref name="keyId"/>.</summary>
-    private static bool UnderKey(ReadOnlySpan<byte> stored, uint? keyId) =>
+    internal static bool UnderKey(ReadOnlySpan<byte> stored, uint? keyId) =>
         keyId is { } id && stored.Length >= PageFormat.EncryptedHeaderSize && stored[2] == PageFormat.Format
         && (stored[3] & PageFormat.Encrypted) != 0 && BinaryPrimitives.ReadUInt32LittleEndian(stored[16..]) == id;
 

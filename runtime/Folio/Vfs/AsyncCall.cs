@@ -234,15 +234,27 @@ internal sealed partial class AsyncCall : IDisposable
         {
             throw new FolioException(_shared.Name, SQLITE_IOERR, SQLITE_IOERR_READ, $"the read of {pages.Length} pages from page {pages[0]} failed", null, null, e);
         }
+        var decoded = new byte[pages.Length][];
+        var written = new long[pages.Length];
         for (var i = 0; i < pages.Length; i++)
         {
-            var page = new byte[pageSize];
-            if (lengths[i] > 0)
-            {
-                _shared.State.DecodePage(reader.Lineage.DatabaseId, reader.Version, pages[i], buffer.AsSpan(i * slot, lengths[i]), page);
-            }
-            _fetched[pages[i]] = page;
-            cache.Add(reader.Version, pages[i], page);
+            decoded[i] = new byte[pageSize];
+            written[i] = lengths[i] == 0 ? 0 : _shared.State.DecodeUnchecked(reader, pages[i], buffer.AsSpan(i * slot, lengths[i]), decoded[i]);
+        }
+        try
+        {
+            // The version map's nodes none of these pages carried are fetched with the same reader.
+            await _shared.State.CheckPagesAsync(reader, pages, written, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoreConflictException) when (_borrower is null && ReferenceEquals(reader, _reader))
+        {
+            StartOver();
+            return;
+        }
+        for (var i = 0; i < pages.Length; i++)
+        {
+            _fetched[pages[i]] = decoded[i];
+            cache.Add(reader.Version, pages[i], decoded[i]);
         }
         _shared.Statistics.OnPagesRead(pages.Length, lengths.Sum(l => (long)l));
     }

@@ -21,7 +21,7 @@ namespace Folio.Vfs;
 /// lock without a commit point, with whatever SQLite spilled still in the buffer: that buffer is
 /// half a transaction, and it is discarded, never published.</para>
 /// </remarks>
-internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreView<TStore, TPageSize> view, TransactionBuffer<TStore, TPageSize> buffer)
+internal sealed partial class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreView<TStore, TPageSize> view, TransactionBuffer<TStore, TPageSize> buffer)
     where TStore : class, IPageStore
     where TPageSize : struct, IPageSize
 {
@@ -31,6 +31,7 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
     // keeps before Commit returns, and the asynchronous path stages copies of its own.
     private readonly List<StorePage> _batch = [];
     private readonly List<byte[]> _rented = [];
+    private readonly List<KeyValuePair<long, byte[]>> _changed = [];
 
     // Set in state Failed: why the commit failed, and whether SQLite wrote since (a rollback
     // writes the originals back; a retried COMMIT writes nothing).
@@ -143,35 +144,45 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
         var pageSize = view.PageSize;
         var newPageCount = buffer.CommitPageCount();
         var pages = buffer.Pages(newPageCount);
-        var (batch, rented) = (_batch, _rented);
+        var (batch, rented, changed) = (_batch, _rented, _changed);
         batch.Clear();
+        changed.Clear();
         long bytes = 0;
         long newVersion;
+        MapCommitPlan? plan = null;
         try
         {
-            foreach (var (page, data) in pages)
+            foreach (var page in pages)
             {
-                if (view.Matches(page, data))
+                if (!view.Matches(page.Key, page.Value))
                 {
-                    continue;
+                    changed.Add(page);
                 }
-                // Encoded values live only until the store's Commit returns (the contract says a
-                // store copies what it keeps), so they come from the shared pool.
-                var encoded = ArrayPool<byte>.Shared.Rent(db.Codec.MaxEncodedSize(pageSize));
-                rented.Add(encoded);
-                var length = db.Codec.Encode(new PageAddress(view.Lineage.DatabaseId, page, view.Version + 1), data, encoded);
-                batch.Add(new StorePage(page, encoded.AsMemory(0, length)));
-                bytes += length;
             }
-            if (newPageCount == view.PageCount && (batch.Count == 0 || (batch.Count == 1 && batch[0].Number == 0 && buffer.OnlyChangeCounterMoved())))
+            if (newPageCount == view.PageCount && (changed.Count == 0 || (changed.Count == 1 && changed[0].Key == 0 && buffer.OnlyChangeCounterMoved())))
             {
                 Reset(TransactionState.Committed);
                 return;
             }
+            if (db.State.Map is { } map)
+            {
+                plan = PlanMap(map, pages, changed, newPageCount);
+            }
+            foreach (var (page, data) in changed)
+            {
+                // Encoded values live only until the store's Commit returns (the contract says a
+                // store copies what it keeps), so they come from the shared pool.
+                var encoded = ArrayPool<byte>.Shared.Rent(db.Codec.MaxEncodedSize(pageSize));
+                rented.Add(encoded);
+                var address = new PageAddress(view.Lineage.DatabaseId, page, view.Version + 1);
+                var length = plan is null ? db.Codec.Encode(address, data, encoded) : db.Codec.Encode(address, data, plan.SectionOf(page), encoded);
+                batch.Add(new StorePage(page, encoded.AsMemory(0, length)));
+                bytes += length;
+            }
             buffer.CheckHeaderPageSize(db.Name);
             if (view.Call is { } call)
             {
-                Stage(call, newPageCount, pages, batch, bytes);
+                Stage(call, newPageCount, pages, batch, bytes, plan);
                 return;
             }
             newVersion = PublishBatch(newPageCount, batch);
@@ -189,7 +200,7 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
             }
             rented.Clear();
         }
-        Published(newVersion, newPageCount, pages, batch, bytes);
+        Published(newVersion, newPageCount, pages, batch, bytes, plan);
     }
 
     /// <summary>The one call that changes the store: an atomic, version-checked batch.</summary>
@@ -203,7 +214,7 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
     /// shared cache and the statistics take it only once the store applied it, and a refusal
     /// retracts it from the view and makes SQLite drop its cache.
     /// </summary>
-    private void Stage(AsyncCall call, long newPageCount, List<KeyValuePair<long, byte[]>> pages, List<StorePage> batch, long bytes)
+    private void Stage(AsyncCall call, long newPageCount, List<KeyValuePair<long, byte[]>> pages, List<StorePage> batch, long bytes, MapCommitPlan? plan)
     {
         // The batch and the pages outlive this callback: copies, not the pooled or recycled buffers.
         var owned = batch.Select(p => new StorePage(p.Number, p.Data.ToArray())).ToList();
@@ -217,7 +228,7 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
             {
                 try
                 {
-                    Record(lineage, oldVersion, version, oldPageCount, newPageCount, kept, owned, bytes, cache);
+                    Record(lineage, oldVersion, version, oldPageCount, newPageCount, kept, owned, bytes, cache, plan);
                 }
                 finally
                 {
@@ -249,20 +260,31 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
     /// first (plain memory); bookkeeping that fails (a statistics listener, the cache) is
     /// logged, and a cache that could not take the commit is emptied so it never serves stale pages.
     /// </summary>
-    private void Published(long newVersion, long newPageCount, List<KeyValuePair<long, byte[]>> pages, List<StorePage> written, long bytes)
+    private void Published(long newVersion, long newPageCount, List<KeyValuePair<long, byte[]>> pages, List<StorePage> written, long bytes, MapCommitPlan? plan)
     {
         var (lineage, oldVersion, oldPageCount, cache) = (view.Lineage, view.Version, view.PageCount, view.Cache);
         buffer.HandOver(newPageCount);
         view.Advance(newVersion, newPageCount, pages);
         State = TransactionState.Committed;
-        Record(lineage, oldVersion, newVersion, oldPageCount, newPageCount, pages, written, bytes, cache);
+        Record(lineage, oldVersion, newVersion, oldPageCount, newPageCount, pages, written, bytes, cache, plan);
     }
 
     /// <summary>The bookkeeping of an applied commit, which never changes its outcome.</summary>
     private void Record(StoreLineage lineage, long oldVersion, long newVersion, long oldPageCount, long newPageCount,
-        List<KeyValuePair<long, byte[]>> pages, List<StorePage> written, long bytes, PageCache cache)
+        List<KeyValuePair<long, byte[]>> pages, List<StorePage> written, long bytes, PageCache cache, MapCommitPlan? plan)
     {
         db.State.OnCommitted(lineage, newVersion);
+        if (plan is not null && db.State.Map is { } map)
+        {
+            Bookkeep((map, plan, newVersion), static s =>
+            {
+                if (s.newVersion != s.plan.Version)
+                {
+                    throw new InvalidOperationException($"the store made version {s.newVersion} of a commit planned as {s.plan.Version}");
+                }
+                s.map.Apply(s.plan);
+            }, "the version map", onFailure: static s => s.map.Clear());
+        }
         if (db.Codec is not ChecksumPageCodec)
         {
             // Only the pages' numbers are read: the encoded buffers may be back in the pool.
@@ -315,6 +337,10 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
         if (e is HistoryChangedException history)
         {
             db.State.OnHistoryChanged(history);
+        }
+        else if (e is PagesMissingException)
+        {
+            // The asynchronous call fetches what the commit lacked and runs the statement again.
         }
         else if (e is StoreConflictException)
         {

@@ -60,6 +60,7 @@ internal sealed class DatabaseState
         _cache = new PageCache(_cachePages);
         _logger = logger;
         Codec = options.Codec ?? ChecksumPageCodec.Instance;
+        Map = Codec.CarriesVersionMap ? new PageVersionMap(Codec, pageSize) : null;
         Statistics = new FolioStatistics(name);
     }
 
@@ -72,6 +73,9 @@ internal sealed class DatabaseState
 
     /// <summary>What this process knows of the pages' write versions (see <see cref="PageVersions"/>).</summary>
     public PageVersions Versions { get; } = new();
+
+    /// <summary>The database's authenticated version map as far as this process knows it, when the codec carries one (encryption).</summary>
+    public PageVersionMap? Map { get; }
 
     public LockState Locks { get; } = new();
 
@@ -239,23 +243,46 @@ internal sealed class DatabaseState
     }
 
     /// <summary>
-    /// Decodes a page a read pinned at <paramref name="pinned"/> fetched, and checks the version
-    /// that wrote it against what this process knows (<see cref="PageVersions"/>).
+    /// Decodes a page <paramref name="reader"/> fetched, and checks the version that wrote it:
+    /// against the version map when the codec carries one (reading, with
+    /// <paramref name="reader"/> on this thread, the part of the map this process lacks), and
+    /// against what this process knows (<see cref="PageVersions"/>).
     /// </summary>
-    /// <exception cref="PageCorruptException">The value fails a codec check, or is older than a write this process saw.</exception>
-    public void DecodePage(Guid databaseId, long pinned, long number, ReadOnlySpan<byte> stored, Span<byte> page)
+    /// <exception cref="PageCorruptException">The value fails a codec check, or is not the page's last write.</exception>
+    public void DecodePage(IPageStoreReader reader, long number, ReadOnlySpan<byte> stored, Span<byte> page)
     {
-        var written = Codec.Decode(Name, new PageAddress(databaseId, number, pinned), stored, page);
+        var written = DecodeUnchecked(reader, number, stored, page);
+        Map?.Check(Name, reader, number, written);
+    }
+
+    /// <summary>Checks, with the version map, that a page the store has no value for was never written.</summary>
+    public void CheckAbsentPage(IPageStoreReader reader, long number) => Map?.Check(Name, reader, number, written: 0);
+
+    /// <summary>
+    /// The first half of <see cref="DecodePage"/> for a batch read asynchronously: decodes and
+    /// learns; <see cref="CheckPagesAsync"/> then checks the batch against the version map.
+    /// </summary>
+    /// <returns>The version that wrote the value.</returns>
+    public long DecodeUnchecked(IPageStoreReader reader, long number, ReadOnlySpan<byte> stored, Span<byte> page)
+    {
+        var address = new PageAddress(reader.Lineage.DatabaseId, number, reader.Version);
+        var written = Map is { } map ? map.DecodeAndLearn(Name, address, stored, page) : Codec.Decode(Name, address, stored, page);
         if (written > 0)
         {
-            Versions.Check(Name, number, written, pinned);
+            Versions.Check(Name, number, written, reader.Version);
         }
+        return written;
     }
+
+    /// <summary>Checks a batch decoded by <see cref="DecodeUnchecked"/> (0 for a page with no value) against the version map, awaiting what it reads.</summary>
+    public ValueTask CheckPagesAsync(IPageStoreReader reader, IReadOnlyList<long> numbers, IReadOnlyList<long> written, CancellationToken cancellationToken) =>
+        Map is { } map ? map.CheckAsync(Name, reader, numbers, written, cancellationToken) : default;
 
     private void ResetLocked(StoreLineage lineage, long version)
     {
         _cache = new PageCache(_cachePages);
         Versions.Clear();
+        Map?.Clear();
         _generation++;
         if (lineage.DatabaseId != _lineage.DatabaseId)
         {

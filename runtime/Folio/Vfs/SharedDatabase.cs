@@ -56,7 +56,7 @@ internal sealed class SharedDatabase
         var length = reader.ReadPage(0, stored);
         if (length > 0)
         {
-            State.DecodePage(reader.Lineage.DatabaseId, reader.Version, 0, stored.AsSpan(0, length), new byte[PageSize]);
+            State.DecodePage(reader, 0, stored.AsSpan(0, length), new byte[PageSize]);
         }
     }
 
@@ -152,25 +152,23 @@ internal sealed class SharedDatabase
                 .ToArray();
             var buffer = new byte[slot * Math.Min(batchPages, Math.Max(wanted.Length, 1))];
             var lengths = new int[batchPages];
-            var page = new byte[PageSize];
             for (var start = 0; start < wanted.Length; start += batchPages)
             {
                 var batch = wanted.AsMemory(start, Math.Min(batchPages, wanted.Length - start));
                 await reader.ReadPagesAsync(batch, buffer.AsMemory(0, slot * batch.Length), slot, lengths.AsMemory(0, batch.Length), cancellationToken).ConfigureAwait(false);
                 long bytes = 0;
+                var pages = new byte[batch.Length][];
+                var written = new long[batch.Length];
                 for (var i = 0; i < batch.Length; i++)
                 {
-                    var number = batch.Span[i];
-                    if (lengths[i] == 0)
-                    {
-                        page.AsSpan().Clear();
-                    }
-                    else
-                    {
-                        State.DecodePage(reader.Lineage.DatabaseId, reader.Version, number, buffer.AsSpan(i * slot, lengths[i]), page);
-                    }
-                    cache.Add(reader.Version, number, page);
+                    pages[i] = new byte[PageSize];
+                    written[i] = lengths[i] == 0 ? 0 : State.DecodeUnchecked(reader, batch.Span[i], buffer.AsSpan(i * slot, lengths[i]), pages[i]);
                     bytes += lengths[i];
+                }
+                await State.CheckPagesAsync(reader, batch.ToArray(), written, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < batch.Length; i++)
+                {
+                    cache.Add(reader.Version, batch.Span[i], pages[i]);
                 }
                 Statistics.OnPagesRead(batch.Length, bytes);
             }

@@ -297,6 +297,29 @@ internal sealed class StoreView<TStore, TPageSize> : IReaderBorrower
         return _cache.Matches(Version, page, data) ?? ReadCopy(page).AsSpan().SequenceEqual(data);
     }
 
+    /// <summary>
+    /// Reads page <paramref name="page"/>'s stored value at the pinned version only to learn the
+    /// version-map nodes it carries (a commit needs them). On the asynchronous path the call
+    /// fetches it (the statement runs again); a page it fetched already is not read twice.
+    /// </summary>
+    public void LearnMapNodes(long page)
+    {
+        if (Call is { } call)
+        {
+            if (call.TryReadFetched(page, _scratch))
+            {
+                return;
+            }
+            throw call.Missing(page, PageCount, _reader!, _cache);
+        }
+        var length = _reader!.ReadPage(page, _encoded);
+        _db.Statistics.OnPagesRead(1, length);
+        if (length > 0)
+        {
+            _db.State.Map!.DecodeAndLearn(_db.Name, new PageAddress(_reader.Lineage.DatabaseId, page, _reader.Version), _encoded.AsSpan(0, length), _scratch);
+        }
+    }
+
     /// <summary>A new array holding page <paramref name="page"/> as the view has it.</summary>
     public byte[] ReadCopy(long page)
     {
@@ -334,10 +357,11 @@ internal sealed class StoreView<TStore, TPageSize> : IReaderBorrower
         if (length == 0)
         {
             destination.Clear();
+            _db.State.CheckAbsentPage(_reader, page);
         }
         else
         {
-            _db.State.DecodePage(Lineage.DatabaseId, Version, page, _encoded.AsSpan(0, length), destination);
+            _db.State.DecodePage(_reader, page, _encoded.AsSpan(0, length), destination);
         }
         _cache.Add(Version, page, destination);
     }

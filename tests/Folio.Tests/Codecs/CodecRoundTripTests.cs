@@ -117,7 +117,9 @@ public class CodecRoundTripTests(StoreKind kind, string variant) : StoreTest
         }
         var values = RawStores.AllStored(store);
         var headerSize = Encrypted ? 48 : 24;
-        var raw = values.Where(v => (v[3] & 0b0011) == 0).ToList();
+        // With encryption page 0 also carries the version map (flag bit 4), which makes it longer; so does nothing else in a database this small.
+        Assert.That(values.Count(v => (v[3] & 0b1_0000) != 0), Is.EqualTo(Encrypted ? 1 : 0));
+        var raw = values.Where(v => (v[3] & 0b0011) == 0 && (v[3] & 0b1_0000) == 0).ToList();
         Assert.That(raw, Has.Count.GreaterThanOrEqualTo(8), "the overflow pages of random bytes");
         Assert.That(raw.Select(v => v.Length), Is.All.EqualTo(headerSize + store.PageSize));
         Assert.That(raw.Select(v => (v[3] & 0b0100) != 0), Is.All.EqualTo(Compressed), "flagged as incompressible when compression was asked for");
