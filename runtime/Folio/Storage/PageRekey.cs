@@ -73,7 +73,7 @@ public static class PageRekey
                 {
                     break;
                 }
-                work.Read(next, (int)Math.Min(batchPages, Math.Max(0, pageCount - next)), stored => all || !UnderKey(stored.Span, codec.Keys?.CurrentKeyId));
+                work.Read(next, (int)Math.Min(batchPages, Math.Max(0, pageCount - next)), all, codec.Keys?.CurrentKeyId);
                 work.Encode(codec);
             }
             if (work.Batch.Count > 0)

@@ -23,6 +23,7 @@ internal sealed class RekeyBatch
     private readonly int _slot;
     private readonly SortedDictionary<long, byte[]> _pages = new();
     private bool _asked; // a page the batch rewrites for its own sake, not only for the map
+    private int _moved;
     private MapCommitPlan? _plan;
 
     public RekeyBatch(IPageStore store, IPageStoreReader reader, PageCodec reading, PageVersionMap? map)
@@ -49,15 +50,16 @@ internal sealed class RekeyBatch
     /// <summary>The values to commit, ascending.</summary>
     public List<StorePage> Batch { get; } = [];
 
-    /// <summary>How many pages the batch rewrites.</summary>
-    public int Rewritten => Batch.Count;
+    /// <summary>How many pages the batch moves to the current key (or, with all, rewrites for their own sake): page 0 rewritten again only for the map is not counted.</summary>
+    public int Rewritten { get; private set; }
 
     /// <summary>
     /// Reads pages <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/>
     /// (with page 0 and, for a whole map, every leaf's first page), checks each, and keeps those
-    /// to rewrite: the ones <paramref name="rewrite"/> picks, and the ones the map needs.
+    /// to rewrite: those not under <paramref name="currentKey"/> (with <paramref name="all"/>, every
+    /// one of the range), and the ones the map needs.
     /// </summary>
-    public void Read(long first, int count, Func<ReadOnlyMemory<byte>, bool> rewrite)
+    public void Read(long first, int count, bool all, uint? currentKey)
     {
         var numbers = new SortedSet<long>();
         for (var i = 0; i < count; i++)
@@ -72,12 +74,12 @@ internal sealed class RekeyBatch
                 numbers.Add(leaf);
             }
         }
-        var all = numbers.ToArray();
-        var buffer = new byte[_slot * Math.Min(ReadChunk, Math.Max(all.Length, 1))];
+        var reads = numbers.ToArray();
+        var buffer = new byte[_slot * Math.Min(ReadChunk, Math.Max(reads.Length, 1))];
         var lengths = new int[ReadChunk];
-        for (var at = 0; at < all.Length; at += ReadChunk)
+        for (var at = 0; at < reads.Length; at += ReadChunk)
         {
-            var chunk = all.AsSpan(at, Math.Min(ReadChunk, all.Length - at));
+            var chunk = reads.AsSpan(at, Math.Min(ReadChunk, reads.Length - at));
             _reader.ReadPages(chunk, buffer, _slot, lengths);
             for (var i = 0; i < chunk.Length; i++)
             {
@@ -104,11 +106,13 @@ internal sealed class RekeyBatch
                 {
                     _reading.Decode(_store.Name, Address(number), stored, page);
                 }
-                var asked = inRange && lengths[i] > 0 && rewrite(buffer.AsMemory(i * _slot, lengths[i]));
+                var moves = lengths[i] > 0 && !PageRekey.UnderKey(stored, currentKey);
+                var asked = inRange && lengths[i] > 0 && (all || moves);
                 _asked |= asked;
                 if (asked || (_map is not null && (number == 0 || WritesWholeMap)))
                 {
                     _pages[number] = page;
+                    _moved += asked || moves ? 1 : 0;
                 }
             }
         }
@@ -132,6 +136,7 @@ internal sealed class RekeyBatch
             var length = _plan is null ? codec.Encode(address, page, encoded) : codec.Encode(address, page, _plan.SectionOf(number), encoded);
             Batch.Add(new StorePage(number, encoded.AsMemory(0, length)));
         }
+        Rewritten = _moved;
     }
 
     /// <summary>The store applied the batch: the map learns the nodes it wrote.</summary>
