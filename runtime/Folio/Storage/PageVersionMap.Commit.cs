@@ -44,30 +44,33 @@ public sealed partial class PageVersionMap
         var oldTop = oldRoot?.Level ?? -1;
         var top = VersionMapNodes.TopLevel(newPageCount);
         var touched = Touched(batch, oldPageCount, newPageCount, top, rewriteAll: seed is not null);
-        var old = new Dictionary<(int, long), MapNode?>();
-        var carriers = new Dictionary<(int, long), uint>();
+        Dictionary<(int, long), MapNode?>? old = null;
+        var carriers = new uint[top + 1][];
         var nodes = new List<MapNode>();
         for (var level = 0; level <= top; level++)
         {
-            foreach (var index in touched[level])
+            var indexes = touched[level];
+            carriers[level] = new uint[indexes.Count];
+            for (var t = 0; t < indexes.Count; t++)
             {
-                var lookup = OldNode(oldRoot, oldTop, level, index, old, out var previous);
+                var index = indexes[t];
+                var lookup = OldNode(oldRoot, oldTop, level, index, old ??= new(), out var previous);
                 if (lookup.Kind == MapLookupKind.Need)
                 {
                     return lookup;
                 }
                 var node = level == 0
                     ? NewLeaf(index, newPageCount, version, batch, previous, seed)
-                    : NewInner(database, level, index, newPageCount, version, touched[level - 1], carriers, previous);
+                    : NewInner(database, level, index, newPageCount, version, touched[level - 1], carriers[level - 1], previous);
                 if (level == top)
                 {
                     node = node.AsRoot(newPageCount);
                 }
-                carriers[(level, index)] = CarrierOf(batch, level, index);
+                carriers[level][t] = CarrierOf(batch, level, index);
                 nodes.Add(node);
             }
         }
-        plan = new MapCommitPlan(version, nodes, Sections(database, nodes, carriers, PageFormat.MaxMapBytes(_pageSize)));
+        plan = new MapCommitPlan(version, nodes, Sections(database, nodes, touched, carriers, PageFormat.MaxMapBytes(_pageSize)));
         return MapLookup.Found(0);
     }
 
@@ -132,13 +135,13 @@ public sealed partial class PageVersionMap
     /// ancestors (page 0 makes that the whole left edge), and, when the page count changes, the
     /// nodes whose range it cuts or extends.
     /// </summary>
-    private static SortedSet<long>[] Touched(IReadOnlyList<long> batch, long oldPageCount, long newPageCount, int top, bool rewriteAll)
+    private static List<long>[] Touched(IReadOnlyList<long> batch, long oldPageCount, long newPageCount, int top, bool rewriteAll)
     {
-        var touched = new SortedSet<long>[top + 1];
+        var touched = new List<long>[top + 1];
         for (var level = 0; level <= top; level++)
         {
-            var set = touched[level] = new SortedSet<long>();
             var count = VersionMapNodes.Nodes(newPageCount, level);
+            var set = touched[level] = new List<long>(rewriteAll ? (int)count : 4);
             if (rewriteAll)
             {
                 for (long i = 0; i < count; i++)
@@ -149,28 +152,51 @@ public sealed partial class PageVersionMap
             }
             if (level == 0)
             {
-                foreach (var page in batch)
+                foreach (var page in batch) // ascending, so their leaves are too
                 {
-                    set.Add(VersionMapNodes.NodeOf(page, 0));
+                    AddAscending(set, VersionMapNodes.NodeOf(page, 0));
                 }
                 for (var i = VersionMapNodes.NodeOf(Math.Min(oldPageCount, newPageCount - 1), 0); oldPageCount != newPageCount && i < count; i++)
                 {
-                    set.Add(i);
+                    Add(set, i);
                 }
             }
             else
             {
                 foreach (var child in touched[level - 1])
                 {
-                    set.Add(child >> 5);
+                    AddAscending(set, child >> 5);
                 }
                 if (oldPageCount != newPageCount)
                 {
-                    set.Add(count - 1);
+                    Add(set, count - 1);
                 }
             }
         }
         return touched;
+    }
+
+    /// <summary>Adds to a sorted list of distinct values a value no smaller than its last.</summary>
+    private static void AddAscending(List<long> sorted, long value)
+    {
+        if (sorted.Count == 0 || sorted[^1] < value)
+        {
+            sorted.Add(value);
+        }
+        else if (sorted[^1] != value)
+        {
+            Add(sorted, value);
+        }
+    }
+
+    /// <summary>Adds to a sorted list of distinct values.</summary>
+    private static void Add(List<long> sorted, long value)
+    {
+        var at = LowerBound(sorted, value);
+        if (at == sorted.Count || sorted[at] != value)
+        {
+            sorted.Insert(at, value);
+        }
     }
 
     /// <summary>Node (<paramref name="level"/>, <paramref name="index"/>) of the map being replaced, or null when it had none.</summary>
@@ -225,8 +251,8 @@ public sealed partial class PageVersionMap
         return MapNode.Leaf(index, written);
     }
 
-    private static MapNode NewInner(string database, int level, long index, long pageCount, long version, SortedSet<long> touchedBelow,
-        Dictionary<(int, long), uint> carriers, MapNode? previous)
+    private static MapNode NewInner(string database, int level, long index, long pageCount, long version, List<long> touchedBelow,
+        uint[] carriersBelow, MapNode? previous)
     {
         var count = VersionMapNodes.Entries(pageCount, level, index);
         var pages = new uint[count];
@@ -234,9 +260,10 @@ public sealed partial class PageVersionMap
         for (var j = 0; j < count; j++)
         {
             var child = (index << 5) + j;
-            if (touchedBelow.Contains(child))
+            var at = LowerBound(touchedBelow, child);
+            if (at < touchedBelow.Count && touchedBelow[at] == child)
             {
-                (pages[j], versions[j]) = (carriers[(level - 1, child)], version);
+                (pages[j], versions[j]) = (carriersBelow[at], version);
             }
             else if (previous is not null && j < previous.Count)
             {
@@ -261,16 +288,30 @@ public sealed partial class PageVersionMap
             : throw new InvalidOperationException($"the commit writes no page of the version map's level-{level} node {index}, which it changes");
     }
 
-    private static Dictionary<long, byte[]> Sections(string database, List<MapNode> nodes, Dictionary<(int, long), uint> carriers, int maxBytes)
+    /// <summary>The map section of each page that carries nodes: its nodes back to back, in the plan's order (leaves first).</summary>
+    private static Dictionary<long, byte[]> Sections(string database, List<MapNode> nodes, List<long>[] touched, uint[][] carriers, int maxBytes)
     {
-        var sizes = new Dictionary<long, int>();
-        foreach (var node in nodes)
+        // Few pages carry nodes (page 0, one per region written): a list beats a map here.
+        var sizes = new List<(uint Carrier, int Size)>();
+        var n = 0;
+        for (var level = 0; level < touched.Length; level++)
         {
-            var carrier = carriers[(node.Level, node.Index)];
-            sizes[carrier] = sizes.GetValueOrDefault(carrier) + node.EncodedSize;
+            for (var t = 0; t < touched[level].Count; t++, n++)
+            {
+                var carrier = carriers[level][t];
+                var at = IndexOf(sizes, carrier);
+                if (at < 0)
+                {
+                    sizes.Add((carrier, nodes[n].EncodedSize));
+                }
+                else
+                {
+                    sizes[at] = (carrier, sizes[at].Size + nodes[n].EncodedSize);
+                }
+            }
         }
-        var sections = new Dictionary<long, byte[]>();
-        var filled = new Dictionary<long, int>();
+        var sections = new Dictionary<long, byte[]>(sizes.Count);
+        var filled = new int[sizes.Count];
         foreach (var (carrier, size) in sizes)
         {
             if (size > maxBytes)
@@ -280,13 +321,29 @@ public sealed partial class PageVersionMap
             }
             sections[carrier] = new byte[size];
         }
-        foreach (var node in nodes)
+        n = 0;
+        for (var level = 0; level < touched.Length; level++)
         {
-            var carrier = carriers[(node.Level, node.Index)];
-            var at = filled.GetValueOrDefault(carrier);
-            filled[carrier] = at + VersionMapNodes.Write(node, sections[carrier].AsSpan(at));
+            for (var t = 0; t < touched[level].Count; t++, n++)
+            {
+                var carrier = carriers[level][t];
+                var at = IndexOf(sizes, carrier);
+                filled[at] += VersionMapNodes.Write(nodes[n], sections[carrier].AsSpan(filled[at]));
+            }
         }
         return sections;
+    }
+
+    private static int IndexOf(List<(uint Carrier, int Size)> sizes, uint carrier)
+    {
+        for (var i = 0; i < sizes.Count; i++)
+        {
+            if (sizes[i].Carrier == carrier)
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static bool Contains(IReadOnlyList<long> sorted, long value)

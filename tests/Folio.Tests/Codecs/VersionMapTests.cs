@@ -121,6 +121,23 @@ public class VersionMapTests(StoreKind kind, string variant) : StoreTest
         Assert.That(error.Check, Is.EqualTo(PageCheck.Version));
     }
 
+    [Test]
+    public void AWarmProcessCommitsWithoutReadingTheMapFromTheStore()
+    {
+        var store = Create("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);");
+        using var db = FolioDatabase.Open(store, new FolioOptions { Codec = TestCodecs.Create(variant), ProcessScope = new object() });
+        using var c = db.OpenConnection();
+        c.Execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 8000) INSERT INTO t(v) SELECT printf('row %06d with some text', i) FROM n");
+        Assert.That(store.GetHead().PageCount, Is.GreaterThan(VersionMapNodes.Fanout), "a map of two levels");
+        var read = db.Statistics.PagesRead;
+        for (var i = 0; i < 200; i++)
+        {
+            c.Execute($"INSERT INTO t(v) VALUES ('more {i}')");
+        }
+        // Its own commits taught it every node it changes next: nothing is read back.
+        Assert.That(db.Statistics.PagesRead - read, Is.Zero);
+    }
+
     /// <summary>About 1,300 pages (a map of two levels): rows of 2,000 bytes, about two per page.</summary>
     private IPageStore CreateLarge()
     {
