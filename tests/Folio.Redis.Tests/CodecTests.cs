@@ -152,4 +152,32 @@ public sealed class CodecTests
         Assert.That(error.Message, Does.Contain(name));
         Assert.That(r.ExecuteScalar("SELECT 6 * 7"), Is.EqualTo(42L));
     }
+
+    [Test]
+    public void AnOlderRedisValuePutBackIsRefusedByAProcessThatNeverSawTheNewerWrite()
+    {
+        var name = SharedRedis.NewName("codec-replay");
+        var key = (RedisKey)("{folio:" + name + "}:p:1");
+        var redis = SharedRedis.Connection.GetDatabase();
+        byte[] old;
+        using (var db = FolioDatabase.Open(RedisPageStore.Open(SharedRedis.Connection, name), new FolioOptions { Codec = TestCodecs.Create("aes"), ProcessScope = new object() }, ownsStore: true))
+        using (var c = db.OpenConnection())
+        {
+            c.Execute("CREATE TABLE a(v TEXT); CREATE TABLE b(v TEXT); INSERT INTO a VALUES ('balance 100'); INSERT INTO b VALUES ('b');");
+            old = redis.StringGet(key)!;
+            c.Execute("UPDATE a SET v = 'balance 0'");
+        }
+        redis.StringSet(key, old); // authentic: this database's page 1, written by an older version
+
+        var fresh = new FolioOptions { Codec = TestCodecs.Create("aes"), CachePages = 0, ProcessScope = new object() };
+        using var reader = FolioDatabase.Open(RedisPageStore.Open(SharedRedis.Connection, name), fresh, ownsStore: true);
+        using var r = reader.OpenConnection();
+        var error = Assert.Throws<FolioException>(() => r.ExecuteScalar("SELECT v FROM a"))!;
+        var cause = error.InnerException as PageCorruptException;
+        Assert.That(cause, Is.Not.Null, error.ToString());
+        Assert.That(cause!.PageNumber, Is.EqualTo(1));
+        Assert.That(cause.Check, Is.EqualTo(PageCheck.Version));
+        Assert.That(cause.Message, Does.Contain("older copy"));
+        Assert.That(r.ExecuteScalar("SELECT v FROM b"), Is.EqualTo("b"));
+    }
 }
