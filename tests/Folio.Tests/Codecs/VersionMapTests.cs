@@ -198,11 +198,11 @@ public class VersionMapTests(StoreKind kind, string variant) : StoreTest
     }
 
     /// <summary>A session of a fresh process whose store refuses every synchronous call once it is open.</summary>
-    private FolioSession OpenAsyncOnly(IPageStore store, out Async.AsyncOnlyStore asyncOnly)
+    private FolioSession OpenAsyncOnly(IPageStore store, out Async.AsyncOnlyStore asyncOnly, int cachePages = 16)
     {
         asyncOnly = new Async.AsyncOnlyStore(store);
         var options = FreshProcess(store.Name + "-async");
-        options.CachePages = 16;
+        options.CachePages = cachePages;
         options.CheckKeysAtAttach = false;
         var session = FolioSession.Open(Vfs.GeneralVfs.Registration, true, asyncOnly, store.PageSize, options, false, [], 0, nameof(VersionMapTests));
         asyncOnly.SyncCallsForbidden = true;
@@ -217,13 +217,40 @@ public class VersionMapTests(StoreKind kind, string variant) : StoreTest
         {
             // A fresh state writes far from page 0: the commit's old map nodes are fetched, awaited.
             await session.RunAsync(session, s => s.Connection.Execute("UPDATE big SET v = zeroblob(5) WHERE id = 2599"), default);
-            Assert.That(await session.RunAsync(session, s => s.Connection.ExecuteScalar("SELECT sum(length(v)) FROM big"), default), Is.EqualTo(2599L * 2000 + 5));
-            Assert.That(asyncOnly.AsyncCommits, Is.EqualTo(1));
+            // A transaction whose statements are separate calls commits at its end, fetching what its commit lacks.
+            await session.TransactionAsync(session, async (s, ct) =>
+            {
+                await s.RunAsync(s, x => x.Connection.Execute("UPDATE big SET v = zeroblob(6) WHERE id = 1300"), ct);
+                await s.RunAsync(s, x => x.Connection.Execute("UPDATE big SET v = zeroblob(7) WHERE id = 2000"), ct);
+            }, default);
+            Assert.That(await session.RunAsync(session, s => s.Connection.ExecuteScalar("SELECT sum(length(v)) FROM big"), default), Is.EqualTo(2597L * 2000 + 5 + 6 + 7));
+            Assert.That(asyncOnly.AsyncCommits, Is.EqualTo(2));
             asyncOnly.SyncCallsForbidden = false;
         }
         using var db = FolioDatabase.Open(store, FreshProcess(store.Name + "-check"));
         using var c = db.OpenConnection();
-        Assert.That(c.ExecuteScalar("SELECT length(v) FROM big WHERE id = 2599"), Is.EqualTo(5L));
+        Assert.That(c.ExecuteScalar("SELECT group_concat(length(v)) FROM big WHERE id IN (1300, 2000, 2599)"), Is.EqualTo("6,7,5"));
+        Assert.That(c.ExecuteScalar("PRAGMA integrity_check"), Is.EqualTo("ok"));
+    }
+
+    [Test]
+    public async Task AnAsynchronousCommitOnACachedPageFetchesTheLeafAnotherProcessRewrote()
+    {
+        var store = CreateLarge();
+        using var session = OpenAsyncOnly(store, out var asyncOnly, cachePages: 4096);
+        Assert.That(await session.RunAsync(session, s => s.Connection.ExecuteScalar("SELECT count(*) FROM big"), default), Is.EqualTo(2600L));
+        asyncOnly.SyncCallsForbidden = false;
+        // Another process rewrites pages of the last leaf: the map's node for it moves to a page this one holds no value of.
+        Run(store, "UPDATE big SET v = zeroblob(3) WHERE id BETWEEN 2585 AND 2598");
+        asyncOnly.SyncCallsForbidden = true;
+        var reads = asyncOnly.AsyncPageReads;
+        // This process's cache still serves the page it writes; its commit needs that leaf first, awaited.
+        await session.RunAsync(session, s => s.Connection.Execute("UPDATE big SET v = zeroblob(4) WHERE id = 2600"), default);
+        Assert.That(asyncOnly.AsyncPageReads, Is.GreaterThan(reads), "the changed pages and the map's node were fetched");
+        asyncOnly.SyncCallsForbidden = false;
+        using var db = FolioDatabase.Open(store, FreshProcess(store.Name + "-check"));
+        using var c = db.OpenConnection();
+        Assert.That(c.ExecuteScalar("SELECT sum(length(v)) FROM big"), Is.EqualTo(2585L * 2000 + 14 * 3 + 4));
         Assert.That(c.ExecuteScalar("PRAGMA integrity_check"), Is.EqualTo("ok"));
     }
 
