@@ -44,7 +44,6 @@ public sealed partial class PageVersionMap
         var oldTop = oldRoot?.Level ?? -1;
         var top = VersionMapNodes.TopLevel(newPageCount);
         var touched = Touched(batch, oldPageCount, newPageCount, top, rewriteAll: seed is not null);
-        Dictionary<(int, long), MapNode?>? old = null;
         var carriers = new uint[top + 1][];
         var nodes = new List<MapNode>();
         for (var level = 0; level <= top; level++)
@@ -54,7 +53,7 @@ public sealed partial class PageVersionMap
             for (var t = 0; t < indexes.Count; t++)
             {
                 var index = indexes[t];
-                var lookup = OldNode(oldRoot, oldTop, level, index, old ??= new(), out var previous);
+                var lookup = OldNode(oldRoot, oldTop, level, index, out var previous);
                 if (lookup.Kind == MapLookupKind.Need)
                 {
                     return lookup;
@@ -200,7 +199,7 @@ public sealed partial class PageVersionMap
     }
 
     /// <summary>Node (<paramref name="level"/>, <paramref name="index"/>) of the map being replaced, or null when it had none.</summary>
-    private MapLookup OldNode(MapNode? root, int top, int level, long index, Dictionary<(int, long), MapNode?> memo, out MapNode? node)
+    private MapLookup OldNode(MapNode? root, int top, int level, long index, out MapNode? node)
     {
         node = null;
         if (root is null || level > top)
@@ -212,11 +211,7 @@ public sealed partial class PageVersionMap
             node = index == 0 ? root : null;
             return MapLookup.Found(0);
         }
-        if (memo.TryGetValue((level, index), out node))
-        {
-            return MapLookup.Found(0);
-        }
-        var lookup = OldNode(root, top, level + 1, index >> 5, memo, out var parent);
+        var lookup = OldNode(root, top, level + 1, index >> 5, out var parent); // a few levels: walked again per node rather than remembered
         if (lookup.Kind == MapLookupKind.Need || parent is null)
         {
             return lookup;
@@ -232,7 +227,6 @@ public sealed partial class PageVersionMap
                 }
             }
         }
-        memo[(level, index)] = node;
         return MapLookup.Found(0);
     }
 

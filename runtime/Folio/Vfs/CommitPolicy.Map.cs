@@ -18,22 +18,23 @@ internal sealed partial class CommitPolicy<TStore, TPageSize>
         {
             return null;
         }
-        var present = new HashSet<long>(changed.Count);
-        foreach (var page in changed)
+        // The usual commit (page 0 written, the page count kept) adds nothing.
+        if (changed.Count == 0 || changed[0].Key != 0 || newPageCount != view.PageCount)
         {
-            present.Add(page.Key);
-        }
-        var added = Include(pages, changed, present, 0);
-        if (newPageCount < view.PageCount)
-        {
-            added |= Include(pages, changed, present, newPageCount - 1);
-        }
-        for (var page = view.PageCount; page < newPageCount; page++)
-        {
-            added |= Include(pages, changed, present, page);
-        }
-        if (added)
-        {
+            var present = new HashSet<long>(changed.Count);
+            foreach (var page in changed)
+            {
+                present.Add(page.Key);
+            }
+            Include(pages, changed, present, 0);
+            if (newPageCount < view.PageCount)
+            {
+                Include(pages, changed, present, newPageCount - 1);
+            }
+            for (var page = view.PageCount; page < newPageCount; page++)
+            {
+                Include(pages, changed, present, page);
+            }
             changed.Sort(static (a, b) => a.Key.CompareTo(b.Key));
         }
         var numbers = new long[changed.Count];
@@ -41,7 +42,7 @@ internal sealed partial class CommitPolicy<TStore, TPageSize>
         {
             numbers[i] = changed[i].Key;
         }
-        var read = new HashSet<long>();
+        HashSet<long>? read = null;
         while (true)
         {
             var lookup = map.Plan(db.Name, view.Version, view.PageCount, newPageCount, numbers, seed: null, out var plan);
@@ -49,7 +50,7 @@ internal sealed partial class CommitPolicy<TStore, TPageSize>
             {
                 return plan; // null when the version has no map yet (a database being encrypted)
             }
-            if (!read.Add(lookup.Carrier))
+            if (!(read ??= []).Add(lookup.Carrier))
             {
                 throw PageVersionMap.CarrierPutBack(db.Name, lookup, carrierWritten: null, view.Version);
             }
@@ -58,11 +59,11 @@ internal sealed partial class CommitPolicy<TStore, TPageSize>
     }
 
     /// <summary>Adds page <paramref name="page"/> to the commit unless it is in already: SQLite's copy, else zeros past the old end, else the view's.</summary>
-    private bool Include(List<KeyValuePair<long, byte[]>> pages, List<KeyValuePair<long, byte[]>> changed, HashSet<long> present, long page)
+    private void Include(List<KeyValuePair<long, byte[]>> pages, List<KeyValuePair<long, byte[]>> changed, HashSet<long> present, long page)
     {
         if (!present.Add(page))
         {
-            return false;
+            return;
         }
         byte[]? data = null;
         foreach (var written in pages)
@@ -74,6 +75,5 @@ internal sealed partial class CommitPolicy<TStore, TPageSize>
             }
         }
         changed.Add(new(page, data ?? (page >= view.PageCount ? new byte[view.PageSize] : view.ReadCopy(page))));
-        return true;
     }
 }
