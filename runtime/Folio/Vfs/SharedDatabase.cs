@@ -152,23 +152,28 @@ internal sealed class SharedDatabase
                 .ToArray();
             var buffer = new byte[slot * Math.Min(batchPages, Math.Max(wanted.Length, 1))];
             var lengths = new int[batchPages];
+            var decoded = new byte[PageSize * Math.Min(batchPages, Math.Max(wanted.Length, 1))];
+            var written = new long[batchPages];
             for (var start = 0; start < wanted.Length; start += batchPages)
             {
                 var batch = wanted.AsMemory(start, Math.Min(batchPages, wanted.Length - start));
                 await reader.ReadPagesAsync(batch, buffer.AsMemory(0, slot * batch.Length), slot, lengths.AsMemory(0, batch.Length), cancellationToken).ConfigureAwait(false);
                 long bytes = 0;
-                var pages = new byte[batch.Length][];
-                var written = new long[batch.Length];
                 for (var i = 0; i < batch.Length; i++)
                 {
-                    pages[i] = new byte[PageSize];
-                    written[i] = lengths[i] == 0 ? 0 : State.DecodeUnchecked(reader, batch.Span[i], buffer.AsSpan(i * slot, lengths[i]), pages[i]);
+                    var page = decoded.AsSpan(i * PageSize, PageSize);
+                    if (lengths[i] == 0)
+                    {
+                        page.Clear();
+                    }
+                    written[i] = lengths[i] == 0 ? 0 : State.DecodeUnchecked(reader, batch.Span[i], buffer.AsSpan(i * slot, lengths[i]), page);
                     bytes += lengths[i];
                 }
-                await State.CheckPagesAsync(reader, batch.ToArray(), written, cancellationToken).ConfigureAwait(false);
+                // Checked against the version map (what it lacks is fetched, awaited) before the cache serves any of them.
+                await State.CheckPagesAsync(reader, batch.ToArray(), new ArraySegment<long>(written, 0, batch.Length), cancellationToken).ConfigureAwait(false);
                 for (var i = 0; i < batch.Length; i++)
                 {
-                    cache.Add(reader.Version, batch.Span[i], pages[i]);
+                    cache.Add(reader.Version, batch.Span[i], decoded.AsSpan(i * PageSize, PageSize));
                 }
                 Statistics.OnPagesRead(batch.Length, bytes);
             }
