@@ -262,7 +262,7 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
     private void Record(StoreLineage lineage, long oldVersion, long newVersion, long oldPageCount, long newPageCount,
         List<KeyValuePair<long, byte[]>> pages, List<StorePage> written, long bytes, PageCache cache)
     {
-        db.State.OnCommitted(lineage, newVersion);
+        db.State.OnCommitted(lineage, newVersion, newPageCount);
         if (db.Codec is not ChecksumPageCodec)
         {
             // Only the pages' numbers are read: the encoded buffers may be back in the pool.
