@@ -17,6 +17,9 @@ public partial class SharedCounterDb
     [Execute("INSERT INTO counter VALUES ($id, 0)")]
     public partial Task AddAsync(int id, CancellationToken cancellationToken = default);
 
+    [Execute("WITH RECURSIVE s(x) AS (SELECT $first UNION ALL SELECT x + 1 FROM s WHERE x < $last) INSERT INTO counter SELECT x, 0 FROM s")]
+    public partial Task AddRangeAsync(int first, int last, CancellationToken cancellationToken = default);
+
     [Execute("DELETE FROM counter WHERE id = $id")]
     public partial Task RemoveAsync(int id, CancellationToken cancellationToken = default);
 
@@ -108,6 +111,27 @@ public sealed class AssumedWriteTests
         });
         Assert.That((seen, runs), Is.EqualTo((6L, 2)));
         Assert.That(await b.ReadAsync(1), Is.EqualTo(6L));
+    }
+
+    [Test]
+    public async Task APageRewrittenSinceTheAssumedVersionMakesTheCallStartOverOnAReadStart()
+    {
+        var name = SharedRedis.NewName("assumed-fetch");
+        var (a, aStore) = await OpenProcessAsync(name);
+        var (b, _) = await OpenProcessAsync(name);
+        Assert.That(await a.IncrementAsync(1), Is.EqualTo(1L));
+        await b.AddRangeAsync(2, 200_000); // hundreds of leaves A never reads
+        Assert.That(await a.IncrementAsync(1), Is.EqualTo(2L)); // A's head is B's version now; row 150,000's leaf is far from what it fetched
+        Assert.That(await b.BumpAsync(150_000), Is.EqualTo(1));
+
+        // A assumes its version; the leaf of row 150,000 is fetched at that version, but B rewrote
+        // it since: the fetch cannot serve that version, and the call starts over on a read start.
+        var (storeConflicts, conflicts, assumed) = (aStore.Conflicts, a.Statistics.Conflicts, a.Statistics.AssumedReads);
+        Assert.That(await a.IncrementAsync(150_000), Is.EqualTo(2L));
+        Assert.That(a.Statistics.AssumedReads - assumed, Is.EqualTo(1));
+        Assert.That(aStore.Conflicts - storeConflicts, Is.EqualTo(1), "the fetch at the assumed version was refused");
+        Assert.That(a.Statistics.Conflicts - conflicts, Is.Zero, "no commit was sent on the assumed version");
+        Assert.That(await b.ReadAsync(150_000), Is.EqualTo(2L));
     }
 
     [Test]
