@@ -255,6 +255,7 @@ internal sealed class CommitPolicy<TStore, TPageSize>(SharedDatabase db, StoreVi
         buffer.HandOver(newPageCount);
         view.Advance(newVersion, newPageCount, pages);
         State = TransactionState.Committed;
+        AssumedStart.OnPublished(db.State);
         Record(lineage, oldVersion, newVersion, oldPageCount, newPageCount, pages, written, bytes, cache);
     }
 

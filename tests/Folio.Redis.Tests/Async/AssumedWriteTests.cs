@@ -25,6 +25,18 @@ public partial class SharedCounterDb
 
     [Query("SELECT n FROM counter WHERE id = $id")]
     public partial Task<long> ReadAsync(int id, CancellationToken cancellationToken = default);
+
+    [Query("UPDATE counter SET n = n + 1 WHERE id = $id RETURNING n")]
+    public partial long Increment(int id);
+
+    [Execute("UPDATE counter SET n = n + 1 WHERE id = $id")]
+    public partial int Bump(int id);
+
+    [Execute("INSERT INTO counter VALUES ($id, 0)")]
+    public partial void Add(int id);
+
+    [Execute("DELETE FROM counter WHERE id = $id")]
+    public partial void Remove(int id);
 }
 
 /// <summary>
