@@ -35,6 +35,23 @@ public sealed partial class RedisPageStore
         return ReaderFrom(result, knownVersion);
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// No round trip: a shared-mode reader is a version, a page count and a lineage, and every
+    /// page it fetches comes with the page's own write version, so a page rewritten after
+    /// <paramref name="assumed"/> is recognised as it is for any reader the store moved past.
+    /// An owned store starts its reads with no round trip anyway and answers null.
+    /// </remarks>
+    public IPageStoreReader? TryBeginReadAssuming(StoreHead assumed)
+    {
+        ThrowIfClosed();
+        if (Options.Owned || assumed.Lineage.IsEmpty || assumed.Version <= 0 || assumed.PageCount < 0)
+        {
+            return null;
+        }
+        return new RedisPageReader(this, assumed.Lineage, assumed.Version, assumed.PageCount, Array.Empty<long>());
+    }
+
     private RedisKey[] BeginReadKeys() => [Keys.Meta, Keys.Log, Keys.Page(0)];
 
     /// <summary>Turns the begin-read script's answer into a reader (see <see cref="RedisScript.BeginRead"/>).</summary>

@@ -6,8 +6,22 @@ namespace Folio.Benchmarks;
 /// items and their stock, one order of 10 lines per customer). No think time, no delivery, no
 /// rollbacks; the keys are drawn from a seeded generator so every store runs the same transactions.
 /// </summary>
-public sealed class TpccWorkload(FolioConnection connection, int seed = 18)
+/// <param name="connection">The connection the mix runs on.</param>
+/// <param name="writeTransactions">How a write transaction runs: by hand (BEGIN IMMEDIATE, the
+/// statements, COMMIT on the sync path) when null, else through the given runner (Folio's
+/// <see cref="FolioConnection.TransactionAsync"/>, which may run the work more than once: every
+/// key is drawn before it).</param>
+/// <param name="seed">The generator's seed.</param>
+public sealed class TpccWorkload(FolioConnection connection, Action<FolioConnection, Action>? writeTransactions = null, int seed = 18)
 {
+    /// <summary>Write transactions through <see cref="FolioConnection.TransactionAsync"/>, waited for (a console run has no synchronization context).</summary>
+    public static void ThroughTransactionAsync(FolioConnection connection, Action work) =>
+        connection.TransactionAsync((_, _) =>
+        {
+            work();
+            return Task.CompletedTask;
+        }).GetAwaiter().GetResult();
+
     public const int Districts = 10;
     public const int CustomersPerDistrict = 1000;
     public const int Items = 20_000;
@@ -90,8 +104,12 @@ public sealed class TpccWorkload(FolioConnection connection, int seed = 18)
         var d = _random.Next(1, Districts + 1);
         var c = _random.Next(1, CustomersPerDistrict + 1);
         var lines = _random.Next(5, 16);
-        connection.Execute("BEGIN IMMEDIATE");
-        try
+        var picks = new (int Item, int Quantity)[lines];
+        for (var n = 0; n < lines; n++)
+        {
+            picks[n] = (_random.Next(1, Items + 1), _random.Next(1, 11));
+        }
+        Write(() =>
         {
             var tax = (double)connection.ExecuteScalar("SELECT tax FROM warehouse WHERE w_id = 1")!;
             var o = (long)connection.ExecuteScalar("UPDATE district SET next_o_id = next_o_id + 1 WHERE d_id = ?1 RETURNING next_o_id - 1", d)!;
@@ -99,21 +117,14 @@ public sealed class TpccWorkload(FolioConnection connection, int seed = 18)
             connection.Execute("INSERT INTO orders VALUES (?1, ?2, ?3, ?4, ?5); INSERT INTO new_order VALUES (?1, ?2)", d, o, c, o, lines);
             for (var n = 1; n <= lines; n++)
             {
-                var item = _random.Next(1, Items + 1);
-                var quantity = _random.Next(1, 11);
+                var (item, quantity) = picks[n - 1];
                 var price = (double)connection.ExecuteScalar("SELECT price FROM item WHERE i_id = ?1", item)!;
                 var info = (string)connection.ExecuteScalar(
                     "UPDATE stock SET quantity = CASE WHEN quantity >= ?2 + 10 THEN quantity - ?2 ELSE quantity - ?2 + 91 END, ytd = ytd + ?2, order_cnt = order_cnt + 1 WHERE i_id = ?1 RETURNING dist_info",
                     item, quantity)!;
                 connection.Execute("INSERT INTO order_line VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", d, o, n, item, quantity, quantity * price * (1 + tax) * (1 - discount), info);
             }
-            connection.Execute("COMMIT");
-        }
-        catch
-        {
-            connection.Execute("ROLLBACK");
-            throw;
-        }
+        });
     }
 
     /// <summary>A payment: the warehouse's, the district's and the customer's totals, and a history row.</summary>
@@ -122,14 +133,33 @@ public sealed class TpccWorkload(FolioConnection connection, int seed = 18)
         var d = _random.Next(1, Districts + 1);
         var c = _random.Next(1, CustomersPerDistrict + 1);
         var amount = _random.Next(100, 500_000) / 100.0;
-        connection.Execute($"""
-            BEGIN IMMEDIATE;
+        Write(() => connection.Execute("""
             UPDATE warehouse SET ytd = ytd + ?3 WHERE w_id = 1;
             UPDATE district SET ytd = ytd + ?3 WHERE d_id = ?1;
             UPDATE customer SET balance = balance - ?3, ytd_payment = ytd_payment + ?3, payment_cnt = payment_cnt + 1 WHERE d_id = ?1 AND c_id = ?2;
             INSERT INTO history(d_id, c_id, amount, data) VALUES (?1, ?2, ?3, 'warehouse-1 district-' || ?1);
-            COMMIT;
-            """, d, c, amount);
+            """, d, c, amount));
+    }
+
+    /// <summary>Runs one write transaction: by hand, or through the runner the workload was given.</summary>
+    private void Write(Action work)
+    {
+        if (writeTransactions is not null)
+        {
+            writeTransactions(connection, work);
+            return;
+        }
+        connection.Execute("BEGIN IMMEDIATE");
+        try
+        {
+            work();
+            connection.Execute("COMMIT");
+        }
+        catch
+        {
+            connection.Execute("ROLLBACK");
+            throw;
+        }
     }
 
     /// <summary>A customer's balance, last order and its lines (read-only).</summary>

@@ -30,6 +30,7 @@ public sealed class FolioStatistics
     private long _failedCommits;
     private long _cacheHits;
     private long _readTransactions;
+    private long _assumedReads;
 
     // Each connection's own read counters, written by that connection alone (no shared
     // Interlocked on the read path) and summed when a figure is asked for.
@@ -74,6 +75,13 @@ public sealed class FolioStatistics
 
     /// <summary>Read transactions started (each pins one store version).</summary>
     public long ReadTransactions => Sum(ref _readTransactions, static c => c.ReadTransactions);
+
+    /// <summary>
+    /// Writes begun without a read start, on the newest version this process knew of a shared
+    /// store: their commit expects that version, and a refused one runs again on a read start
+    /// (which <see cref="ReadTransactions"/> and <see cref="Conflicts"/> count).
+    /// </summary>
+    public long AssumedReads => Interlocked.Read(ref _assumedReads);
 
     /// <inheritdoc />
     public override string ToString() =>
@@ -143,6 +151,8 @@ public sealed class FolioStatistics
         Interlocked.Increment(ref _storeCalls);
         StoreCallsCounter.Add(1, _tag);
     }
+
+    internal void OnAssumedRead() => Interlocked.Increment(ref _assumedReads);
 
     internal void OnPagesRead(int pages, long bytes)
     {

@@ -30,7 +30,16 @@ internal static class AsyncPath
     /// <summary>How many times one call fetches missing pages and runs its body again before giving up.</summary>
     public const int MaxFetchRounds = 256;
 
-    public static async ValueTask<TResult> RunAsync<TState, TResult>(FolioConnection connection, TState state, Func<TState, TResult> body, CancellationToken cancellationToken)
+    public static ValueTask<TResult> RunAsync<TState, TResult>(FolioConnection connection, TState state, Func<TState, TResult> body, CancellationToken cancellationToken) =>
+        RunAsync(connection, state, body, null, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RunAsync{TState, TResult}(FolioConnection, TState, Func{TState, TResult}, CancellationToken)"/>;
+    /// <paramref name="intents"/> says whether <paramref name="key"/>'s body wrote the last time it
+    /// ran, and learns what it does this time: a body that writes skips the read start on its first attempt.
+    /// </summary>
+    public static async ValueTask<TResult> RunAsync<TState, TResult>(FolioConnection connection, TState state, Func<TState, TResult> body,
+        WriteIntents? intents, object? key, CancellationToken cancellationToken)
     {
         if (AsyncCall.Current is { } outer && outer.Session == connection)
         {
@@ -48,6 +57,10 @@ internal static class AsyncPath
             if (!inTransaction)
             {
                 connection.SuspendBusyWait(); // a transaction another call began keeps its busy wait: it holds locks
+                if (intents is not null && intents.Writes(key!))
+                {
+                    call.WritesByIntent();
+                }
             }
             var busy = 0;
             for (var round = 1; ; round++)
@@ -100,6 +113,18 @@ internal static class AsyncPath
                     await call.FetchMissingAsync(cancellationToken).ConfigureAwait(false);
                     continue;
                 }
+                catch (Exception e) when (call.IsAssumed && e is not OperationCanceledException)
+                {
+                    // Whatever failed an attempt on the assumed head may come from a store that
+                    // moved on (a constraint the newer rows would not break): run it on a real read start.
+                    AbandonAssumed(connection, call);
+                    continue;
+                }
+                if (call.IsAssumed && connection.InTransaction)
+                {
+                    AbandonAssumed(connection, call); // it left a transaction open on an assumed head: nothing proves it
+                    continue;
+                }
                 if (call.HasMissingPages && round < MaxFetchRounds)
                 {
                     // SQLite absorbed a failed read (integrity_check reports it as a row): the
@@ -108,6 +133,7 @@ internal static class AsyncPath
                     await call.FetchMissingAsync(cancellationToken).ConfigureAwait(false);
                     continue;
                 }
+                var assumed = call.IsAssumed;
                 try
                 {
                     await call.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -116,12 +142,21 @@ internal static class AsyncPath
                 {
                     // The store refused the commit (another writer got there first) and the
                     // process went back to its last durable version: nothing of this statement
-                    // was applied, so it runs again, as a transaction would.
+                    // was applied, so it runs again, as a transaction would. An assumed head
+                    // that was not current any more runs again at once, on a real read start.
                     connection.RollbackIfOpen();
                     call.StartOver();
-                    await Task.Delay(FolioSession.Backoff(busy), cancellationToken).ConfigureAwait(false);
+                    if (!assumed)
+                    {
+                        await Task.Delay(FolioSession.Backoff(busy), cancellationToken).ConfigureAwait(false);
+                    }
                     continue;
                 }
+                if (call.IsAssumed && !await call.ConfirmAssumedAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    continue; // it committed nothing, and the store moved on: its result may be stale
+                }
+                intents?.Learn(key!, call.RanWriteStatement);
                 return result;
             }
         }
@@ -134,6 +169,14 @@ internal static class AsyncPath
             }
             connection.AsyncGate.Release();
         }
+    }
+
+    /// <summary>Drops an attempt made on an assumed head (see <see cref="AsyncCall.IsAssumed"/>): rolled back, nothing staged kept, the next attempt on a real read start.</summary>
+    private static void AbandonAssumed(FolioConnection connection, AsyncCall call)
+    {
+        connection.RollbackIfOpen();
+        call.DiscardStaged();
+        call.StartOver();
     }
 
     /// <summary>
@@ -198,10 +241,12 @@ internal static class AsyncPath
         {
             AsyncCall.Current = call;
             connection.SuspendBusyWait();
+            call.WritesByIntent(); // a write transaction: its first attempt may skip the read start
             var busy = 0;
             for (var round = 1; ; round++)
             {
                 await call.PrepareAsync(cancellationToken).ConfigureAwait(false);
+                var committing = false;
                 try
                 {
                     connection.Execute("BEGIN IMMEDIATE");
@@ -213,7 +258,12 @@ internal static class AsyncPath
                         await call.FetchMissingAsync(cancellationToken).ConfigureAwait(false);
                         continue;
                     }
+                    committing = true;
                     await call.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                    if (call.IsAssumed && !await call.ConfirmAssumedAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        continue; // it committed nothing, and the store moved on: what it read may be stale
+                    }
                     return result;
                 }
                 catch (Exception) when (call.HasMissingPages && round < MaxFetchRounds)
@@ -231,6 +281,19 @@ internal static class AsyncPath
                 {
                     connection.RollbackIfOpen();
                     call.StartOver(); // it would have written on a version already replaced: start over at once
+                }
+                catch (Exception e) when (call.IsAssumed && e is not OperationCanceledException && (!committing || e is FolioException { IsBusy: true })
+                    && busy + 1 < FolioSession.MaxTransactionAttempts)
+                {
+                    // A refused commit, or any failure of the work, on the assumed head: nothing
+                    // of it reaches the caller; the work runs again on a real read start. A
+                    // refusal counts as an attempt, without the pause (the store simply moved on).
+                    // A commit that failed otherwise (the store unreachable) fails the call as it is.
+                    if (e is FolioException { IsBusy: true })
+                    {
+                        busy++;
+                    }
+                    AbandonAssumed(connection, call);
                 }
                 catch (FolioException e) when (e.IsBusy && busy + 1 < FolioSession.MaxTransactionAttempts)
                 {

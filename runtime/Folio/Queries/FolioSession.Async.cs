@@ -19,10 +19,7 @@ public sealed partial class FolioSession
     public ValueTask<TResult> RunAsync<TState, TResult>(TState state, Func<TState, TResult> body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return _pool is null
-            ? AsyncPath.RunAsync(_first.Connection, state, body, cancellationToken)
-            : RunPooledAsync(state, body, cancellationToken);
+        return RunKeyedAsync(state, body, body, cancellationToken);
     }
 
     /// <summary>As <see cref="RunAsync{TState, TResult}"/>, for a body without a result.</summary>
@@ -30,11 +27,23 @@ public sealed partial class FolioSession
     public async ValueTask RunAsync<TState>(TState state, Action<TState> body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        await RunAsync((state, body), static s =>
+        await RunKeyedAsync((state, body), static s =>
         {
             s.body(s.state);
             return true;
-        }, cancellationToken).ConfigureAwait(false);
+        }, body, cancellationToken).ConfigureAwait(false);
+    }
+
+    // What each method's body did last time, so one that writes skips the read start (see WriteIntents).
+    private readonly WriteIntents _intents = new();
+
+    /// <summary>Runs <paramref name="body"/>, known by <paramref name="key"/> (the method's own body) to <see cref="_intents"/>.</summary>
+    private ValueTask<TResult> RunKeyedAsync<TState, TResult>(TState state, Func<TState, TResult> body, object key, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _pool is null
+            ? AsyncPath.RunAsync(_first.Connection, state, body, _intents, key, cancellationToken)
+            : RunPooledAsync(state, body, key, cancellationToken);
     }
 
     /// <summary>

@@ -43,9 +43,9 @@ public sealed partial class FolioSession
     }
 
     /// <summary>An async typed call on a pooled object: a connection of its own for the call, unless the flow holds one.</summary>
-    private async ValueTask<TResult> RunPooledAsync<TState, TResult>(TState state, Func<TState, TResult> body, CancellationToken cancellationToken) =>
-        await OnPooledConnectionAsync((state, body, cancellationToken),
-            static (connection, s) => AsyncPath.RunAsync(connection, s.state, s.body, s.cancellationToken), cancellationToken).ConfigureAwait(false);
+    private async ValueTask<TResult> RunPooledAsync<TState, TResult>(TState state, Func<TState, TResult> body, object key, CancellationToken cancellationToken) =>
+        await OnPooledConnectionAsync((state, body, intents: _intents, key, cancellationToken),
+            static (connection, s) => AsyncPath.RunAsync(connection, s.state, s.body, s.intents, s.key, s.cancellationToken), cancellationToken).ConfigureAwait(false);
 
     /// <summary>An async transaction on a pooled object: one connection for the whole transaction.</summary>
     private Task<TResult> TransactionPooledAsync<TDb, TResult>(TDb db, Func<TDb, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken) =>

@@ -101,12 +101,27 @@ public sealed partial class FolioSession
             }
             for (var attempt = 1; ; attempt++)
             {
+                // The first attempt may begin on the newest head this process knows, with no read
+                // start; its commit proves it (see AssumedStart).
+                using var start = attempt == 1 ? AssumedStart.Begin(Database.Shared.State) : null;
+                var committing = false;
                 try
                 {
                     connection.Execute("BEGIN IMMEDIATE");
                     var result = run(db, work);
+                    committing = true;
                     connection.Execute("COMMIT");
+                    if (start is { IsAssumed: true } && !IsCurrent(start))
+                    {
+                        continue; // it committed nothing, and the store moved on: what it read may be stale
+                    }
                     return result;
+                }
+                catch (Exception e) when (start is { IsAssumed: true } && (!committing || e is FolioException { IsBusy: true }))
+                {
+                    // A refused commit, or any failure of the work, on the assumed head: nothing of
+                    // it reaches the caller; the work runs again on a real read start, at once.
+                    connection.RollbackIfOpen();
                 }
                 catch (FolioException e) when (e.IsBusy && attempt < MaxTransactionAttempts && e.InnerException is not PagesMissingException)
                 {
@@ -124,6 +139,13 @@ public sealed partial class FolioSession
         {
             lane.Exit();
         }
+    }
+
+    /// <summary>An assumed attempt that committed nothing stands only if the store is still at its head (one read of the head).</summary>
+    private bool IsCurrent(AssumedStart start)
+    {
+        var head = Database.Shared.GetHead();
+        return head.Lineage == start.Lineage && head.Version == start.Version;
     }
 
     // 2, 4, 8 … ms capped at 200 ms, each stretched by up to half again so that writers that

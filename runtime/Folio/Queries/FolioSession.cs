@@ -172,6 +172,7 @@ public sealed partial class FolioSession : IDisposable
             }
             statement.Lane = lane;
             statement.InUse = true;
+            Vfs.AsyncCall.Current?.OnStatement(statement.IsReadOnly);
         }
         catch
         {

@@ -31,6 +31,7 @@ public sealed partial class FolioStatement
         _parameterIndexes = parameterIndexes;
         _columnOrdinals = columnOrdinals;
         IsCached = cached;
+        IsReadOnly = raw.sqlite3_stmt_readonly(handle) != 0;
     }
 
     /// <summary>The shape this statement was prepared from.</summary>
@@ -40,6 +41,9 @@ public sealed partial class FolioStatement
     public sqlite3_stmt Handle { get; }
 
     internal bool IsCached { get; }
+
+    /// <summary>True when SQLite says the statement cannot write (<c>sqlite3_stmt_readonly</c>).</summary>
+    internal bool IsReadOnly { get; }
 
     internal bool InUse { get; set; }
 

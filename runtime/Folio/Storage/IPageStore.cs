@@ -78,6 +78,18 @@ public interface IPageStore : IDisposable
     IPageStoreReader BeginRead(long knownVersion);
 
     /// <summary>
+    /// Starts a read pinned at <paramref name="assumed"/>, a head the caller saw before (its last
+    /// read start or its own commit), without asking the store whether it is still current: for a
+    /// write that proves the assumption with its commit, whose expected version is
+    /// <paramref name="assumed"/>'s and which the store refuses if another writer got in between.
+    /// Pages the reader fetches must belong to that version, exactly as for a reader
+    /// <see cref="BeginRead"/> started there before the store moved on: a page rewritten since
+    /// throws <see cref="StoreConflictException"/>.
+    /// </summary>
+    /// <returns>The reader, or <see langword="null"/> when the store cannot read that way (the default): the caller then starts a read as usual.</returns>
+    IPageStoreReader? TryBeginReadAssuming(StoreHead assumed) => null;
+
+    /// <summary>
     /// Applies a batch atomically: either every page, the new page count and the new version become
     /// visible together, or nothing changes. The page buffers belong to the caller and are reused
     /// once this returns: a store copies whatever it keeps.

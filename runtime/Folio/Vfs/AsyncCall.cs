@@ -77,6 +77,10 @@ internal sealed partial class AsyncCall : IDisposable
                 // Another connection's commit is on its way to the store: start after it, so a write
                 // in this call begins on the version it makes (and does not lose to it).
                 await _shared.Locks.WhenNoStagedCommit().WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (TryAssumeRead())
+                {
+                    return; // a write on the known head: its commit proves it (see AsyncCall.Assumed)
+                }
             }
             try
             {
@@ -113,6 +117,7 @@ internal sealed partial class AsyncCall : IDisposable
         _reader?.Dispose();
         _reader = null;
         _cache = null;
+        IsAssumed = false;
         _fetched.Clear();
         _missing.Clear();
     }
@@ -289,6 +294,7 @@ internal sealed partial class AsyncCall : IDisposable
             throw Surface(e, staged.Commit);
         }
         staged.Applied(version);
+        Confirmed();
     }
 
     /// <summary>Drops a staged commit without sending it (its statement is run again): the view and SQLite forget it.</summary>
@@ -314,6 +320,7 @@ internal sealed partial class AsyncCall : IDisposable
             throw;
         }
         staged.Applied(version);
+        Confirmed();
     }
 
     /// <summary>The exception a refused commit surfaces as, the same a synchronous commit's would be.</summary>

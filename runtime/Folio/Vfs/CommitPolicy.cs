@@ -266,6 +266,7 @@ internal sealed partial class CommitPolicy<TStore, TPageSize>(SharedDatabase db,
         buffer.HandOver(newPageCount);
         view.Advance(newVersion, newPageCount, pages);
         State = TransactionState.Committed;
+        AssumedStart.OnPublished(db.State);
         Record(lineage, oldVersion, newVersion, oldPageCount, newPageCount, pages, written, bytes, cache, plan);
     }
 
@@ -273,7 +274,7 @@ internal sealed partial class CommitPolicy<TStore, TPageSize>(SharedDatabase db,
     private void Record(StoreLineage lineage, long oldVersion, long newVersion, long oldPageCount, long newPageCount,
         List<KeyValuePair<long, byte[]>> pages, List<StorePage> written, long bytes, PageCache cache, MapCommitPlan? plan)
     {
-        db.State.OnCommitted(lineage, newVersion);
+        db.State.OnCommitted(lineage, newVersion, newPageCount);
         if (plan is not null && db.State.Map is { } map)
         {
             Bookkeep((map, plan, newVersion), static s =>

@@ -36,9 +36,10 @@ internal sealed class DatabaseState
     private readonly ILogger _logger;
     private StoreLineage _lineage;
     private long _confirmedVersion;
+    private long _confirmedPageCount = -1; // the page count at _confirmedVersion; -1 when not known
     private int _generation;
 
-    // The three above as one immutable snapshot, replaced under the gate whenever one changes:
+    // The four above as one immutable snapshot, replaced under the gate whenever one changes:
     // a read start checks against it without taking the gate (see Observe).
     private volatile Mark _mark;
     private int _references;
@@ -55,7 +56,8 @@ internal sealed class DatabaseState
         _lineage = head.Lineage;
         _registeredId = head.Lineage.DatabaseId;
         _confirmedVersion = head.Version;
-        _mark = new Mark(_lineage, _generation, _confirmedVersion);
+        _confirmedPageCount = head.PageCount;
+        _mark = new Mark(_lineage, _generation, _confirmedVersion, _confirmedPageCount);
         _cachePages = options.CachePages;
         _cache = new PageCache(_cachePages);
         _logger = logger;
@@ -155,6 +157,21 @@ internal sealed class DatabaseState
         get => _mark.Confirmed;
     }
 
+    /// <summary>
+    /// The newest head this process knows the store reached (<see cref="ConfirmedVersion"/> with
+    /// its lineage and page count) and the generation it belongs to, or null when the page count
+    /// at that version is not known. What a write that skips the read start assumes is still
+    /// current (see <see cref="SharedDatabase.TryBeginAssumedRead"/>).
+    /// </summary>
+    public (StoreHead Head, int Generation)? ConfirmedHead
+    {
+        get
+        {
+            var mark = _mark;
+            return mark.PageCount < 0 ? null : (new StoreHead(mark.Confirmed, mark.PageCount, mark.Lineage), mark.Generation);
+        }
+    }
+
     /// <summary>A point to check a later observation against: taken before the store call.</summary>
     public (int Generation, long Confirmed) Watermark()
     {
@@ -169,12 +186,14 @@ internal sealed class DatabaseState
     /// <param name="version">The version the store reported.</param>
     /// <param name="before">The watermark taken before the store was asked.</param>
     /// <param name="owned">The store is an owned one, which answers from its own memory.</param>
+    /// <param name="pageCount">The page count the store reported with <paramref name="version"/>.</param>
     /// <exception cref="HistoryChangedException">The history changed; the cache was reset.</exception>
     /// <exception cref="OwnershipLostException">An owned store is behind a version another owner of this process committed.</exception>
-    public void Observe(StoreLineage lineage, long version, (int Generation, long Confirmed) before, bool owned = false)
+    public void Observe(StoreLineage lineage, long version, (int Generation, long Confirmed) before, bool owned, long pageCount)
     {
         var mark = _mark;
-        if (lineage == mark.Lineage && before.Generation == mark.Generation && version >= before.Confirmed && version <= mark.Confirmed)
+        if (lineage == mark.Lineage && before.Generation == mark.Generation && version >= before.Confirmed && version <= mark.Confirmed
+            && (version < mark.Confirmed || mark.PageCount == pageCount))
         {
             return; // the common read start: same history, nothing newer to record (what the gate would find too)
         }
@@ -199,9 +218,10 @@ internal sealed class DatabaseState
                 changed = new HistoryChangedException(Name, _lineage, before.Confirmed, lineage, version,
                     $"the version went back from {before.Confirmed} to {version}");
             }
-            else if (version > _confirmedVersion)
+            else if (version > _confirmedVersion || (version == _confirmedVersion && pageCount != _confirmedPageCount))
             {
                 _confirmedVersion = version;
+                _confirmedPageCount = pageCount;
                 PublishMarkLocked();
             }
             if (changed is not null)
@@ -216,14 +236,15 @@ internal sealed class DatabaseState
         }
     }
 
-    /// <summary>Records a commit this process made; the store confirmed <paramref name="version"/>.</summary>
-    public void OnCommitted(StoreLineage lineage, long version)
+    /// <summary>Records a commit this process made; the store confirmed <paramref name="version"/>, with <paramref name="pageCount"/> pages.</summary>
+    public void OnCommitted(StoreLineage lineage, long version, long pageCount)
     {
         lock (_gate)
         {
             if (lineage == _lineage && version > _confirmedVersion)
             {
                 _confirmedVersion = version;
+                _confirmedPageCount = pageCount;
                 PublishMarkLocked();
             }
         }
@@ -300,10 +321,11 @@ internal sealed class DatabaseState
         }
         _lineage = lineage;
         _confirmedVersion = version;
+        _confirmedPageCount = -1;
         PublishMarkLocked();
     }
 
-    private void PublishMarkLocked() => _mark = new Mark(_lineage, _generation, _confirmedVersion);
+    private void PublishMarkLocked() => _mark = new Mark(_lineage, _generation, _confirmedVersion, _confirmedPageCount);
 
-    private sealed record Mark(StoreLineage Lineage, int Generation, long Confirmed);
+    private sealed record Mark(StoreLineage Lineage, int Generation, long Confirmed, long PageCount);
 }

@@ -110,6 +110,42 @@ internal sealed class SharedDatabase
     }
 
     /// <summary>
+    /// Starts a read with no store call, at the newest head this process knows
+    /// (<see cref="DatabaseState.ConfirmedHead"/>), for a write whose commit proves that head was
+    /// still current: the commit expects its version, and the store refuses it otherwise. Only
+    /// when nothing is in doubt: a shared store that can read that way
+    /// (<see cref="IPageStore.TryBeginReadAssuming"/>), the head's page count known, and the page
+    /// cache of the same history at that very version with page 0 in it (SQLite reads it first).
+    /// </summary>
+    /// <returns>False when any of that is missing: the caller starts a read as usual.</returns>
+    public bool TryBeginAssumedRead(out IPageStoreReader reader, out PageCache cache)
+    {
+        (reader, cache) = (null!, null!);
+        if (Store.Owned || State.ConfirmedHead is not ({ } head, var generation))
+        {
+            return false;
+        }
+        var current = State.Cache;
+        if (generation != State.Generation || head.PageCount == 0 || current.Version != head.Version || !current.Contains(head.Version, 0))
+        {
+            return false;
+        }
+        var assumed = Store.TryBeginReadAssuming(head);
+        if (assumed is null)
+        {
+            return false;
+        }
+        if (assumed.Version != head.Version || assumed.Lineage != head.Lineage || assumed.PageCount != head.PageCount)
+        {
+            assumed.Dispose(); // not the head it was asked for: nothing to assume
+            return false;
+        }
+        Statistics.OnAssumedRead();
+        (reader, cache) = (assumed, current);
+        return true;
+    }
+
+    /// <summary>
     /// A read the store started: checked against the history seen before it began (the reader is
     /// disposed when the history changed), counted, and the cache moved to its version.
     /// </summary>
@@ -117,7 +153,7 @@ internal sealed class SharedDatabase
     {
         try
         {
-            State.Observe(reader.Lineage, reader.Version, before, Store.Owned);
+            State.Observe(reader.Lineage, reader.Version, before, Store.Owned, reader.PageCount);
         }
         catch
         {
@@ -185,7 +221,7 @@ internal sealed class SharedDatabase
     {
         var before = State.Watermark();
         var head = Store.GetHead();
-        State.Observe(head.Lineage, head.Version, before, Store.Owned);
+        State.Observe(head.Lineage, head.Version, before, Store.Owned, head.PageCount);
         return head;
     }
 }

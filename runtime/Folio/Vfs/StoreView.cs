@@ -116,6 +116,12 @@ internal sealed class StoreView<TStore, TPageSize> : IReaderBorrower
             (_reader, _cache, _lender) = (lent, lentCache, call);
             call.LentTo(this);
         }
+        else if (call is null && AssumedStart.Take(_db.State) is { } start && _db.TryBeginAssumedRead(out var assumed, out var assumedCache))
+        {
+            // The first attempt of a sync write transaction: its commit proves the head (see AssumedStart).
+            (_reader, _cache, _lender) = (assumed, assumedCache, null);
+            start.Began(assumed);
+        }
         else
         {
             _reader = _db.BeginRead(out _cache, _counters);
