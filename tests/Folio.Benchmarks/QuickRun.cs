@@ -19,9 +19,25 @@ public static class QuickRun
     }
 
     /// <summary>
-    /// <c>--loop kind count</c>: one memory-store operation (folio-read, memdb-read, folio-commit,
-    /// memdb-commit, flat-commit) <c>count</c> times and nothing else, for a counter such as
-    /// <c>perf stat -e instructions:u</c>, which the machine's load does not disturb.
+    /// The file store's durable commit figure alone (<c>--file-commits</c>): with the default
+    /// history and without, against a plain WAL file with <c>synchronous=FULL</c>.
+    /// </summary>
+    public static void RunFileCommits()
+    {
+        using var workloads = new Workloads();
+        var folioFile = workloads.FolioFile();
+        var folioNone = workloads.FolioFile(new FileStoreOptions { History = HistoryRetention.None });
+        var nativeWal = workloads.NativeFile("WAL", "FULL");
+        QuickHarness.Ratio("commit.folio-file/native-wal-full", () => folioFile.SmallInsert(workloads.NextPayload()), () => nativeWal.SmallInsert(workloads.NextPayload()), 40, 15);
+        QuickHarness.Ratio("commit.folio-file/native-wal-full.no-history", () => folioNone.SmallInsert(workloads.NextPayload()), () => nativeWal.SmallInsert(workloads.NextPayload()), 40, 15);
+    }
+
+    /// <summary>
+    /// <c>--loop kind count</c>: one operation (folio-read, memdb-read, folio-commit, memdb-commit,
+    /// flat-commit on the memory store; file-commit, file-commit-no-history, native-wal-commit on
+    /// durable files) <c>count</c> times and nothing else, for a counter such as
+    /// <c>perf stat -e instructions:u</c>, which the machine's load does not disturb, or
+    /// <c>strace -c -f</c> for the system calls a commit makes.
     /// </summary>
     public static void Loop(string kind, int count)
     {
@@ -34,7 +50,10 @@ public static class QuickRun
             "folio-commit" => () => memory.SmallInsert(workloads.NextPayload()),
             "memdb-commit" => () => memdb.SmallInsert(workloads.NextPayload()),
             "flat-commit" => CommitOn(workloads.Folio(new FlatPageStore("flat-" + Guid.NewGuid().ToString("N"))), workloads),
-            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "folio-read, memdb-read, folio-commit, memdb-commit or flat-commit"),
+            "file-commit" => CommitOn(workloads.FolioFile(), workloads),
+            "file-commit-no-history" => CommitOn(workloads.FolioFile(new FileStoreOptions { History = HistoryRetention.None }), workloads),
+            "native-wal-commit" => CommitOn(workloads.NativeFile("WAL", "FULL"), workloads),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "folio-read, memdb-read, folio-commit, memdb-commit, flat-commit, file-commit, file-commit-no-history or native-wal-commit"),
         };
         var allocated = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < count; i++)
