@@ -45,6 +45,12 @@ internal sealed class OuterConnection : IDisposable
             Exec($"PRAGMA page_size = {options.OuterPageSize}");
             Exec("PRAGMA journal_mode = WAL");
             Exec(options.Durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+            if (options.Mode == FileStoreMode.Shared)
+            {
+                // OuterFile.CheckpointIfDue checkpoints once a read has ended; SQLite's own, after
+                // every commit once the WAL is this long, is only the backstop (see there).
+                Exec($"PRAGMA wal_autocheckpoint = {OuterFile.BackstopCheckpointFrames}");
+            }
             Exec("""
                 CREATE TABLE IF NOT EXISTS folio_database(
                     id INTEGER PRIMARY KEY,

@@ -126,4 +126,8 @@ internal sealed unsafe class WalIndexWatch : IDisposable
 }
 
 /// <summary>The 48 bytes of a WAL-index header, compared whole.</summary>
-internal readonly record struct WalIndexHeader(ulong A, ulong B, ulong C, ulong D, ulong E, ulong F);
+internal readonly record struct WalIndexHeader(ulong A, ulong B, ulong C, ulong D, ulong E, ulong F)
+{
+    /// <summary>The WAL's valid frames (<c>mxFrame</c>, the 32-bit word at byte 16, in the machine's byte order as SQLite writes it).</summary>
+    public uint FrameCount => BitConverter.IsLittleEndian ? (uint)C : (uint)(C >> 32);
+}
