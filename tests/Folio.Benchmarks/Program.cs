@@ -57,7 +57,7 @@ if (args.Contains("--file-reads"))
 }
 if (args.Contains("--file-commits"))
 {
-    QuickRun.RunFileCommits();
+    FileCommitFigures.Run();
     return 0;
 }
 if (args.Contains("--layout"))

@@ -19,20 +19,6 @@ public static class QuickRun
     }
 
     /// <summary>
-    /// The file store's durable commit figure alone (<c>--file-commits</c>): with the default
-    /// history and without, against a plain WAL file with <c>synchronous=FULL</c>.
-    /// </summary>
-    public static void RunFileCommits()
-    {
-        using var workloads = new Workloads();
-        var folioFile = workloads.FolioFile();
-        var folioNone = workloads.FolioFile(new FileStoreOptions { History = HistoryRetention.None });
-        var nativeWal = workloads.NativeFile("WAL", "FULL");
-        QuickHarness.Ratio("commit.folio-file/native-wal-full", () => folioFile.SmallInsert(workloads.NextPayload()), () => nativeWal.SmallInsert(workloads.NextPayload()), 40, 15);
-        QuickHarness.Ratio("commit.folio-file/native-wal-full.no-history", () => folioNone.SmallInsert(workloads.NextPayload()), () => nativeWal.SmallInsert(workloads.NextPayload()), 40, 15);
-    }
-
-    /// <summary>
     /// <c>--loop kind count</c>: one operation (folio-read, memdb-read, folio-commit, memdb-commit,
     /// flat-commit on the memory store; file-commit, file-commit-no-history, native-wal-commit on
     /// durable files) <c>count</c> times and nothing else, for a counter such as
