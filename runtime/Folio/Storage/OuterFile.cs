@@ -22,7 +22,7 @@ internal sealed class OuterFile
     private OuterConnection? _exclusive;
     private int _references;
     private int _rented;
-    private FileIdentity? _identity;
+    private volatile Known? _identity; // null when the platform cannot tell; a reference, so a read start compares it without the lock
     private readonly byte[] _nativePath; // Path as stat takes it, made once: the check runs at every read start
     private int _generation;
 
@@ -62,7 +62,7 @@ internal sealed class OuterFile
             }
             var file = new OuterFile(path, new FileStoreOptions { Mode = options.Mode, Durable = options.Durable, BusyTimeout = options.BusyTimeout, OuterPageSize = options.OuterPageSize });
             var first = file.Rent();
-            file._identity = FileIdentity.Of(file._nativePath, path);
+            file._identity = FileIdentity.Of(file._nativePath, path) is { } identity ? new Known(identity) : null;
             file.Return(first);
             file._references = 1;
             Open[path] = file;
@@ -174,9 +174,18 @@ internal sealed class OuterFile
     public bool EnsureCurrentFile(string database)
     {
         var identity = FileIdentity.Of(_nativePath, Path);
-        lock (_swapLock) // _identity is 16 bytes and more: never read it torn
+        var known = _identity;
+        if (known is null || identity == known.Value)
         {
-            if (identity == _identity || _identity is null)
+            // The common case takes no lock, so parallel read starts do not contend: a swap
+            // publishes the new identity after it moved the generation on, so whoever sees it
+            // also sees the new generation, and whoever sees the old one read the path before.
+            return true;
+        }
+        lock (_swapLock)
+        {
+            known = _identity;
+            if (known is null || identity == known.Value)
             {
                 return true;
             }
@@ -190,10 +199,13 @@ internal sealed class OuterFile
             }
             ForgetReplacedFile();
             _generation++;
-            _identity = identity;
+            _identity = new Known(identity.Value);
             return true;
         }
     }
+
+    /// <summary>The identity of the file the connections are open on, as one reference (never read torn).</summary>
+    private sealed record Known(FileIdentity Value);
 
     /// <summary>WAL frames written between the checkpoints <see cref="CheckpointIfDue"/> runs: SQLite's own default autocheckpoint.</summary>
     private const int FramesPerCheckpoint = 1000;
