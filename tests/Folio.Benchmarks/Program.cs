@@ -11,6 +11,7 @@ using Folio.Benchmarks;
 // --history: the time-travel figures alone (also part of --quick).
 // --layout: the file store's outer layout figures alone (also part of --quick).
 // --file-reads: the file store's point-read figure alone (also part of --quick).
+// --file-commits: the file store's durable commit figure alone, with the default history and without.
 // --redis: the Redis round-trip and byte figures alone (shared and owned).
 // --tpcc: the TPC-C-like mix on Redis alone (naive per-page design, Folio shared and owned).
 // --scale: the 1 GB file-store run (minutes; not part of CI).
@@ -52,6 +53,11 @@ if (args.Contains("--file-reads"))
     var folioFile = workloads.FolioFile();
     var nativeFile = workloads.NativeFile("DELETE", "FULL");
     QuickHarness.Ratio("read.folio-file/native-file", () => folioFile.PointRead(), () => nativeFile.PointRead(), 10_000);
+    return 0;
+}
+if (args.Contains("--file-commits"))
+{
+    FileCommitFigures.Run();
     return 0;
 }
 if (args.Contains("--layout"))

@@ -19,9 +19,11 @@ public static class QuickRun
     }
 
     /// <summary>
-    /// <c>--loop kind count</c>: one memory-store operation (folio-read, memdb-read, folio-commit,
-    /// memdb-commit, flat-commit) <c>count</c> times and nothing else, for a counter such as
-    /// <c>perf stat -e instructions:u</c>, which the machine's load does not disturb.
+    /// <c>--loop kind count</c>: one operation (folio-read, memdb-read, folio-commit, memdb-commit,
+    /// flat-commit on the memory store; file-commit, file-commit-no-history, native-wal-commit on
+    /// durable files) <c>count</c> times and nothing else, for a counter such as
+    /// <c>perf stat -e instructions:u</c>, which the machine's load does not disturb, or
+    /// <c>strace -c -f</c> for the system calls a commit makes.
     /// </summary>
     public static void Loop(string kind, int count)
     {
@@ -34,7 +36,10 @@ public static class QuickRun
             "folio-commit" => () => memory.SmallInsert(workloads.NextPayload()),
             "memdb-commit" => () => memdb.SmallInsert(workloads.NextPayload()),
             "flat-commit" => CommitOn(workloads.Folio(new FlatPageStore("flat-" + Guid.NewGuid().ToString("N"))), workloads),
-            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "folio-read, memdb-read, folio-commit, memdb-commit or flat-commit"),
+            "file-commit" => CommitOn(workloads.FolioFile(), workloads),
+            "file-commit-no-history" => CommitOn(workloads.FolioFile(new FileStoreOptions { History = HistoryRetention.None }), workloads),
+            "native-wal-commit" => CommitOn(workloads.NativeFile("WAL", "FULL"), workloads),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "folio-read, memdb-read, folio-commit, memdb-commit, flat-commit, file-commit, file-commit-no-history or native-wal-commit"),
         };
         var allocated = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < count; i++)

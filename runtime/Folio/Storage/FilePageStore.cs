@@ -159,7 +159,7 @@ public sealed partial class FilePageStore : IPageStore
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         return WithConnection(c =>
         {
-            c.Exec("BEGIN IMMEDIATE");
+            c.BeginWrite();
             try
             {
                 var databaseId = DatabaseIdOn(c);
@@ -175,7 +175,7 @@ public sealed partial class FilePageStore : IPageStore
                 }
                 var newVersion = head.Version + 1;
                 c.WritePages(databaseId, commit, newVersion, head.PageCount, Retention);
-                c.Exec("COMMIT");
+                c.CommitWrite();
                 _file.OnCommitted();
                 if (_file.IsExclusive)
                 {

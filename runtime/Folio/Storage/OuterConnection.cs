@@ -13,10 +13,11 @@ internal sealed class OuterConnection : IDisposable
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _selectHead;
     private readonly sqlite3_stmt _selectPage;
-    private readonly sqlite3_stmt _upsertPage;
+    private readonly OuterBatch _upsertPages;
     private readonly sqlite3_stmt _deletePages;
     private readonly sqlite3_stmt _updateHead;
     private readonly sqlite3_stmt _beginRead;
+    private readonly sqlite3_stmt _beginWrite;
     private readonly sqlite3_stmt _endRead;
     private OuterHistory? _history;
 
@@ -35,6 +36,7 @@ internal sealed class OuterConnection : IDisposable
         }
         try
         {
+            OpenedForTesting?.Invoke(_db);
             raw.sqlite3_extended_result_codes(_db, 1);
             raw.sqlite3_busy_timeout(_db, (int)options.BusyTimeout.TotalMilliseconds);
             if (options.Mode == FileStoreMode.Exclusive)
@@ -45,6 +47,12 @@ internal sealed class OuterConnection : IDisposable
             Exec($"PRAGMA page_size = {options.OuterPageSize}");
             Exec("PRAGMA journal_mode = WAL");
             Exec(options.Durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+            if (options.Mode == FileStoreMode.Shared)
+            {
+                // OuterFile.CheckpointIfDue checkpoints once a read has ended; SQLite's own, after
+                // every commit once the WAL is this long, is only the backstop (see there).
+                Exec($"PRAGMA wal_autocheckpoint = {OuterFile.BackstopCheckpointFrames}");
+            }
             Exec("""
                 CREATE TABLE IF NOT EXISTS folio_database(
                     id INTEGER PRIMARY KEY,
@@ -66,10 +74,13 @@ internal sealed class OuterConnection : IDisposable
             AddColumn("folio_page", "written", "INTEGER NOT NULL DEFAULT 0");
             _selectHead = Prepare("SELECT version, page_count, identity, epoch FROM folio_database WHERE id = ?1");
             _selectPage = Prepare("SELECT data FROM folio_page WHERE key = ?1");
-            _upsertPage = Prepare("INSERT INTO folio_page(key, data, written) VALUES (?1, ?2, ?3) ON CONFLICT(key) DO UPDATE SET data = excluded.data, written = excluded.written");
+            // ?1 is the writing version; each row's key and value follow.
+            _upsertPages = new OuterBatch(this, rows => OuterBatch.Repeat("INSERT INTO folio_page(key, data, written) VALUES ", rows,
+                i => $"(?{2 + 2 * i}, ?{3 + 2 * i}, ?1)", ", ", " ON CONFLICT(key) DO UPDATE SET data = excluded.data, written = excluded.written"));
             _deletePages = Prepare("DELETE FROM folio_page WHERE key >= ?1 AND key < ?2");
             _updateHead = Prepare("UPDATE folio_database SET version = ?2, page_count = ?3, committed_at = ?4 WHERE id = ?1");
             _beginRead = Prepare("BEGIN");
+            _beginWrite = Prepare("BEGIN IMMEDIATE");
             _endRead = Prepare("COMMIT");
         }
         catch
@@ -85,6 +96,10 @@ internal sealed class OuterConnection : IDisposable
     public int Generation { get; }
 
     public sqlite3 Handle => _db;
+
+    /// <summary>Test seam: called with each outer connection opened on this thread, before its first statement (to trace what it runs).</summary>
+    [ThreadStatic]
+    internal static Action<sqlite3>? OpenedForTesting;
 
     /// <summary>Test seam: replaces ROLLBACK's execution (on this thread) to simulate a ROLLBACK that fails.</summary>
     [ThreadStatic]
@@ -185,6 +200,12 @@ internal sealed class OuterConnection : IDisposable
     /// <summary>Ends the outer read transaction.</summary>
     public void EndRead() => Step(_endRead, "COMMIT");
 
+    /// <summary>Starts an outer write transaction (prepared once, as every statement of a commit is).</summary>
+    public void BeginWrite() => Step(_beginWrite, "BEGIN IMMEDIATE");
+
+    /// <summary>Commits the outer write transaction (one WAL fsync when durable).</summary>
+    public void CommitWrite() => Step(_endRead, "COMMIT");
+
     public StoreHead ReadHead(long databaseId)
     {
         raw.sqlite3_bind_int64(_selectHead, 1, databaseId);
@@ -246,17 +267,28 @@ internal sealed class OuterConnection : IDisposable
     {
         var kept = retention.IsEnabled ? History.KeepReplaced(databaseId, commit, oldPageCount, newVersion) : 0;
         long bytes = 0;
-        foreach (var page in commit.Pages)
+        var pages = commit.Pages;
+        for (var start = 0; start < pages.Count; start += OuterBatch.MaxRows)
         {
-            raw.sqlite3_bind_int64(_upsertPage, 1, (databaseId << PageBits) | page.Number);
-            raw.sqlite3_bind_blob(_upsertPage, 2, page.Data.Span);
-            raw.sqlite3_bind_int64(_upsertPage, 3, newVersion);
-            Step(_upsertPage, "INSERT INTO folio_page");
-            bytes += page.Data.Length;
+            var rows = Math.Min(OuterBatch.MaxRows, pages.Count - start);
+            var upsert = _upsertPages.For(rows);
+            raw.sqlite3_bind_int64(upsert, 1, newVersion);
+            for (var i = 0; i < rows; i++)
+            {
+                var page = pages[start + i];
+                raw.sqlite3_bind_int64(upsert, 2 + 2 * i, (databaseId << PageBits) | page.Number);
+                raw.sqlite3_bind_blob(upsert, 3 + 2 * i, page.Data.Span);
+                bytes += page.Data.Length;
+            }
+            Step(upsert, "INSERT INTO folio_page");
+            raw.sqlite3_clear_bindings(upsert); // let go of the copies of the pages' bytes
         }
-        raw.sqlite3_bind_int64(_deletePages, 1, (databaseId << PageBits) | commit.NewPageCount);
-        raw.sqlite3_bind_int64(_deletePages, 2, (databaseId + 1) << PageBits);
-        Step(_deletePages, "DELETE FROM folio_page");
+        if (commit.NewPageCount < oldPageCount) // no row lies past the old end, so only a shrinking commit has any to delete
+        {
+            raw.sqlite3_bind_int64(_deletePages, 1, (databaseId << PageBits) | commit.NewPageCount);
+            raw.sqlite3_bind_int64(_deletePages, 2, (databaseId + 1) << PageBits);
+            Step(_deletePages, "DELETE FROM folio_page");
+        }
         raw.sqlite3_bind_int64(_updateHead, 1, databaseId);
         raw.sqlite3_bind_int64(_updateHead, 2, newVersion);
         raw.sqlite3_bind_int64(_updateHead, 3, commit.NewPageCount);
@@ -299,10 +331,11 @@ internal sealed class OuterConnection : IDisposable
     {
         _selectHead?.Dispose();
         _selectPage?.Dispose();
-        _upsertPage?.Dispose();
+        _upsertPages?.Dispose();
         _deletePages?.Dispose();
         _updateHead?.Dispose();
         _beginRead?.Dispose();
+        _beginWrite?.Dispose();
         _endRead?.Dispose();
         _history?.Dispose();
         _db.Dispose();

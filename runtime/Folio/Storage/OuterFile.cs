@@ -22,7 +22,7 @@ internal sealed class OuterFile
     private OuterConnection? _exclusive;
     private int _references;
     private int _rented;
-    private FileIdentity? _identity;
+    private volatile Known? _identity; // null when the platform cannot tell; a reference, so a read start compares it without the lock
     private readonly byte[] _nativePath; // Path as stat takes it, made once: the check runs at every read start
     private int _generation;
 
@@ -62,7 +62,7 @@ internal sealed class OuterFile
             }
             var file = new OuterFile(path, new FileStoreOptions { Mode = options.Mode, Durable = options.Durable, BusyTimeout = options.BusyTimeout, OuterPageSize = options.OuterPageSize });
             var first = file.Rent();
-            file._identity = FileIdentity.Of(file._nativePath, path);
+            file._identity = FileIdentity.Of(file._nativePath, path) is { } identity ? new Known(identity) : null;
             file.Return(first);
             file._references = 1;
             Open[path] = file;
@@ -174,9 +174,18 @@ internal sealed class OuterFile
     public bool EnsureCurrentFile(string database)
     {
         var identity = FileIdentity.Of(_nativePath, Path);
-        lock (_swapLock) // _identity is 16 bytes and more: never read it torn
+        var known = _identity;
+        if (known is null || identity == known.Value)
         {
-            if (identity == _identity || _identity is null)
+            // The common case takes no lock, so parallel read starts do not contend: a swap
+            // publishes the new identity after it moved the generation on, so whoever sees it
+            // also sees the new generation, and whoever sees the old one read the path before.
+            return true;
+        }
+        lock (_swapLock)
+        {
+            known = _identity;
+            if (known is null || identity == known.Value)
             {
                 return true;
             }
@@ -190,35 +199,87 @@ internal sealed class OuterFile
             }
             ForgetReplacedFile();
             _generation++;
-            _identity = identity;
+            _identity = new Known(identity.Value);
             return true;
         }
     }
 
-    /// <summary>Commits between the checkpoints <see cref="CheckpointIfDue"/> runs; SQLite's own autocheckpoint runs every 1000 WAL pages.</summary>
+    /// <summary>The identity of the file the connections are open on, as one reference (never read torn).</summary>
+    private sealed record Known(FileIdentity Value);
+
+    /// <summary>WAL frames written between the checkpoints <see cref="CheckpointIfDue"/> runs: SQLite's own default autocheckpoint.</summary>
+    private const int FramesPerCheckpoint = 1000;
+
+    /// <summary>
+    /// SQLite's own autocheckpoint on the shared-mode connections, in frames: far enough past
+    /// <see cref="FramesPerCheckpoint"/> that it never runs while reads end and checkpoint, close
+    /// enough that a WAL written by commits without reads (the raw store API) stays bounded.
+    /// </summary>
+    public const int BackstopCheckpointFrames = 4 * FramesPerCheckpoint;
+
+    /// <summary>Commits between the checkpoints <see cref="CheckpointIfDue"/> runs when the file has no <see cref="Watch"/> to count frames.</summary>
     private const int CommitsPerCheckpoint = 200;
 
     private int _commitsSinceCheckpoint;
+    private int _checkpointedFrames; // the WAL's frames that the last checkpoint had copied back
+    private int _checkpointing;
 
     /// <summary>Counts a commit of this process (see <see cref="CheckpointIfDue"/>).</summary>
     public void OnCommitted() => Interlocked.Increment(ref _commitsSinceCheckpoint);
 
     /// <summary>
     /// A Folio write transaction holds its outer read transaction while its commit runs on another
-    /// connection, so SQLite's autocheckpoint at that commit can never copy the newest frames back
-    /// while the read is open, and a WAL never fully checkpointed is never restarted: it would
-    /// grow without end under a steady stream of commits. So, every so many commits, once a read
-    /// has ended (<paramref name="connection"/> is out of any transaction), a passive checkpoint
-    /// runs: it waits for nobody, and when no other read is open it completes, so the next writer
-    /// restarts the WAL from its beginning.
+    /// connection. So SQLite's autocheckpoint at that commit can never copy the newest frames back
+    /// nor let the next writer restart the WAL, and once the WAL is past its threshold it runs at
+    /// every commit, copying the previous commit's frames and adding two fsyncs (the WAL's and the
+    /// file's) to every commit. So the shared-mode connections leave it to this method: once a read
+    /// has ended (<paramref name="connection"/> is out of any transaction) and the WAL index says
+    /// <see cref="FramesPerCheckpoint"/> frames were written since the last checkpoint copied back
+    /// (every 200 commits when there is no WAL-index watch), a passive checkpoint runs: it waits for
+    /// nobody, and when no other read is open it completes, so the next writer restarts the WAL
+    /// from its beginning. One checkpoint for every thousand frames, not one per commit.
     /// </summary>
     public void CheckpointIfDue(OuterConnection connection)
     {
-        if (Volatile.Read(ref _commitsSinceCheckpoint) < CommitsPerCheckpoint || Interlocked.Exchange(ref _commitsSinceCheckpoint, 0) < CommitsPerCheckpoint)
+        int frames;
+        if (_watch is { } watch && watch.TryRead(out var header))
+        {
+            frames = (int)Math.Min(int.MaxValue, header.FrameCount);
+            var copied = Volatile.Read(ref _checkpointedFrames);
+            if (frames < copied)
+            {
+                // Fewer frames than were copied: the WAL restarted since, and counts from its beginning again.
+                Interlocked.CompareExchange(ref _checkpointedFrames, 0, copied);
+                copied = 0;
+            }
+            if (frames - copied < FramesPerCheckpoint)
+            {
+                return;
+            }
+        }
+        else if (Volatile.Read(ref _commitsSinceCheckpoint) < CommitsPerCheckpoint)
         {
             return;
         }
-        raw.sqlite3_wal_checkpoint_v2(connection.Handle, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out _, out _);
+        else
+        {
+            frames = 0;
+        }
+        if (Interlocked.CompareExchange(ref _checkpointing, 1, 0) != 0)
+        {
+            return; // another thread of the process is running it
+        }
+        try
+        {
+            Interlocked.Exchange(ref _commitsSinceCheckpoint, 0);
+            var rc = raw.sqlite3_wal_checkpoint_v2(connection.Handle, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out _, out var copied);
+            // When it could not run, wait for as many frames again; SQLite's backstop bounds the WAL meanwhile.
+            Volatile.Write(ref _checkpointedFrames, rc == raw.SQLITE_OK && copied >= 0 ? copied : frames);
+        }
+        finally
+        {
+            Volatile.Write(ref _checkpointing, 0);
+        }
     }
 
     // SQLite does not checkpoint or delete the -wal of a database file that has moved when its

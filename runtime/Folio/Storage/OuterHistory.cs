@@ -56,7 +56,7 @@ internal sealed class OuterHistory : IDisposable
         """;
 
     private readonly OuterConnection _connection;
-    private readonly sqlite3_stmt _keepOne;
+    private readonly OuterBatch _keepPages;
     private readonly sqlite3_stmt _keepRange;
     private readonly sqlite3_stmt _insertVersion;
     private readonly sqlite3_stmt _inForceAt;
@@ -70,7 +70,9 @@ internal sealed class OuterHistory : IDisposable
     public OuterHistory(OuterConnection connection)
     {
         _connection = connection;
-        _keepOne = connection.Prepare("INSERT INTO folio_history(db, key, written, replaced, data) SELECT ?1, key, written, ?3, data FROM folio_page WHERE key = ?2");
+        // ?1 is the database, ?2 the replacing version; the written pages' keys follow.
+        _keepPages = new OuterBatch(connection, rows => OuterBatch.Repeat("INSERT INTO folio_history(db, key, written, replaced, data) SELECT ?1, key, written, ?2, data FROM folio_page WHERE key IN (", rows,
+            i => $"?{3 + i}", ", ", ")"));
         _keepRange = connection.Prepare("INSERT INTO folio_history(db, key, written, replaced, data) SELECT ?1, key, written, ?4, data FROM folio_page WHERE key >= ?2 AND key < ?3");
         _insertVersion = connection.Prepare("INSERT OR REPLACE INTO folio_version(db, version, committed_at, page_count, pages, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
         _inForceAt = connection.Prepare("SELECT version, committed_at, page_count, pages, bytes FROM folio_version WHERE db = ?1 AND committed_at <= ?2 ORDER BY version DESC LIMIT 1");
@@ -88,12 +90,18 @@ internal sealed class OuterHistory : IDisposable
     /// </summary>
     public int KeepReplaced(long databaseId, StoreCommit commit, long oldPageCount, long newVersion)
     {
-        foreach (var page in commit.Pages)
+        var pages = commit.Pages;
+        for (var start = 0; start < pages.Count; start += OuterBatch.MaxRows)
         {
-            raw.sqlite3_bind_int64(_keepOne, 1, databaseId);
-            raw.sqlite3_bind_int64(_keepOne, 2, (databaseId << OuterConnection.PageBits) | page.Number);
-            raw.sqlite3_bind_int64(_keepOne, 3, newVersion);
-            _connection.Step(_keepOne, "INSERT INTO folio_history");
+            var rows = Math.Min(OuterBatch.MaxRows, pages.Count - start);
+            var keep = _keepPages.For(rows);
+            raw.sqlite3_bind_int64(keep, 1, databaseId);
+            raw.sqlite3_bind_int64(keep, 2, newVersion);
+            for (var i = 0; i < rows; i++)
+            {
+                raw.sqlite3_bind_int64(keep, 3 + i, (databaseId << OuterConnection.PageBits) | pages[start + i].Number);
+            }
+            _connection.Step(keep, "INSERT INTO folio_history");
         }
         var kept = commit.Pages.Count;
         if (commit.NewPageCount < oldPageCount)
@@ -239,7 +247,7 @@ internal sealed class OuterHistory : IDisposable
 
     public void Dispose()
     {
-        _keepOne.Dispose();
+        _keepPages.Dispose();
         _keepRange.Dispose();
         _insertVersion.Dispose();
         _inForceAt.Dispose();

@@ -26,7 +26,12 @@ internal sealed unsafe class WalIndexWatch : IDisposable
     private readonly MemoryMappedViewAccessor _view;
     private readonly byte* _header;
     private int _disposed;
-    private int _users; // reads in progress: Dispose waits for them before it unmaps
+
+    // Reads in progress, which Dispose waits for before it unmaps: one counter per stripe of
+    // threads, each on its own cache line, so reads on parallel threads do not contend on one.
+    private const int Stripes = 8;
+    private const int StripeSpacing = 16; // ints: 64 bytes
+    private readonly int[] _users = new int[(Stripes + 1) * StripeSpacing];
 
     private WalIndexWatch(sqlite3 keeper, MemoryMappedFile map, MemoryMappedViewAccessor view)
     {
@@ -79,7 +84,8 @@ internal sealed unsafe class WalIndexWatch : IDisposable
     public bool TryRead(out WalIndexHeader header)
     {
         header = default;
-        Interlocked.Increment(ref _users);
+        ref var users = ref _users[(1 + (Environment.CurrentManagedThreadId & (Stripes - 1))) * StripeSpacing];
+        Interlocked.Increment(ref users); // a full fence: either Dispose sees this count, or this read sees _disposed set
         try
         {
             if (Volatile.Read(ref _disposed) != 0)
@@ -99,7 +105,7 @@ internal sealed unsafe class WalIndexWatch : IDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _users);
+            Interlocked.Decrement(ref users);
         }
     }
 
@@ -114,9 +120,12 @@ internal sealed unsafe class WalIndexWatch : IDisposable
             return;
         }
         var wait = new SpinWait();
-        while (Volatile.Read(ref _users) != 0)
+        for (var stripe = 1; stripe <= Stripes; stripe++)
         {
-            wait.SpinOnce(); // a read started before the flag was set finishes on mapped bytes
+            while (Volatile.Read(ref _users[stripe * StripeSpacing]) != 0)
+            {
+                wait.SpinOnce(); // a read started before the flag was set finishes on mapped bytes
+            }
         }
         _view.SafeMemoryMappedViewHandle.ReleasePointer();
         _view.Dispose();
@@ -126,4 +135,8 @@ internal sealed unsafe class WalIndexWatch : IDisposable
 }
 
 /// <summary>The 48 bytes of a WAL-index header, compared whole.</summary>
-internal readonly record struct WalIndexHeader(ulong A, ulong B, ulong C, ulong D, ulong E, ulong F);
+internal readonly record struct WalIndexHeader(ulong A, ulong B, ulong C, ulong D, ulong E, ulong F)
+{
+    /// <summary>The WAL's valid frames (<c>mxFrame</c>, the 32-bit word at byte 16, in the machine's byte order as SQLite writes it).</summary>
+    public uint FrameCount => BitConverter.IsLittleEndian ? (uint)C : (uint)(C >> 32);
+}
