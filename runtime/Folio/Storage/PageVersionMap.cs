@@ -154,7 +154,7 @@ public sealed partial class PageVersionMap
             while (node.Level > 0)
             {
                 var child = VersionMapNodes.NodeOf(number, node.Level - 1);
-                var j = (int)(child - (node.Index << 5));
+                var j = Entry(database, number, node, child - (node.Index << 5));
                 var key = (node.Level - 1, child, node.Versions[j]);
                 if (!_nodes.TryGetValue(key, out var next))
                 {
@@ -162,9 +162,15 @@ public sealed partial class PageVersionMap
                 }
                 node = next;
             }
-            return MapLookup.Found(node.Written[(int)(number - (node.Index << 5))]);
+            return MapLookup.Found(node.Written[Entry(database, number, node, number - (node.Index << 5))]);
         }
     }
+
+    /// <summary>Entry <paramref name="j"/> of a node on page <paramref name="number"/>'s path, which must have it (the root's page count says so).</summary>
+    private static int Entry(string database, long number, MapNode node, long j) =>
+        j >= 0 && j < node.Count ? (int)j
+            : throw new PageCorruptException(database, number, PageCheck.Header,
+                $"the version map's level-{node.Level} node {node.Index} has {node.Count} entries, and the page needs entry {j}");
 
     private void AddRootLocked(long version, MapNode root)
     {
