@@ -67,7 +67,7 @@ public class CodecCommandTests
         var info = Cli.Run("info", _store, "--key-file", keys, "--compression", "zstd");
         Assert.That(info.ExitCode, Is.EqualTo(0), info.ToString());
         Assert.That(info.Out, Does.Contain("codec:").And.Contain("zstd level 1 + aes-256-gcm (current key id 1)"));
-        Assert.That(info.Out, Does.Match(@"page 0:\s+format 3, (zstd|stored raw \(did not shrink\)), aes-256-gcm key 1, written at version \d+"));
+        Assert.That(info.Out, Does.Match(@"page 0:\s+format 3, (zstd|stored raw \(did not shrink\)), aes-256-gcm key 1, written at version \d+, carries version-map nodes"));
         Assert.That(info.Out, Does.Contain("1 table"));
         Assert.That(info.Out + info.Error, Does.Not.Contain(Convert.ToBase64String(Key(1))));
 

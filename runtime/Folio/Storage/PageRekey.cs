@@ -139,6 +139,10 @@ public static class PageRekey
             ? $"aes-256-gcm key {BinaryPrimitives.ReadUInt32LittleEndian(stored[16..])}"
             : "checksum");
         parts.Add($"written at version {BinaryPrimitives.ReadInt64LittleEndian(stored[8..])}");
+        if ((flags & PageFormat.Mapped) != 0)
+        {
+            parts.Add("carries version-map nodes");
+        }
         return string.Join(", ", parts);
     }
 }
