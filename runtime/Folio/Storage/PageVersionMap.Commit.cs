@@ -34,7 +34,7 @@ public sealed partial class PageVersionMap
         {
             lock (_gate)
             {
-                if (!_roots.TryGetValue(pinned, out oldRoot))
+                if (!TryGetRootLocked(pinned, out oldRoot))
                 {
                     // A version with no map (a database being encrypted) is written on without one until folio rekey writes it.
                     return _unmapped.Contains(pinned) ? MapLookup.Unchecked : MapLookup.Need(0, -1, 0, pinned);
@@ -221,7 +221,7 @@ public sealed partial class PageVersionMap
         {
             lock (_gate)
             {
-                if (!_nodes.TryGetValue((level, index, parent.Versions[j]), out node))
+                if (!TryGetNodeLocked(level, index, parent.Versions[j], out node))
                 {
                     return MapLookup.Need(parent.Carriers[j], level, index, parent.Versions[j]);
                 }

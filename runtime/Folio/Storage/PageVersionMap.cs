@@ -21,18 +21,23 @@ namespace Folio.Storage;
 /// </remarks>
 public sealed partial class PageVersionMap
 {
-    private const int MaxRoots = 256;
-    private const int MaxNodes = 32768;
+    private const int MaxRoots = 64;
+    private const int VersionsPerNode = 4;
+    private const int MaxNodes = 65536;
     private const int MaxSteps = 16;
 
     private readonly IPageCodec _codec;
     private readonly int _pageSize;
     private readonly bool _requireMap;
     private readonly Lock _gate = new();
-    private readonly Dictionary<long, MapNode> _roots = new();
-    private readonly Queue<long> _rootOrder = new();
-    private readonly Dictionary<(int Level, long Index, long Version), MapNode> _nodes = new();
-    private readonly Queue<(int, long, long)> _nodeOrder = new();
+    // The roots of the last versions seen, in a ring: reads pin recent versions.
+    private readonly long[] _rootVersions = new long[MaxRoots];
+    private readonly MapNode?[] _roots = new MapNode?[MaxRoots];
+    private int _nextRoot;
+
+    // Per node of the tree, its last few versions: one small entry per node keeps the table as
+    // large as the map (not as its history), so a commit's lookups stay in a few cache lines.
+    private readonly Dictionary<(int Level, long Index), NodeVersions> _nodes = new();
     private readonly HashSet<long> _unmapped = new();
 
     /// <summary>Creates an empty map for a database read and written with <paramref name="codec"/>.</summary>
@@ -74,6 +79,12 @@ public sealed partial class PageVersionMap
         ArgumentNullException.ThrowIfNull(reader);
         Check(database, reader, number, written: 0);
     }
+
+    /// <summary>
+    /// True unless the codec reads pages of a database still being encrypted: then every version
+    /// is checked against the map, which says more than any record of the writes one process saw.
+    /// </summary>
+    internal bool Required => _requireMap;
 
     /// <summary>Decodes a value and learns the nodes it carries; checks nothing against the map.</summary>
     internal long DecodeAndLearn(string database, PageAddress address, ReadOnlySpan<byte> stored, Span<byte> page)
@@ -126,10 +137,9 @@ public sealed partial class PageVersionMap
     {
         lock (_gate)
         {
-            _roots.Clear();
-            _rootOrder.Clear();
+            Array.Clear(_rootVersions);
+            Array.Clear(_roots);
             _nodes.Clear();
-            _nodeOrder.Clear();
             _unmapped.Clear();
         }
     }
@@ -142,7 +152,7 @@ public sealed partial class PageVersionMap
     {
         lock (_gate)
         {
-            if (!_roots.TryGetValue(pinned, out var node))
+            if (!TryGetRootLocked(pinned, out var node))
             {
                 return _unmapped.Contains(pinned) ? MapLookup.Unchecked : MapLookup.Need(0, -1, 0, pinned);
             }
@@ -155,8 +165,7 @@ public sealed partial class PageVersionMap
             {
                 var child = VersionMapNodes.NodeOf(number, node.Level - 1);
                 var j = Entry(database, number, node, child - (node.Index << 5));
-                var key = (node.Level - 1, child, node.Versions[j]);
-                if (!_nodes.TryGetValue(key, out var next))
+                if (!TryGetNodeLocked(node.Level - 1, child, node.Versions[j], out var next))
                 {
                     return MapLookup.Need(node.Carriers[j], node.Level - 1, child, node.Versions[j]);
                 }
@@ -174,25 +183,87 @@ public sealed partial class PageVersionMap
 
     private void AddRootLocked(long version, MapNode root)
     {
-        if (_roots.TryAdd(version, root))
+        if (TryGetRootLocked(version, out _))
         {
-            _rootOrder.Enqueue(version);
-            while (_rootOrder.Count > MaxRoots)
+            return;
+        }
+        _rootVersions[_nextRoot] = version;
+        _roots[_nextRoot] = root;
+        _nextRoot = (_nextRoot + 1) % MaxRoots;
+    }
+
+    private bool TryGetRootLocked(long version, out MapNode root)
+    {
+        for (var i = 0; i < MaxRoots; i++)
+        {
+            if (_rootVersions[i] == version && _roots[i] is { } found)
             {
-                _roots.Remove(_rootOrder.Dequeue());
+                root = found;
+                return true;
             }
         }
+        root = null!;
+        return false;
     }
 
     private void AddNodeLocked(int level, long index, long version, MapNode node)
     {
-        if (_nodes.TryAdd((level, index, version), node))
+        if (!_nodes.TryGetValue((level, index), out var versions))
         {
-            _nodeOrder.Enqueue((level, index, version));
-            while (_nodeOrder.Count > MaxNodes)
+            if (_nodes.Count >= MaxNodes)
             {
-                _nodes.Remove(_nodeOrder.Dequeue());
+                _nodes.Clear(); // a map larger than this is read again as needed
             }
+            _nodes[(level, index)] = versions = new NodeVersions();
+        }
+        versions.Add(version, node);
+    }
+
+    private bool TryGetNodeLocked(int level, long index, long version, out MapNode node)
+    {
+        if (_nodes.TryGetValue((level, index), out var versions) && versions.TryGet(version, out node))
+        {
+            return true;
+        }
+        node = null!;
+        return false;
+    }
+
+    /// <summary>One node's last few versions; a new one replaces the oldest.</summary>
+    private sealed class NodeVersions
+    {
+        private readonly long[] _versions = new long[VersionsPerNode];
+        private readonly MapNode?[] _nodes = new MapNode?[VersionsPerNode];
+
+        public void Add(long version, MapNode node)
+        {
+            var slot = 0; // an empty slot, else the oldest version's
+            for (var i = 0; i < VersionsPerNode; i++)
+            {
+                if (_versions[i] == version && _nodes[i] is not null)
+                {
+                    return;
+                }
+                if (_nodes[slot] is not null && (_nodes[i] is null || _versions[i] < _versions[slot]))
+                {
+                    slot = i;
+                }
+            }
+            (_versions[slot], _nodes[slot]) = (version, node);
+        }
+
+        public bool TryGet(long version, out MapNode node)
+        {
+            for (var i = 0; i < VersionsPerNode; i++)
+            {
+                if (_versions[i] == version && _nodes[i] is { } found)
+                {
+                    node = found;
+                    return true;
+                }
+            }
+            node = null!;
+            return false;
         }
     }
 }

@@ -286,7 +286,7 @@ internal sealed partial class CommitPolicy<TStore, TPageSize>(SharedDatabase db,
                 s.map.Apply(s.plan);
             }, "the version map", onFailure: static s => s.map.Clear());
         }
-        if (db.Codec is not ChecksumPageCodec)
+        if (db.Codec is not ChecksumPageCodec && db.State.Map is not { Required: true })
         {
             // Only the pages' numbers are read: the encoded buffers may be back in the pool.
             Bookkeep((Versions: db.State.Versions, written, newVersion), static s => s.Versions.OnWritten(s.written, s.newVersion), "the pages' write versions",

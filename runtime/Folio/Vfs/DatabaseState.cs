@@ -288,9 +288,9 @@ internal sealed class DatabaseState
     {
         var address = new PageAddress(reader.Lineage.DatabaseId, number, reader.Version);
         var written = Map is { } map ? map.DecodeAndLearn(Name, address, stored, page) : Codec.Decode(Name, address, stored, page);
-        if (written > 0)
+        if (written > 0 && Map is not { Required: true })
         {
-            Versions.Check(Name, number, written, reader.Version);
+            Versions.Check(Name, number, written, reader.Version); // the version map, when there is one, checks more
         }
         return written;
     }
