@@ -30,6 +30,16 @@ public sealed class FolioConnection : IDisposable
         VfsErrors.Clear();
         var flags = SqliteConstants.SQLITE_OPEN_READWRITE | SqliteConstants.SQLITE_OPEN_CREATE | SqliteConstants.SQLITE_OPEN_FULLMUTEX;
         var rc = raw.sqlite3_open_v2(database.Name, out var handle, flags, database.VfsName);
+        // The open reads the first page: a commit of another connection in flight can make that
+        // read fail with SQLITE_BUSY (a page it fetched was overwritten). Open again, within the busy timeout.
+        var deadline = Environment.TickCount64 + (long)database.Options.BusyTimeout.TotalMilliseconds;
+        for (var attempt = 1; (rc & 0xff) == SqliteConstants.SQLITE_BUSY && AsyncCall.Current is null && Environment.TickCount64 < deadline; attempt++)
+        {
+            handle?.Dispose();
+            VfsErrors.Clear();
+            Thread.Sleep(Queries.FolioSession.Backoff(attempt));
+            rc = raw.sqlite3_open_v2(database.Name, out handle, flags, database.VfsName);
+        }
         if (rc != SqliteConstants.SQLITE_OK)
         {
             var message = handle is null ? raw.sqlite3_errstr(rc).utf8_to_string() : raw.sqlite3_errmsg(handle).utf8_to_string();
@@ -45,9 +55,9 @@ public sealed class FolioConnection : IDisposable
             if (pageCount == 0)
             {
                 // A new database: make SQLite's page size the store's before the first page exists.
-                connection.Execute($"PRAGMA page_size = {database.PageSize.ToString(CultureInfo.InvariantCulture)}");
+                connection.ExecuteOnOpen($"PRAGMA page_size = {database.PageSize.ToString(CultureInfo.InvariantCulture)}");
             }
-            connection.Execute($"PRAGMA journal_mode = {database.Options.JournalMode}");
+            connection.ExecuteOnOpen($"PRAGMA journal_mode = {database.Options.JournalMode}");
         }
         catch
         {
@@ -55,6 +65,28 @@ public sealed class FolioConnection : IDisposable
             throw;
         }
         return connection;
+    }
+
+    /// <summary>
+    /// A setting the open makes, which reads the database's first page: a read that meets another
+    /// connection's commit in flight (SQLITE_BUSY: a page it had to fetch was overwritten) runs
+    /// again, within the busy timeout, so opening never fails because someone else committed.
+    /// </summary>
+    private void ExecuteOnOpen(string sql)
+    {
+        var deadline = Environment.TickCount64 + (long)Database.Options.BusyTimeout.TotalMilliseconds;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Execute(sql);
+                return;
+            }
+            catch (FolioException e) when (e.IsBusy && raw.sqlite3_get_autocommit(Handle) != 0 && AsyncCall.Current is null && Environment.TickCount64 < deadline)
+            {
+                Thread.Sleep(Queries.FolioSession.Backoff(attempt));
+            }
+        }
     }
 
     /// <summary>Runs every statement in <paramref name="sql"/>, binding <paramref name="args"/> to <c>?1</c>, <c>?2</c>… of each; returns the rows changed by the last.</summary>
