@@ -10,27 +10,12 @@ namespace Folio.Redis.Tests;
 /// </summary>
 public sealed class AssumedSyncTransactionTests
 {
-    private readonly List<IDisposable> _opened = [];
+    private readonly CounterProcesses _processes = new();
 
     [TearDown]
-    public void Close()
-    {
-        for (var i = _opened.Count - 1; i >= 0; i--)
-        {
-            _opened[i].Dispose();
-        }
-        _opened.Clear();
-    }
+    public void Close() => _processes.Dispose();
 
-    private (SharedCounterDb Db, RedisPageStore Store) OpenProcess(string name)
-    {
-        var redis = SharedRedis.Connect();
-        _opened.Add(redis);
-        var store = RedisPageStore.Open(redis, name);
-        var db = SharedCounterDb.Open(store, new FolioOptions { ProcessScope = new object(), Name = name + "-" + Guid.NewGuid().ToString("N") }, ownsStore: true);
-        _opened.Add(db);
-        return (db, store);
-    }
+    private (SharedCounterDb Db, RedisPageStore Store) OpenProcess(string name) => _processes.Open(name);
 
     [Test]
     public void AWarmWriteTransactionCostsOneRoundTrip()

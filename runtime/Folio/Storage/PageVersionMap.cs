@@ -30,10 +30,8 @@ public sealed partial class PageVersionMap
     private readonly int _pageSize;
     private readonly bool _requireMap;
     private readonly Lock _gate = new();
-    // The roots of the last versions seen, in a ring: reads pin recent versions.
-    private readonly long[] _rootVersions = new long[MaxRoots];
-    private readonly MapNode?[] _roots = new MapNode?[MaxRoots];
-    private int _nextRoot;
+    // The roots of the last versions seen (reads pin recent versions), kept as a node's versions are.
+    private readonly NodeVersions _roots = new(MaxRoots);
 
     // Per node of the tree, its last few versions: one small entry per node keeps the table as
     // large as the map (not as its history), so a commit's lookups stay in a few cache lines.
@@ -137,8 +135,7 @@ public sealed partial class PageVersionMap
     {
         lock (_gate)
         {
-            Array.Clear(_rootVersions);
-            Array.Clear(_roots);
+            _roots.Clear();
             _nodes.Clear();
             _unmapped.Clear();
         }
@@ -181,30 +178,9 @@ public sealed partial class PageVersionMap
             : throw new PageCorruptException(database, number, PageCheck.Header,
                 $"the version map's level-{node.Level} node {node.Index} has {node.Count} entries, and the page needs entry {j}");
 
-    private void AddRootLocked(long version, MapNode root)
-    {
-        if (TryGetRootLocked(version, out _))
-        {
-            return;
-        }
-        _rootVersions[_nextRoot] = version;
-        _roots[_nextRoot] = root;
-        _nextRoot = (_nextRoot + 1) % MaxRoots;
-    }
+    private void AddRootLocked(long version, MapNode root) => _roots.Add(version, root);
 
-    private bool TryGetRootLocked(long version, out MapNode root)
-    {
-        for (var i = 0; i < MaxRoots; i++)
-        {
-            if (_rootVersions[i] == version && _roots[i] is { } found)
-            {
-                root = found;
-                return true;
-            }
-        }
-        root = null!;
-        return false;
-    }
+    private bool TryGetRootLocked(long version, out MapNode root) => _roots.TryGet(version, out root);
 
     private void AddNodeLocked(int level, long index, long version, MapNode node)
     {
@@ -214,7 +190,7 @@ public sealed partial class PageVersionMap
             {
                 _nodes.Clear(); // a map larger than this is read again as needed
             }
-            _nodes[(level, index)] = versions = new NodeVersions();
+            _nodes[(level, index)] = versions = new NodeVersions(VersionsPerNode);
         }
         versions.Add(version, node);
     }
@@ -229,16 +205,16 @@ public sealed partial class PageVersionMap
         return false;
     }
 
-    /// <summary>One node's last few versions; a new one replaces the oldest.</summary>
-    private sealed class NodeVersions
+    /// <summary>The last few versions of one node (or of the root); a new one replaces the oldest.</summary>
+    private sealed class NodeVersions(int capacity)
     {
-        private readonly long[] _versions = new long[VersionsPerNode];
-        private readonly MapNode?[] _nodes = new MapNode?[VersionsPerNode];
+        private readonly long[] _versions = new long[capacity];
+        private readonly MapNode?[] _nodes = new MapNode?[capacity];
 
         public void Add(long version, MapNode node)
         {
             var slot = 0; // an empty slot, else the oldest version's
-            for (var i = 0; i < VersionsPerNode; i++)
+            for (var i = 0; i < _nodes.Length; i++)
             {
                 if (_versions[i] == version && _nodes[i] is not null)
                 {
@@ -254,7 +230,7 @@ public sealed partial class PageVersionMap
 
         public bool TryGet(long version, out MapNode node)
         {
-            for (var i = 0; i < VersionsPerNode; i++)
+            for (var i = 0; i < _nodes.Length; i++)
             {
                 if (_versions[i] == version && _nodes[i] is { } found)
                 {
@@ -264,6 +240,12 @@ public sealed partial class PageVersionMap
             }
             node = null!;
             return false;
+        }
+
+        public void Clear()
+        {
+            Array.Clear(_versions);
+            Array.Clear(_nodes);
         }
     }
 }

@@ -47,28 +47,13 @@ public partial class SharedCounterDb
 /// </summary>
 public sealed class AssumedWriteTests
 {
-    private readonly List<IDisposable> _opened = [];
+    private readonly CounterProcesses _processes = new();
 
     [TearDown]
-    public void Close()
-    {
-        for (var i = _opened.Count - 1; i >= 0; i--)
-        {
-            _opened[i].Dispose();
-        }
-        _opened.Clear();
-    }
+    public void Close() => _processes.Dispose();
 
     /// <summary>One "process": a Redis connection, a store and an object of their own.</summary>
-    private async Task<(SharedCounterDb Db, RedisPageStore Store)> OpenProcessAsync(string name)
-    {
-        var redis = SharedRedis.Connect();
-        _opened.Add(redis);
-        var store = RedisPageStore.Open(redis, name);
-        var db = await SharedCounterDb.OpenAsync(store, new FolioOptions { ProcessScope = new object(), Name = name + "-" + Guid.NewGuid().ToString("N") }, ownsStore: true);
-        _opened.Add(db);
-        return (db, store);
-    }
+    private Task<(SharedCounterDb Db, RedisPageStore Store)> OpenProcessAsync(string name) => _processes.OpenAsync(name);
 
     [Test]
     public async Task AWriteOnAWarmCacheCostsOneRoundTrip()
